@@ -1,0 +1,99 @@
+"""``airm build``: load, infer, validate, then write the merged graph in three formats and a build report.
+
+Everything is computed in memory and verified before the first byte is written; each file is replaced atomically.
+Outputs carry no clock time, so the same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import ValidationFailed
+from .namespaces import ENTAILMENT_GRAPH
+
+OUTPUTS = {"airm.ttl": "ttl", "airm.nt": "nt", "airm.jsonld": "jsonld"}
+
+_COUNT_CLASSES = """
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  ?x a ?class .
+  FILTER (STRSTARTS(STR(?class), "https://w3id.org/airm#") || ?class IN (
+    <http://www.w3.org/2004/02/skos/core#Concept>, <http://www.w3.org/2004/02/skos/core#ConceptScheme>,
+    <http://purl.org/ontology/bibo/Document>, <http://xmlns.com/foaf/0.1/Organization>))
+} GROUP BY ?class ORDER BY ?class
+"""
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    report: dict = field(default_factory=dict)
+    validation: object = None
+
+
+def build(out_dir, *, workspace=None, files=(), validate: bool = True) -> BuildResult:
+    """Build the merged graph into ``out_dir``. Raises ValidationFailed (nothing written) on violations."""
+    from . import kg as kgmod
+    from .export import atomic_write, serialize
+    from .namespaces import curie
+    from .validation import validate as run_validation
+
+    out_dir = Path(out_dir)
+    graph = kgmod.load(workspace=workspace, files=files, cache=False)
+    report = run_validation(graph) if validate else None
+    if report is not None and not report.conforms:
+        raise ValidationFailed(
+            f"the data does not conform: {report.count('Violation')} violation(s); nothing was written",
+            hint="run 'airm validate' for the list, fix the files it names, and build again",
+        ).with_report(report)
+    merged = graph.to_rdflib(scope="all", entailments=True)
+    outputs = {name: serialize(merged, fmt) for name, fmt in OUTPUTS.items()}
+
+    counts = {
+        curie(sol["class"].value): int(sol["n"].value)
+        for sol in graph.store.query(_COUNT_CLASSES, use_default_graph_as_union=True)
+    }
+    per_graph = {}
+    for src in graph.sources:
+        import pyoxigraph as ox
+
+        per_graph[src.display] = {
+            "graph": src.graph,
+            "kind": src.kind,
+            "sha256": src.sha256(),
+            "triples": sum(1 for _ in graph.store.quads_for_pattern(None, None, None, ox.NamedNode(src.graph))),
+        }
+    import pyoxigraph as ox
+
+    entailed = sum(1 for _ in graph.store.quads_for_pattern(None, None, None, ox.NamedNode(ENTAILMENT_GRAPH)))
+    build_report = {
+        "airm_version": __version__,
+        "inputs_digest": graph.digest,
+        "triples": {"merged": len(merged), "asserted": len(graph) - entailed, "entailed": entailed},
+        "instances_per_class": counts,
+        "validation": report.summary if report is not None else None,
+        "inputs": per_graph,
+        "outputs": {name: {"bytes": len(data)} for name, data in outputs.items()},
+        "tools": _tool_versions(),
+    }
+    outputs["build-report.json"] = (json.dumps(build_report, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    written = {}
+    for name, data in outputs.items():
+        atomic_write(out_dir / name, data)
+        written[name] = out_dir / name
+    return BuildResult(out_dir=out_dir, files=written, report=build_report, validation=report)
+
+
+def _tool_versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for dist in ("rdflib", "pyshacl", "pyoxigraph", "owlrl"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = None
+    return out

@@ -1,0 +1,395 @@
+"""The query catalog: one .rq file per competency question, with a ``#+`` YAML header that declares its parameters.
+
+A header that does not parse, or that declares something the query text does not honour, is an error (never a
+warning): the catalog is the API, and its contract is the header.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputFileError, QueryError
+
+PARAM_TYPES = ("resource", "iri", "string", "integer", "decimal", "boolean")
+REQUIRED_KEYS = ("title", "description", "question")
+ALLOWED_KEYS = {"title", "description", "question", "params", "returns", "tags", "kind", "example"}
+PARAM_KEYS = {"type", "required", "default", "example", "description", "class", "scheme"}
+NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    default: object = None
+    example: object = None
+    cls: str | None = None  # restrict a resource to instances of this class (CURIE or IRI)
+    scheme: str | None = None  # restrict a resource to concepts of this scheme
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    path: Path
+    title: str
+    description: str
+    question: str
+    text: str
+    kind: str
+    params: dict = field(default_factory=dict)
+    returns: tuple = ()
+    tags: tuple = ()
+
+    def header(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "question": self.question,
+            "kind": self.kind,
+            "params": {
+                p.name: {k: v for k, v in (("type", p.type), ("required", p.required), ("default", p.default),
+                                            ("example", p.example), ("description", p.description),
+                                            ("class", p.cls), ("scheme", p.scheme)) if v is not None}
+                for p in self.params.values()
+            },
+            "returns": list(self.returns),
+            "tags": list(self.tags),
+        }
+
+
+def parse_query_file(path: Path) -> StoredQuery:
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputFileError(path, f"cannot read query: {e}") from None
+    name = path.stem
+    if not NAME_RE.match(name):
+        raise InputFileError(path, f"query name {name!r} must be lowercase words joined by '-'")
+    header_lines = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            header_lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        else:
+            break
+    if not header_lines:
+        raise InputFileError(path, "no '#+ ' header", line=1, hint="start the file with '#+ title: ...' lines")
+    try:
+        header = yaml.safe_load("\n".join(header_lines))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise InputFileError(path, f"header is not valid YAML: {getattr(e, 'problem', e)}",
+                             line=(mark.line + 1) if mark else None) from None
+    if not isinstance(header, dict):
+        raise InputFileError(path, "header must be a YAML mapping (key: value lines)", line=1)
+    unknown = set(header) - ALLOWED_KEYS
+    if unknown:
+        raise InputFileError(path, f"unknown header key(s): {', '.join(sorted(unknown))}",
+                             hint=f"allowed: {', '.join(sorted(ALLOWED_KEYS))}")
+    for key in REQUIRED_KEYS:
+        if not isinstance(header.get(key), str) or not header[key].strip():
+            raise InputFileError(path, f"header needs a non-empty '{key}'")
+    body = "\n".join(text.splitlines()[len(header_lines):])
+    kind = _query_kind(body)
+    if kind is None:
+        raise InputFileError(path, "no SELECT, CONSTRUCT, ASK or DESCRIBE in the query body")
+    params = {}
+    raw_params = header.get("params") or {}
+    if not isinstance(raw_params, dict):
+        raise InputFileError(path, "'params' must map parameter names to their declarations")
+    for pname, decl in raw_params.items():
+        params[pname] = _param(path, pname, decl, body, kind)
+    returns = header.get("returns") or []
+    tags = header.get("tags") or []
+    if not isinstance(returns, list) or not isinstance(tags, list):
+        raise InputFileError(path, "'returns' and 'tags' must be YAML lists")
+    return StoredQuery(
+        name=name, path=path, title=header["title"].strip(), description=" ".join(header["description"].split()),
+        question=header["question"].strip(), text=text, kind=kind, params=params,
+        returns=tuple(str(r) for r in returns), tags=tuple(str(t) for t in tags),
+    )
+
+
+_KIND_RE = re.compile(r"^\s*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _query_kind(body: str) -> str | None:
+    code = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("#"))
+    m = _KIND_RE.search(code)
+    if not m:
+        return None
+    k = m.group(1).lower()
+    return "construct" if k in ("construct", "describe") else k
+
+
+def _param(path: Path, name: str, decl, body: str, kind: str) -> Param:
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", str(name)):
+        raise InputFileError(path, f"parameter name {name!r} is not a SPARQL variable name")
+    if not isinstance(decl, dict):
+        raise InputFileError(path, f"parameter {name!r} must be a mapping with at least 'type' and 'description'")
+    unknown = set(decl) - PARAM_KEYS
+    if unknown:
+        raise InputFileError(path, f"parameter {name!r}: unknown key(s) {', '.join(sorted(unknown))}")
+    ptype = decl.get("type")
+    if ptype == "concept":
+        ptype = "resource"
+    if ptype not in PARAM_TYPES:
+        raise InputFileError(path, f"parameter {name!r}: type must be one of {', '.join(PARAM_TYPES)} (or concept)")
+    if not decl.get("description"):
+        raise InputFileError(path, f"parameter {name!r} needs a description")
+    var = re.compile(r"[?$]" + re.escape(name) + r"\b")
+    if not var.search(body):
+        raise InputFileError(path, f"parameter {name!r} is declared but ?{name} does not occur in the query")
+    if re.search(r"\bAS\s+[?$]" + re.escape(name) + r"\b", body, re.IGNORECASE):
+        raise InputFileError(path, f"parameter ?{name} is assigned by BIND/AS: a bound value would be ignored",
+                             hint="use the parameter only in triple patterns and FILTERs")
+    if kind == "select" and not _projected(body, name):
+        raise InputFileError(path, f"parameter ?{name} must be projected in the SELECT clause",
+                             hint="Oxigraph binds parameters by substitution, which needs the variable in the projection")
+    return Param(
+        name=name, type=ptype, description=str(decl["description"]), required=bool(decl.get("required", False)),
+        default=decl.get("default"), example=decl.get("example"), cls=decl.get("class"), scheme=decl.get("scheme"),
+    )
+
+
+def _projected(body: str, name: str) -> bool:
+    code = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("#"))
+    m = re.search(r"\bSELECT\b(.*?)\bWHERE\b|\bSELECT\b(.*?)\{", code, re.IGNORECASE | re.DOTALL)
+    if not m:
+        return False
+    clause = m.group(1) or m.group(2) or ""
+    return clause.strip().startswith("*") or re.search(r"[?$]" + re.escape(name) + r"\b", clause) is not None
+
+
+@functools.cache
+def _load_dir(directory: str) -> dict:
+    d = Path(directory)
+    queries = {}
+    for path in sorted(d.glob("*.rq")):
+        q = parse_query_file(path)
+        queries[q.name] = q
+    return queries
+
+
+def catalog(directory=None) -> dict[str, StoredQuery]:
+    """Every stored query by name (parsed once per process)."""
+    from .resources import resource_dir
+
+    return dict(_load_dir(str(directory or resource_dir("queries"))))
+
+
+def get(name: str, directory=None) -> StoredQuery:
+    queries = catalog(directory)
+    if name not in queries:
+        close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4)
+        hint = f"did you mean {', '.join(close)}?" if close else "run 'airm query list' to see the catalog"
+        raise QueryError(f"no stored query named {name!r}", hint=hint)
+    return queries[name]
+
+
+# --- parameters ---------------------------------------------------------------------------------------------------
+
+def bind_params(kg, query: StoredQuery, given: dict) -> dict:
+    """Check names, apply defaults, enforce required ones and coerce each value to an RDF term (Oxigraph)."""
+    unknown = set(given) - set(query.params)
+    if unknown:
+        known = ", ".join(query.params) or "none"
+        raise QueryError(
+            f"query {query.name!r} has no parameter {', '.join(repr(u) for u in sorted(unknown))}",
+            hint=f"its parameters: {known}",
+        )
+    bound = {}
+    for p in query.params.values():
+        value = given.get(p.name)
+        if value is None or (isinstance(value, str) and value.strip() == "" and p.type != "string"):
+            value = p.default
+        if value is None:
+            if p.required:
+                ex = f" (e.g. --param {p.name}={p.example!r})" if p.example is not None else ""
+                raise QueryError(f"query {query.name!r} needs parameter {p.name!r}: {p.description}{ex}")
+            continue
+        bound[p.name] = coerce(kg, p, value)
+    return bound
+
+
+def coerce(kg, p: Param, value):
+    import pyoxigraph as ox
+
+    XSD = "http://www.w3.org/2001/XMLSchema#"
+    if p.type == "string":
+        return ox.Literal(str(value))
+    if p.type == "integer":
+        try:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            n = int(str(value).strip())
+        except ValueError:
+            raise QueryError(f"parameter {p.name!r} must be a whole number, not {value!r}") from None
+        return ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))
+    if p.type == "decimal":
+        try:
+            from decimal import Decimal, InvalidOperation
+
+            d = Decimal(str(value).strip())
+            if not d.is_finite():
+                raise InvalidOperation
+        except Exception:
+            raise QueryError(f"parameter {p.name!r} must be a decimal number, not {value!r}") from None
+        return ox.Literal(format(d, "f"), datatype=ox.NamedNode(XSD + "decimal"))
+    if p.type == "boolean":
+        s = str(value).strip().lower()
+        if s not in ("true", "false", "1", "0", "yes", "no"):
+            raise QueryError(f"parameter {p.name!r} must be true or false, not {value!r}")
+        return ox.Literal("true" if s in ("true", "1", "yes") else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if p.type == "iri":
+        iri = _as_iri(str(value).strip())
+        if iri is None:
+            raise QueryError(f"parameter {p.name!r} must be an IRI (https://...) or a CURIE (prefix:name), not {value!r}")
+        return ox.NamedNode(iri)
+    return ox.NamedNode(resolve_resource(kg, p, str(value)))
+
+
+def _as_iri(text: str) -> str | None:
+    from .namespaces import expand
+
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    if re.match(r"^(https?|urn|file):[^\s<>\"{}|\\^`]+$", text) and not _looks_like_curie(text):
+        return text
+    iri = expand(text)
+    if iri is not None and re.match(r"^[^\s<>\"{}|\\^`]+$", iri):
+        return iri
+    return None
+
+
+def _looks_like_curie(text: str) -> bool:
+    from .namespaces import prefixes
+
+    return text.split(":", 1)[0] in prefixes() and not text.split(":", 1)[1].startswith("//")
+
+
+_CANDIDATES = """
+SELECT DISTINCT ?x ?label ?kind WHERE {
+  ?x a ?cls .
+  { ?x skos:notation ?label BIND("code" AS ?kind) }
+  UNION { ?x skos:prefLabel ?label BIND("label" AS ?kind) }
+  UNION { ?x rdfs:label ?label BIND("label" AS ?kind) }
+  UNION { ?x dcterms:title ?label BIND("label" AS ?kind) }
+  UNION { ?x skos:altLabel ?label BIND("alt" AS ?kind) }
+  UNION { ?x dcterms:identifier ?label BIND("code" AS ?kind) }
+}
+"""
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.replace("\u00a0", " ").split()).casefold()
+
+
+def resolve_resource(kg, p: Param, text: str) -> str:
+    """An IRI, a CURIE, a code (e.g. 7.1) or a label, case-insensitive, within the parameter's class or scheme."""
+    from .namespaces import curie, expand
+
+    text = text.strip()
+    if not text:
+        raise QueryError(f"parameter {p.name!r} is empty")
+    cls_iri = (expand(p.cls) or p.cls) if p.cls else "http://www.w3.org/2004/02/skos/core#Concept"
+    rows = _candidate_rows(kg, cls_iri)
+    scheme_iri = (expand(p.scheme) or p.scheme) if p.scheme else None
+    in_scheme = _scheme_members(kg, scheme_iri) if scheme_iri else None
+    members = {x for x, _l, _k in rows}
+    if in_scheme is not None:
+        members &= in_scheme
+    iri = _as_iri(text)
+    if iri is not None and (iri in members or (iri.startswith("http") and not members)):
+        return iri
+    if iri is not None and iri not in members and _exists(kg, iri):
+        what = p.cls or p.scheme or "concept"
+        raise QueryError(f"{curie(iri)} is not a {what}, as parameter {p.name!r} needs")
+    key = _norm(text)
+    tiers: dict[str, set] = {"code": set(), "label": set(), "alt": set()}
+    labels: dict[str, str] = {}
+    for x, label, kind in rows:
+        if x not in members:
+            continue
+        if kind == "label" or x not in labels:
+            labels.setdefault(x, label)
+        if _norm(label) == key:
+            tiers[kind].add(x)
+    for kind in ("code", "label", "alt"):
+        found = tiers[kind]
+        if len(found) == 1:
+            return next(iter(found))
+        if len(found) > 1:
+            listed = "; ".join(f"{curie(x)} ({labels.get(x, '')})" for x in sorted(found)[:8])
+            raise QueryError(
+                f"{text!r} matches several values for parameter {p.name!r}: {listed}",
+                hint="give the CURIE (e.g. " + curie(sorted(found)[0]) + ") to pick one",
+            )
+    choices = {}
+    for x, label, _kind in rows:
+        if x in members:
+            choices.setdefault(_norm(label), x)
+    close = difflib.get_close_matches(key, list(choices), n=5, cutoff=0.5)
+    if not close:
+        close = [k for k in choices if key in k][:5]
+    if close:
+        listed = "; ".join(f"{curie(choices[c])} ({labels.get(choices[c], c)})" for c in close)
+        hint = f"closest: {listed}"
+    else:
+        hint = "give an IRI, a CURIE, a code or a label"
+    raise QueryError(f"no {p.cls or p.scheme or 'concept'} matches {text!r} for parameter {p.name!r}", hint=hint)
+
+
+_QUERY_PREFIXES = {
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+def _candidate_rows(kg, cls_iri: str) -> list[tuple[str, str, str]]:
+    cache = kg.__dict__.setdefault("_candidate_cache", {})
+    if cls_iri not in cache:
+        if not re.match(r"^[^\s<>\"{}|\\^`]+$", cls_iri):
+            raise QueryError(f"class {cls_iri!r} in a query header is not an IRI")
+        q = _CANDIDATES.replace("?cls", f"<{cls_iri}>")  # from our own query header, never from user input
+        cache[cls_iri] = [
+            (s["x"].value, s["label"].value, s["kind"].value)
+            for s in kg.store.query(q, prefixes=_QUERY_PREFIXES, use_default_graph_as_union=True)
+            if hasattr(s["x"], "value") and s["x"].__class__.__name__ == "NamedNode"
+        ]
+    return cache[cls_iri]
+
+
+def _scheme_members(kg, scheme_iri: str) -> set:
+    import pyoxigraph as ox
+
+    return {
+        q.subject.value
+        for q in kg.store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme"),
+                                            ox.NamedNode(scheme_iri), None)
+    }
+
+
+def _exists(kg, iri: str) -> bool:
+    import pyoxigraph as ox
+
+    return next(kg.store.quads_for_pattern(ox.NamedNode(iri), None, None, None), None) is not None
+
+
+def run_named(kg, name: str, params: dict, *, engine: str = "oxigraph", timeout: float | None = None,
+              limit: int | None = None):
+    from .engines import run_stored
+
+    query = get(name)
+    bound = bind_params(kg, query, {k: v for k, v in params.items()})
+    return run_stored(kg, query, bound, engine=engine, timeout=timeout, limit=limit)

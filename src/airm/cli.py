@@ -1,0 +1,253 @@
+"""The ``airm`` command: parses options, calls the library, formats results. No logic of its own."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+from .errors import AirmError, ValidationFailed
+
+WORKSPACE_HELP = "folder of imported sources [default: $AIRM_WORKSPACE or ./airm-data]"
+
+
+def workspace_option(f):
+    return click.option("--workspace", type=click.Path(file_okay=False), default=None, help=WORKSPACE_HELP)(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="airm")
+@click.option("--traceback", is_flag=True, help="show Python tracebacks (for developers)")
+def cli(traceback):
+    """airm: a knowledge graph of AI-risk mitigations, with stored queries.
+
+    Exit codes: 0 ok, 1 validation failed, 2 bad input or usage, 3 internal error.
+    """
+
+
+@cli.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write the build into")
+@workspace_option
+@click.option("--no-validate", is_flag=True, help="skip SHACL validation (not recommended)")
+def build(out_dir, workspace, no_validate):
+    """Build the merged graph (ontology, data, imports, entailments) as Turtle, N-Triples and JSON-LD.
+
+    Writes OUT/airm.ttl, OUT/airm.nt, OUT/airm.jsonld and OUT/build-report.json; nothing is written when the
+    data does not validate.
+    """
+    from .builder import build as run_build
+
+    result = run_build(out_dir, workspace=workspace, validate=not no_validate)
+    r = result.report
+    click.echo(f"built {r['triples']['merged']} triples ({r['triples']['asserted']} asserted, {r['triples']['entailed']} entailed)")
+    if r["validation"]:
+        v = r["validation"]
+        click.echo(f"validation: conforms, {v['warnings']} warning(s), {v['infos']} info(s)")
+    for name, path in result.files.items():
+        click.echo(f"  {path}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-embedded", is_flag=True, help="check PATHS alone, without the embedded data as context")
+@click.option("--severity", type=click.Choice(["info", "warning", "violation"]), default="info", show_default=True,
+              help="lowest severity to show")
+def validate(paths, fmt, no_embedded, severity):
+    """Check data against airm's SHACL shapes: the embedded data, or the Turtle/JSON-LD files given.
+
+    One line per problem: file:line, severity, node, property, value and what to do. Exit 0 when the data
+    conforms (warnings allowed), 1 on violations, 2 when a file cannot be read.
+    """
+    from .validation import validate as run_validation
+
+    report = run_validation(list(paths) or None, with_embedded=not no_embedded or not paths)
+    keep = {"info": 2, "warning": 1, "violation": 0}[severity]
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    report.problems = [p for p in report.problems if order.get(p.severity, 0) <= keep]
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    if not report.conforms:
+        sys.exit(1)
+
+
+SELECT_FORMATS = ["table", "csv", "csv-safe", "tsv", "json", "md"]
+GRAPH_FORMATS = ["ttl", "nt", "jsonld"]
+
+
+def _parse_params(pairs) -> dict:
+    from .errors import QueryError
+
+    params = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise QueryError(f"--param {pair!r} is not NAME=VALUE", hint='e.g. --param risk="value misalignment"')
+        name, value = pair.split("=", 1)
+        name = name.strip()
+        if name in params:
+            raise QueryError(f"parameter {name!r} given twice")
+        params[name] = value
+    return params
+
+
+def _emit(result, fmt):
+    if result.kind == "construct" and fmt == "table":
+        fmt = "ttl"
+    try:
+        text = result.format(fmt)
+    except ValueError as e:
+        from .errors import QueryError
+
+        raise QueryError(str(e)) from None
+    click.echo(text, nl=not text.endswith("\n"))
+    if result.truncated:
+        click.echo("warning: the result was cut at the row limit (raise --limit to see more)", err=True)
+
+
+@cli.group()
+def query():
+    """The catalog of stored queries: list, show and run them."""
+
+
+@query.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def query_list(fmt):
+    """List the stored queries with their titles and parameters."""
+    import json
+
+    from .catalog import catalog
+
+    queries = catalog()
+    if fmt == "json":
+        click.echo(json.dumps([q.header() for q in queries.values()], indent=2, ensure_ascii=False))
+        return
+    width = max(len(n) for n in queries)
+    for q in queries.values():
+        params = " ".join(f"[{p.name}]" if not p.required else p.name for p in q.params.values())
+        click.echo(f"{q.name.ljust(width)}  {q.title}" + (f"  ({params})" if params else ""))
+
+
+@query.command("show")
+@click.argument("name")
+def query_show(name):
+    """Show a stored query: its question, parameters and SPARQL text."""
+    from .catalog import get
+
+    q = get(name)
+    click.echo(f"{q.name}: {q.title}\nquestion: {q.question}\n\n{q.description}\n")
+    if q.params:
+        click.echo("parameters:")
+        for p in q.params.values():
+            extra = []
+            if p.required:
+                extra.append("required")
+            if p.default is not None:
+                extra.append(f"default {p.default}")
+            if p.example is not None:
+                extra.append(f"e.g. {p.example}")
+            restrict = p.cls or p.scheme
+            click.echo(f"  {p.name} ({p.type}{', ' + restrict if restrict else ''}): {p.description}"
+                       + (f" [{'; '.join(extra)}]" if extra else ""))
+        click.echo("")
+    click.echo(q.text)
+
+
+def _engine_options(f):
+    f = click.option("--timeout", type=float, default=None, help="seconds before the query is stopped [default: 30]")(f)
+    f = click.option("--limit", type=int, default=None, help="most rows to return [default: 100000]")(f)
+    f = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+                     help="oxigraph (fast, default) or rdflib (the reference)")(f)
+    return workspace_option(f)
+
+
+@query.command("run")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
+@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True)
+@_engine_options
+def query_run(name, params, fmt, timeout, limit, engine, workspace):
+    """Run a stored query on the embedded data and imported sources.
+
+    Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
+    airm query run training-methods-for-risk --param risk="value misalignment"
+    """
+    from . import kg as kgmod
+    from .catalog import bind_params, get
+    from .engines import run_stored
+
+    q = get(name)
+    given = _parse_params(params)
+    graph = kgmod.load(workspace=workspace)
+    bound = bind_params(graph, q, given)
+    _emit(run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit), fmt)
+
+
+@cli.command()
+@click.argument("query_text", metavar="QUERY|@FILE.rq")
+@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True)
+@click.option("--allow-service", is_flag=True, help="let SERVICE clauses reach other SPARQL endpoints")
+@_engine_options
+def sparql(query_text, fmt, allow_service, timeout, limit, engine, workspace):
+    """Run an ad-hoc read-only SPARQL query (text, or @path to a .rq file). Updates are refused."""
+    from pathlib import Path
+
+    from . import kg as kgmod
+    from .errors import InputFileError
+    from .namespaces import sparql_prologue
+
+    if query_text.startswith("@"):
+        path = Path(query_text[1:])
+        try:
+            query_text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputFileError(path, f"cannot read query file: {e}") from None
+    if "PREFIX" not in query_text.upper():
+        query_text = sparql_prologue() + query_text
+    graph = kgmod.load(workspace=workspace)
+    _emit(graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service), fmt)
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    show_traceback = "--traceback" in argv
+    try:
+        cli.main(args=argv, prog_name="airm", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except ValidationFailed as e:
+        if show_traceback:
+            raise
+        if e.report is not None:
+            click.echo(e.report.to_text(), err=True)
+        click.echo(f"error: {e}", err=True)
+        return e.exit_code
+    except AirmError as e:
+        if show_traceback:
+            raise
+        click.echo(f"error: {e}", err=True)
+        return e.exit_code
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except Exception as e:  # a bug: say so plainly, keep the traceback for --traceback
+        if show_traceback:
+            raise
+        click.echo(f"internal error: {type(e).__name__}: {e}\n  hint: run again with --traceback and report it", err=True)
+        return 3
+    return 0
+
+
+def entry_point() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()

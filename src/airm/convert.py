@@ -1,0 +1,55 @@
+"""Move terms and triples between Oxigraph (the store) and rdflib (pySHACL, owlrl, serializers)."""
+
+from __future__ import annotations
+
+
+def to_rdflib_term(term):
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_ox_term(term):
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def rdflib_graph(store, graphs=None):
+    """An rdflib Graph holding the union of ``graphs`` (IRIs; None = every named graph) of an Oxigraph store."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from .namespaces import bind_all
+
+    g = Graph()
+    bind_all(g)
+    names = [ox.NamedNode(x) for x in graphs] if graphs is not None else list(store.named_graphs())
+    add = g.add
+    for name in names:
+        for q in store.quads_for_pattern(None, None, None, name):
+            add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)))
+    return g

@@ -1,0 +1,194 @@
+"""Run SPARQL on an engine: the embedded Oxigraph store (default) or rdflib (the reference), under a deadline and a
+row cap. Parameters are bound as RDF terms (Oxigraph substitutions, rdflib initBindings), never pasted into text.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from .errors import QueryError, QueryTimeout
+from .results import QueryResult, term_from_ox, term_from_rdflib
+
+ENGINES = ("oxigraph", "rdflib")
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_LIMIT = 100_000
+
+
+def run_stored(kg, query, bound: dict, *, engine: str = "oxigraph", timeout: float | None = None,
+               limit: int | None = None) -> QueryResult:
+    return _run(kg, query.text, bound, engine=engine, timeout=timeout, limit=limit, label=f"query {query.name!r}")
+
+
+def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None = None, engine: str = "oxigraph",
+               allow_service: bool = False, bindings: dict | None = None) -> QueryResult:
+    """An ad-hoc read-only query: updates are refused, and SERVICE unless ``allow_service``."""
+    check_read_only(text, allow_service=allow_service, engine=engine)
+    return _run(kg, text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query")
+
+
+def check_read_only(text: str, *, allow_service: bool = False, engine: str = "oxigraph") -> None:
+    """Refuse updates, SERVICE (unless allowed) and, on rdflib, FROM/FROM NAMED (which would load what they name)."""
+    from rdflib.plugins.sparql import parser
+    from rdflib.plugins.sparql.algebra import translateQuery
+
+    try:
+        parsed = parser.parseQuery(text)
+    except Exception:
+        try:
+            parser.parseUpdate(text)
+        except Exception:
+            _raise_syntax(text)
+        raise QueryError(
+            "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) are refused: airm queries are read-only",
+            hint="change the data files and rebuild instead",
+        ) from None
+    if engine == "rdflib" and _has_dataset_clause(parsed):
+        raise QueryError("FROM / FROM NAMED are refused on the rdflib engine: they would load what they name",
+                         hint="use GRAPH <...> { } patterns, or the oxigraph engine")
+    if not allow_service:
+        try:
+            algebra = translateQuery(parsed).algebra
+        except Exception:
+            return  # the engine reports its own error
+        if _contains(algebra, "ServiceGraphPattern"):
+            raise QueryError("SERVICE is refused: it would send requests to another server",
+                             hint="pass --allow-service if you mean to query a remote endpoint")
+
+
+def _has_dataset_clause(parsed) -> bool:
+    try:
+        return bool(parsed[1].get("datasetClause"))
+    except Exception:
+        return False
+
+
+def _contains(node, name: str, _seen=None) -> bool:
+    _seen = _seen if _seen is not None else set()
+    if id(node) in _seen:
+        return False
+    _seen.add(id(node))
+    if getattr(node, "name", None) == name:
+        return True
+    if isinstance(node, dict):
+        return any(_contains(v, name, _seen) for v in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(_contains(v, name, _seen) for v in node)
+    return False
+
+
+def _raise_syntax(text: str):
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(text)
+    except SyntaxError as e:
+        raise QueryError(f"SPARQL syntax error: {e}", hint="check the query near the position given") from None
+    except Exception as e:
+        raise QueryError(f"the query cannot be run: {e}") from None
+    raise QueryError("the query could not be parsed")
+
+
+def _run(kg, text: str, bound: dict, *, engine: str, timeout: float | None, limit: int | None, label: str):
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
+    timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+    if timeout <= 0:
+        raise QueryError("the timeout must be a positive number of seconds")
+    limit = DEFAULT_LIMIT if limit is None else int(limit)
+    runner = _run_oxigraph if engine == "oxigraph" else _run_rdflib
+    box: dict = {}
+    deadline_hit = threading.Event()
+
+    def work():
+        try:
+            box["result"] = runner(kg, text, bound, limit, deadline_hit)
+        except BaseException as e:  # handed to the caller's thread
+            box["error"] = e
+
+    worker = threading.Thread(target=work, name="airm-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        deadline_hit.set()
+        raise QueryTimeout(f"{label} did not finish within {timeout:g} s", hint="narrow it, or raise --timeout")
+    if "error" in box:
+        e = box["error"]
+        if isinstance(e, SyntaxError):
+            raise QueryError(f"SPARQL syntax error: {e}") from None
+        raise e
+    return box["result"]
+
+
+def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
+    import pyoxigraph as ox
+
+    subs = {ox.Variable(k): v for k, v in bound.items()}
+    try:
+        res = kg.store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+    except RuntimeError as e:
+        raise QueryError(f"the query cannot be run: {e}") from None
+    except OSError as e:
+        raise QueryError(f"the query failed: {e}") from None
+    if isinstance(res, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(res))
+    if isinstance(res, ox.QuerySolutions):
+        variables = [v.value for v in res.variables]
+        rows, truncated = [], False
+        for sol in res:
+            if stop.is_set():
+                break
+            if len(rows) >= limit:
+                truncated = True
+                break
+            rows.append({v: term_from_ox(sol[v]) for v in variables if sol[v] is not None})
+        return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
+    triples, truncated = [], False
+    for t in res:
+        if stop.is_set():
+            break
+        if len(triples) >= limit:
+            truncated = True
+            break
+        triples.append((term_from_ox(t.subject), term_from_ox(t.predicate), term_from_ox(t.object)))
+    return QueryResult(kind="construct", triples=triples, truncated=truncated)
+
+
+def reference_graph(kg):
+    """The rdflib graph the reference engine queries: every graph of the store, entailments included."""
+    cached = kg.__dict__.get("_rdflib_graph")
+    if cached is None:
+        from .convert import rdflib_graph
+
+        cached = kg.__dict__["_rdflib_graph"] = rdflib_graph(kg.store)
+    return cached
+
+
+def _run_rdflib(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
+    import rdflib.plugins.sparql as rdflib_sparql
+    from rdflib.plugins.sparql import prepareQuery
+
+    from .convert import to_rdflib_term
+
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM must never load what it names
+    graph = reference_graph(kg)
+    try:
+        prepared = prepareQuery(text)
+    except Exception as e:
+        raise QueryError(f"SPARQL syntax error (rdflib): {e}") from None
+    init = {k: to_rdflib_term(v) for k, v in bound.items()}
+    res = graph.query(prepared, initBindings=init)
+    if res.type == "ASK":
+        return QueryResult(kind="ask", boolean=bool(res.askAnswer))
+    if res.type == "SELECT":
+        variables = [str(v) for v in res.vars]
+        rows, truncated = [], False
+        for r in res:
+            if stop.is_set():
+                break
+            if len(rows) >= limit:
+                truncated = True
+                break
+            rows.append({v: term_from_rdflib(r[i]) for i, v in enumerate(variables) if r[i] is not None})
+        return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
+    triples = [tuple(term_from_rdflib(x) for x in t) for t in res][:limit]
+    return QueryResult(kind="construct", triples=triples)

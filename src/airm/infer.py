@@ -1,0 +1,88 @@
+"""Materialise the entailments queries need, fast, into a graph of their own.
+
+A small forward-chaining engine over SPARQL in Oxigraph, driven by the axioms the loaded ontology states (so a new
+sub-class or inverse in the ontology needs no code): sub-class and sub-property closure, inverse, symmetric and
+transitive properties, two-step property chains, and domain/range typing. These are the OWL 2 RL rules cax-sco,
+prp-spo1, prp-inv1/2, prp-symp, prp-trp, prp-spo2, prp-dom and prp-rng; tests check that owlrl's full OWL-RL closure
+agrees with this one on the curated data.
+"""
+
+from __future__ import annotations
+
+from .errors import InternalError
+from .namespaces import ENTAILMENT_GRAPH
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+MAX_ROUNDS = 50
+
+_SCHEMA_QUERIES = {
+    "transitive": "SELECT DISTINCT ?p WHERE { ?p a owl:TransitiveProperty FILTER(isIRI(?p)) }",
+    "chains": """SELECT DISTINCT ?p ?p1 ?p2 WHERE {
+        ?p owl:propertyChainAxiom ?l . ?l rdf:first ?p1 ; rdf:rest ?r . ?r rdf:first ?p2 ; rdf:rest rdf:nil }""",
+}
+
+_RULES = [
+    # cax-sco (with the sub-class hierarchy closed on the fly)
+    """CONSTRUCT { ?x a ?d } WHERE { ?c rdfs:subClassOf+ ?d . ?x a ?c . FILTER(isIRI(?d) && ?c != ?d) }""",
+    # prp-spo1
+    """CONSTRUCT { ?x ?q ?y } WHERE { ?p rdfs:subPropertyOf+ ?q . ?x ?p ?y . FILTER(isIRI(?q) && ?p != ?q) }""",
+    # prp-inv1 / prp-inv2
+    """CONSTRUCT { ?y ?q ?x } WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } ?x ?p ?y .
+        FILTER(isIRI(?q) && !isLiteral(?y)) }""",
+    # prp-symp
+    """CONSTRUCT { ?y ?p ?x } WHERE { ?p a owl:SymmetricProperty . ?x ?p ?y . FILTER(!isLiteral(?y)) }""",
+]
+
+# Typing from domains and ranges is left out when validating: it would make every wrong link look well-typed.
+_DOMAIN_RANGE_RULES = [
+    # prp-dom
+    """CONSTRUCT { ?x a ?c } WHERE { ?p rdfs:domain ?c . ?x ?p ?y . FILTER(isIRI(?c)) }""",
+    # prp-rng
+    """CONSTRUCT { ?y a ?c } WHERE { ?p rdfs:range ?c . ?x ?p ?y . FILTER(isIRI(?c) && !isLiteral(?y)) }""",
+]
+
+_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+}
+
+
+def _rules_for(store, domain_range: bool) -> list[str]:
+    rules = list(_RULES) + (list(_DOMAIN_RANGE_RULES) if domain_range else [])
+    q = lambda text: store.query(text, prefixes=_PREFIXES, use_default_graph_as_union=True)  # noqa: E731
+    for sol in q(_SCHEMA_QUERIES["transitive"]):
+        p = sol["p"].value
+        rules.append(f"CONSTRUCT {{ ?x <{p}> ?z }} WHERE {{ ?x <{p}> ?y . ?y <{p}> ?z }}")
+    for sol in q(_SCHEMA_QUERIES["chains"]):
+        p, p1, p2 = (sol[v].value for v in ("p", "p1", "p2"))
+        rules.append(f"CONSTRUCT {{ ?x <{p}> ?z }} WHERE {{ ?x <{p1}> ?y . ?y <{p2}> ?z }}")
+    return rules
+
+
+def materialise(store, *, graph: str = ENTAILMENT_GRAPH, domain_range: bool = True) -> int:
+    """Add entailed triples not already asserted to ``graph``; returns how many were added."""
+    import pyoxigraph as ox
+
+    target = ox.NamedNode(graph)
+    store.remove_graph(target) if target in set(store.named_graphs()) else None
+    rules = _rules_for(store, domain_range)
+    added = 0
+    for _ in range(MAX_ROUNDS):
+        new = []
+        seen = set()
+        for rule in rules:
+            for t in store.query(rule, prefixes=_PREFIXES, use_default_graph_as_union=True):
+                if isinstance(t.object, ox.Literal) and t.predicate.value == RDF_TYPE:
+                    continue
+                key = (t.subject, t.predicate, t.object)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if next(store.quads_for_pattern(t.subject, t.predicate, t.object, None), None) is None:
+                    new.append(ox.Quad(t.subject, t.predicate, t.object, target))
+        if not new:
+            return added
+        store.extend(new)
+        added += len(new)
+    raise InternalError(f"inference did not reach a fixpoint in {MAX_ROUNDS} rounds", hint="report this as a bug")

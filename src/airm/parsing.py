@@ -1,0 +1,132 @@
+"""Read RDF files safely into Oxigraph quads: one typed error naming file, line and column; nothing remote.
+
+pyoxigraph refuses remote JSON-LD contexts by default and never opens files it is not given, which is why it is the
+parser for every file we read (rdflib's JSON-LD parser fetches remote contexts; see docs/pitfalls).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import InputFileError
+
+FORMATS = {
+    ".ttl": "TURTLE",
+    ".turtle": "TURTLE",
+    ".nt": "N_TRIPLES",
+    ".nq": "N_QUADS",
+    ".trig": "TRIG",
+    ".jsonld": "JSON_LD",
+    ".json": "JSON_LD",
+    ".rdf": "RDF_XML",
+    ".owl": "RDF_XML",
+    ".xml": "RDF_XML",
+}
+DATASET_FORMATS = {"N_QUADS", "TRIG"}
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+_POSITION = re.compile(r"line (\d+) between columns (\d+)")
+_POSITION2 = re.compile(r"line (\d+)")
+
+
+def rdf_format(path: Path):
+    import pyoxigraph as ox
+
+    name = FORMATS.get(path.suffix.lower())
+    if name is None:
+        raise InputFileError(
+            path,
+            f"unknown RDF file type {path.suffix or '(no suffix)'!r}",
+            hint="use one of " + ", ".join(sorted(FORMATS)),
+        )
+    return getattr(ox.RdfFormat, name)
+
+
+def parse_file(path: Path, graph_iri: str | None, *, base_iri: str | None = None) -> list:
+    """All quads of one file; triple formats go into ``graph_iri`` (None = default graph)."""
+    import pyoxigraph as ox
+
+    path = Path(path)
+    fmt = rdf_format(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputFileError(path, f"cannot read: {e.strerror or e}", hint="check the path") from None
+    if not path.is_file():
+        raise InputFileError(path, "not a regular file", hint="give an RDF file, not a folder or device")
+    if size > MAX_FILE_BYTES:
+        raise InputFileError(path, f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
+    graph = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
+    kwargs = {"format": fmt, "base_iri": base_iri or path.resolve().as_uri()}
+    if fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        kwargs["without_named_graphs"] = True
+    try:
+        with open(path, "rb") as f:
+            quads = []
+            for q in ox.parse(f, **kwargs):
+                if isinstance(q.graph_name, ox.DefaultGraph):
+                    q = ox.Quad(q.subject, q.predicate, q.object, graph)
+                quads.append(q)
+            return quads
+    except SyntaxError as e:
+        raise _syntax_error(path, e) from None
+    except RecursionError:
+        raise InputFileError(path, "nesting too deep to parse", hint="flatten deeply nested blank nodes or lists") from None
+    except (OSError, ValueError) as e:
+        raise InputFileError(path, f"cannot parse: {e}") from None
+
+
+def _syntax_error(path: Path, e: SyntaxError) -> InputFileError:
+    text = str(e.args[0]) if e.args else str(e)
+    line = column = None
+    m = _POSITION.search(text) or _POSITION2.search(text)
+    if m:
+        line = int(m.group(1))
+        column = int(m.group(2)) if m.lastindex and m.lastindex >= 2 else None
+    elif getattr(e, "lineno", None):
+        line, column = e.lineno, e.offset
+    message = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", text)
+    message = re.sub(r" \(line \d+\)$", "", message)
+    return InputFileError(path, f"syntax error: {message}", line=line, column=column, hint="fix the RDF syntax there")
+
+
+_SUBJECT_LINE = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)\s")
+_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+
+
+def subject_lines(path: Path) -> dict[str, int]:
+    """IRI -> line where a Turtle/TriG file starts describing it (a subject at the start of a line).
+
+    Only for reports ("defined in file:line"); a best effort that never raises.
+    """
+    found: dict[str, int] = {}
+    if rdf_format_name(path) not in ("TURTLE", "TRIG"):
+        return found
+    prefixes: dict[str, str] = {}
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return found
+    for number, line in enumerate(lines, 1):
+        m = _PREFIX_LINE.match(line)
+        if m:
+            prefixes[m.group(1)] = m.group(2)
+            continue
+        m = _SUBJECT_LINE.match(line)
+        if not m:
+            continue
+        token = m.group(1)
+        if token.startswith("<"):
+            iri = token[1:-1]
+        else:
+            p, local = token.split(":", 1)
+            if p not in prefixes:
+                continue
+            iri = prefixes[p] + local.replace("\\", "")
+        found.setdefault(iri, number)
+    return found
+
+
+def rdf_format_name(path: Path) -> str | None:
+    return FORMATS.get(Path(path).suffix.lower())

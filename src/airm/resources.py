@@ -1,0 +1,58 @@
+"""Where the shipped ontology, shapes, data and queries live, for the wheel and for a source checkout alike.
+
+The wheel carries them under ``airm/_resources`` (hatchling force-include); an editable install or a plain checkout
+reads them from the repository's top level, where they are edited.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+KINDS = ("ontology", "data", "queries")
+
+
+@functools.cache
+def resource_root() -> Path:
+    packaged = resources.files("airm") / "_resources"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2]
+    if all((checkout / kind).is_dir() for kind in KINDS):
+        return checkout
+    raise FileNotFoundError(
+        "airm cannot find its ontology, data and queries: neither airm/_resources (wheel) nor a source checkout"
+    )
+
+
+def resource_dir(kind: str) -> Path:
+    if kind not in KINDS:
+        raise ValueError(f"unknown resource kind {kind!r}; expected one of {KINDS}")
+    return resource_root() / kind
+
+
+def ontology_files() -> list[Path]:
+    """The ontology proper (not shapes, not the prefix list), in a stable order."""
+    root = resource_dir("ontology")
+    return sorted(p for p in root.glob("*.ttl") if p.name != "prefixes.ttl")
+
+
+def shape_files() -> list[Path]:
+    return sorted(resource_dir("ontology").glob("shapes/*.shapes.ttl"))
+
+
+def data_files() -> list[Path]:
+    return sorted(resource_dir("data").rglob("*.ttl"))
+
+
+def query_files() -> list[Path]:
+    return sorted(resource_dir("queries").glob("*.rq"))
+
+
+def relative_name(path: Path) -> str:
+    """A path as users see it in reports: relative to the resource root when it is ours."""
+    try:
+        return path.resolve().relative_to(resource_root()).as_posix()
+    except ValueError:
+        return str(path)

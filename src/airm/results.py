@@ -1,0 +1,214 @@
+"""Engine-neutral query results, and their formats (table, CSV, TSV, Markdown, SPARQL JSON, RDF)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class Term(NamedTuple):
+    """An RDF term as plain data: type is 'uri', 'bnode' or 'literal' (the SPARQL JSON names)."""
+
+    type: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    def __str__(self) -> str:
+        return self.value
+
+    def to_python(self):
+        if self.type != "literal" or self.datatype in (None, XSD_STRING, RDF_LANGSTRING):
+            return self.value
+        dt = self.datatype[len(XSD):] if self.datatype.startswith(XSD) else None
+        try:
+            if dt in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
+                return int(self.value)
+            if dt in ("decimal", "double", "float"):
+                return float(self.value)
+            if dt == "boolean":
+                return self.value in ("true", "1")
+        except ValueError:
+            pass
+        return self.value
+
+    def n3(self) -> str:
+        if self.type == "uri":
+            return f"<{self.value}>"
+        if self.type == "bnode":
+            return f"_:{self.value}"
+        text = json.dumps(self.value, ensure_ascii=False)
+        if self.lang:
+            return f"{text}@{self.lang}"
+        if self.datatype and self.datatype != XSD_STRING:
+            return f"{text}^^<{self.datatype}>"
+        return text
+
+    def to_sparql_json(self) -> dict:
+        d = {"type": self.type, "value": self.value}
+        if self.lang:
+            d["xml:lang"] = self.lang
+        elif self.type == "literal" and self.datatype and self.datatype != XSD_STRING:
+            d["datatype"] = self.datatype
+        return d
+
+
+def term_from_ox(t) -> Term:
+    import pyoxigraph as ox
+
+    if isinstance(t, ox.NamedNode):
+        return Term("uri", t.value)
+    if isinstance(t, ox.BlankNode):
+        return Term("bnode", t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Term("literal", t.value, RDF_LANGSTRING, t.language.lower())
+        return Term("literal", t.value, t.datatype.value)
+    raise TypeError(f"unsupported term {t!r}")
+
+
+def term_from_rdflib(t) -> Term:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(t, URIRef):
+        return Term("uri", str(t))
+    if isinstance(t, BNode):
+        return Term("bnode", str(t))
+    if isinstance(t, Literal):
+        if t.language:
+            return Term("literal", str(t), RDF_LANGSTRING, t.language.lower())
+        return Term("literal", str(t), str(t.datatype) if t.datatype else XSD_STRING)
+    raise TypeError(f"unsupported term {t!r}")
+
+
+def display(term: Term | None, *, curies: bool = True) -> str:
+    if term is None:
+        return ""
+    if term.type == "uri" and curies:
+        from .namespaces import curie
+
+        c = curie(term.value)
+        return c[1:-1] if c.startswith("<") else c
+    return term.value
+
+
+@dataclass
+class QueryResult:
+    """Rows of a SELECT (variables + rows), the boolean of an ASK, or the triples of a CONSTRUCT/DESCRIBE."""
+
+    kind: str  # "select" | "ask" | "construct"
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Term]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "select" else len(self.triples)
+
+    def __iter__(self):
+        return iter(self.rows if self.kind == "select" else self.triples)
+
+    def values(self) -> list[dict]:
+        """Rows as plain Python values (str, int, float, bool), unbound variables as None."""
+        return [{v: (row[v].to_python() if v in row else None) for v in self.variables} for row in self.rows]
+
+    def to_dataframe(self):
+        try:
+            import pandas as pd
+        except ImportError as e:  # pragma: no cover - depends on the user's environment
+            raise ImportError("to_dataframe() needs pandas: pip install pandas") from e
+        return pd.DataFrame(self.values(), columns=self.variables)
+
+    # --- formats -------------------------------------------------------------------------------------------------
+    def to_sparql_json(self) -> str:
+        if self.kind == "ask":
+            return json.dumps({"head": {}, "boolean": bool(self.boolean)}, indent=2)
+        bindings = [{v: t.to_sparql_json() for v, t in row.items()} for row in self.rows]
+        return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+
+    def _cells(self, curies: bool) -> list[list[str]]:
+        return [[display(row.get(v), curies=curies) for v in self.variables] for row in self.rows]
+
+    def to_delimited(self, delimiter: str, *, escape_formulas: bool = False) -> str:
+        buf = io.StringIO()
+        if delimiter == "\t":
+            # SPARQL 1.1 TSV: terms in Turtle-like syntax, variables with '?'
+            buf.write("\t".join("?" + v for v in self.variables) + "\n")
+            for row in self.rows:
+                buf.write("\t".join(row[v].n3() if v in row else "" for v in self.variables) + "\n")
+            return buf.getvalue()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(self.variables)
+        for row in self.rows:
+            cells = [row[v].value if v in row else "" for v in self.variables]
+            if escape_formulas:
+                cells = ["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in cells]
+            w.writerow(cells)
+        return buf.getvalue()
+
+    def to_markdown(self) -> str:
+        def esc(s: str) -> str:
+            return s.replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| " + " | ".join(self.variables) + " |", "|" + "---|" * len(self.variables)]
+        lines += ["| " + " | ".join(esc(c) for c in cells) + " |" for cells in self._cells(True)]
+        return "\n".join(lines) + "\n"
+
+    def to_table(self, *, max_width: int = 60) -> str:
+        if self.kind == "ask":
+            return "yes" if self.boolean else "no"
+        cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in self._cells(True)]
+        cells = [[c.replace("\n", " ") for c in row] for row in cells]
+        widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(self.variables)]
+        fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+        out = [fmt(self.variables), fmt(["-" * w for w in widths])] + [fmt(r) for r in cells]
+        out.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''}{', truncated' if self.truncated else ''})")
+        return "\n".join(out)
+
+    def to_rdf(self, fmt: str) -> bytes:
+        from rdflib import BNode, Graph, Literal, URIRef
+
+        from .export import serialize
+
+        def conv(t: Term):
+            if t.type == "uri":
+                return URIRef(t.value)
+            if t.type == "bnode":
+                return BNode(t.value)
+            if t.lang:
+                return Literal(t.value, lang=t.lang)
+            return Literal(t.value, datatype=URIRef(t.datatype) if t.datatype and t.datatype != XSD_STRING else None)
+
+        g = Graph()
+        for s, p, o in self.triples:
+            g.add((conv(s), conv(p), conv(o)))
+        return serialize(g, fmt)
+
+    def format(self, fmt: str) -> str:
+        if self.kind == "construct":
+            if fmt in ("ttl", "nt", "jsonld", "rdfxml"):
+                return self.to_rdf(fmt).decode("utf-8")
+            if fmt == "table":
+                return self.to_rdf("ttl").decode("utf-8")
+            raise ValueError(f"a graph result cannot be shown as {fmt}; use ttl, nt or jsonld")
+        if fmt in ("ttl", "nt", "jsonld", "rdfxml"):
+            raise ValueError(f"a table result cannot be shown as {fmt}; use table, csv, tsv, json or md")
+        if fmt == "json":
+            return self.to_sparql_json()
+        if self.kind == "ask":
+            return "yes" if self.boolean else "no"
+        return {
+            "table": self.to_table,
+            "csv": lambda: self.to_delimited(","),
+            "csv-safe": lambda: self.to_delimited(",", escape_formulas=True),
+            "tsv": lambda: self.to_delimited("\t"),
+            "md": self.to_markdown,
+        }[fmt]()

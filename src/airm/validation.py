@@ -1,0 +1,248 @@
+"""Check data against airm's SHACL shapes and report each problem as one line a person can act on.
+
+Validation runs on the data graphs plus their structural entailments (sub-class, sub-property, inverse, transitive),
+never merged with the ontology, so it stays fast; the ontology's own terms are checked by the editorial shapes apart.
+Only airm's own shapes are used (a foreign shape's SPARQL FROM can read local files: see docs/pitfalls).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from . import resources
+from .namespaces import curie
+
+SH = "http://www.w3.org/ns/shacl#"
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+VALIDATION_ENTAILMENTS = "https://w3id.org/airm/graph/validation-entailments"
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str
+    focus: str
+    focus_label: str | None
+    path: str | None
+    value: str | None
+    message: str
+    file: str | None = None
+    line: int | None = None
+    shape: str | None = None
+
+    def to_line(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        node = self.focus + (f' ("{self.focus_label}")' if self.focus_label else "")
+        parts = [f"{where}{self.severity}: {node}"]
+        if self.path:
+            parts.append(f"property {self.path}")
+        if self.value is not None:
+            parts.append(f"value {self.value}")
+        return ", ".join(parts) + f": {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    problems: list[Problem] = field(default_factory=list)
+    checked_graphs: list[str] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+    @property
+    def summary(self) -> dict:
+        return {
+            "conforms": self.conforms,
+            "violations": self.count("Violation"),
+            "warnings": self.count("Warning"),
+            "infos": self.count("Info"),
+        }
+
+    def to_text(self) -> str:
+        lines = [p.to_line() for p in self.problems]
+        s = self.summary
+        verdict = "conforms" if self.conforms else "does not conform"
+        lines.append(f"{verdict}: {s['violations']} violation(s), {s['warnings']} warning(s), {s['infos']} info(s)")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {**self.summary, "problems": [asdict(p) for p in self.problems]}, indent=2, ensure_ascii=False
+        )
+
+
+def load_shapes(kind: str = "data"):
+    """The shapes graph: 'data' (all but the editorial shapes) or 'ontology' (editorial only)."""
+    from rdflib import Graph
+
+    g = Graph()
+    for path in resources.shape_files():
+        editorial = path.name == "ontology.shapes.ttl"
+        if (kind == "ontology") == editorial:
+            g.parse(path, format="turtle")
+    return g
+
+
+def validate(target=None, *, with_embedded: bool = True, include_ontology_check: bool = True) -> ValidationReport:
+    """Validate data against the shapes and return a report; prints nothing and never changes its input.
+
+    ``target``: None (the embedded data), a loaded KnowledgeGraph, an rdflib Graph, or file paths (Turtle, JSON-LD...).
+    User data is checked together with the embedded data, so that it may refer to our concepts and sources.
+    """
+    import pyoxigraph as ox
+
+    from . import infer
+    from .convert import rdflib_graph
+
+    dataset = _as_dataset(target, with_embedded)
+    store = dataset.store
+    # structural entailments for validation, computed on a copy so the caller's store is never changed
+    work = ox.Store()
+    work.extend(store.quads_for_pattern(None, None, None, None))
+    for g in work.named_graphs():
+        if g.value.endswith("/entailments"):
+            work.remove_graph(g)
+    infer.materialise(work, graph=VALIDATION_ENTAILMENTS, domain_range=False)
+    data_graphs = dataset.graphs_of("data", "user", "import")
+    problems = _run(rdflib_graph(work, data_graphs + [VALIDATION_ENTAILMENTS]), load_shapes("data"))
+    if include_ontology_check:
+        problems += _run(rdflib_graph(work, dataset.graphs_of("ontology")), load_shapes("ontology"))
+    problems_list = _with_locations(problems, dataset)
+    problems_list.sort(key=lambda p: (SEVERITY_ORDER.get(p.severity, 9), p.file or "", p.line or 0, p.focus, p.path or "", p.message))
+    conforms = not any(p.severity == "Violation" for p in problems_list)
+    return ValidationReport(conforms=conforms, problems=problems_list, checked_graphs=data_graphs)
+
+
+USER_GRAPH = "https://w3id.org/airm/graph/user"
+
+
+def _as_dataset(target, with_embedded: bool):
+    import os
+
+    import pyoxigraph as ox
+
+    from . import graph as graphmod
+    from .convert import to_ox_term
+
+    if hasattr(target, "dataset"):  # KnowledgeGraph
+        return target.dataset
+    if hasattr(target, "store") and hasattr(target, "sources"):  # LoadedDataset
+        return target
+    base = graphmod.embedded_sources(include_data=with_embedded)
+    if target is None:
+        return graphmod.load_sources(base)
+    if isinstance(target, (str, os.PathLike)):
+        target = [target]
+    if isinstance(target, (list, tuple)):
+        return graphmod.load_sources(base + graphmod.user_sources(target))
+    # an rdflib Graph
+    dataset = graphmod.load_sources(base)
+    g = ox.NamedNode(USER_GRAPH)
+    dataset.store.extend(ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o), g) for s, p, o in target)
+    from pathlib import Path
+
+    dataset.sources.append(graphmod.Source(path=Path("<graph>"), graph=USER_GRAPH, kind="user", display="<graph>"))
+    return dataset
+
+
+def _run(data_graph, shapes_graph) -> list[Problem]:
+    import pyshacl
+    from rdflib import RDF, RDFS, URIRef
+    from rdflib.namespace import DCTERMS, SKOS
+
+    _conforms, results, _text = pyshacl.validate(
+        data_graph,
+        shacl_graph=shapes_graph,
+        ont_graph=None,
+        inference="none",
+        abort_on_first=False,
+        allow_infos=True,
+        allow_warnings=True,
+        advanced=True,
+        js=False,
+        do_owl_imports=False,
+    )
+    sh = lambda n: URIRef(SH + n)  # noqa: E731
+    problems = []
+    for r in results.subjects(RDF.type, sh("ValidationResult")):
+        focus = results.value(r, sh("focusNode"))
+        path = results.value(r, sh("resultPath"))
+        value = results.value(r, sh("value"))
+        severity = str(results.value(r, sh("resultSeverity"))).rsplit("#", 1)[-1]
+        messages = [str(m) for m in results.objects(r, sh("resultMessage"))]
+        shape = results.value(r, sh("sourceShape"))
+        label = None
+        for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+            label = data_graph.value(focus, p)
+            if label is not None:
+                break
+        problems.append(
+            Problem(
+                severity=severity,
+                focus=_show(focus),
+                focus_label=str(label) if label is not None else None,
+                path=_show(path) if path is not None else None,
+                value=_show(value) if value is not None else None,
+                message=sorted(messages, key=len)[-1] if messages else "constraint not met",
+                shape=_show(shape) if shape is not None else None,
+            )
+        )
+    return list(dict.fromkeys(problems))
+
+
+def _show(term) -> str:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return curie(str(term))
+    if isinstance(term, BNode):
+        return "[blank node]"
+    if isinstance(term, Literal):
+        text = str(term)
+        if len(text) > 60:
+            text = text[:57] + "..."
+        shown = json.dumps(text, ensure_ascii=False)
+        if term.language:
+            return f"{shown}@{term.language}"
+        if term.datatype is not None:
+            return f"{shown}^^{curie(str(term.datatype))}"
+        return shown
+    return str(term)
+
+
+def _with_locations(problems: list[Problem], dataset) -> list[Problem]:
+    """Attach to each problem the file (and line) where its focus node is defined."""
+    from .namespaces import expand
+    from .parsing import subject_lines
+
+    if not problems:
+        return problems
+    index: dict[str, tuple[str, int | None]] = {}
+    for src in dataset.sources:
+        lines = subject_lines(src.path)
+        for iri, line in lines.items():
+            index.setdefault(iri, (src.display, line))
+    out = []
+    for p in problems:
+        iri = p.focus[1:-1] if p.focus.startswith("<") else expand(p.focus)
+        where = index.get(iri) if iri else None
+        if where is None and iri:
+            where = _defining_graph(dataset, iri)
+        if where:
+            p = Problem(**{**asdict(p), "file": where[0], "line": where[1]})
+        out.append(p)
+    return out
+
+
+def _defining_graph(dataset, iri: str):
+    import pyoxigraph as ox
+
+    node = ox.NamedNode(iri)
+    for q in dataset.store.quads_for_pattern(node, None, None, None):
+        for src in dataset.sources:
+            if src.graph == getattr(q.graph_name, "value", None):
+                return (src.display, None)
+    return None

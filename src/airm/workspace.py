@@ -1,0 +1,33 @@
+"""The user's workspace: imported sources, each one named graph in its own N-Quads file, beside its metadata."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .graph import Source
+from .namespaces import GRAPH_BASE
+
+DEFAULT_WORKSPACE = "airm-data"
+
+
+def workspace_dir(workspace: str | os.PathLike | None = None) -> Path:
+    """--workspace, else $AIRM_WORKSPACE, else ./airm-data (which need not exist)."""
+    if workspace is not None:
+        return Path(workspace)
+    env = os.environ.get("AIRM_WORKSPACE")
+    return Path(env) if env else Path(DEFAULT_WORKSPACE)
+
+
+def import_graph_iri(source_name: str) -> str:
+    return f"{GRAPH_BASE}import/{source_name}"
+
+
+def imported_sources(workspace: str | os.PathLike | None = None) -> list[Source]:
+    root = workspace_dir(workspace) / "sources"
+    if not root.is_dir():
+        return []
+    return [
+        Source(path=p, graph=import_graph_iri(p.stem), kind="import", display=str(p))
+        for p in sorted(root.glob("*.nq"))
+    ]
