@@ -6,7 +6,7 @@ from airm.parsing import parse_file, subject_lines
 
 def test_malformed_turtle_names_file_line_and_column(tmp_path):
     f = tmp_path / "bad.ttl"
-    f.write_text("@prefix ex: <http://example.org/> .\n\nex:a ex:b ex:c ;\n  ex:d .\nex:e ex:f \"unterminated .\n")
+    f.write_text("@prefix ex: <http://example.org/> .\n\nex:a ex:b ex:c ;\n  ex:d ex:g .\nex:e ex:f \"unterminated .\n")
     with pytest.raises(InputFileError) as e:
         parse_file(f, None)
     assert e.value.path == str(f)

@@ -26,7 +26,7 @@ FORMATS = {
 DATASET_FORMATS = {"N_QUADS", "TRIG"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
-_POSITION = re.compile(r"line (\d+) between columns (\d+)")
+_POSITION = re.compile(r"line (\d+) (?:between columns|column) (\d+)")
 _POSITION2 = re.compile(r"line (\d+)")
 
 
@@ -86,7 +86,7 @@ def _syntax_error(path: Path, e: SyntaxError) -> InputFileError:
         column = int(m.group(2)) if m.lastindex and m.lastindex >= 2 else None
     elif getattr(e, "lineno", None):
         line, column = e.lineno, e.offset
-    message = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", text)
+    message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", text)
     message = re.sub(r" \(line \d+\)$", "", message)
     return InputFileError(path, f"syntax error: {message}", line=line, column=column, hint="fix the RDF syntax there")
 

@@ -102,7 +102,7 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     # structural entailments for validation, computed on a copy so the caller's store is never changed
     work = ox.Store()
     work.extend(store.quads_for_pattern(None, None, None, None))
-    for g in work.named_graphs():
+    for g in list(work.named_graphs()):
         if g.value.endswith("/entailments"):
             work.remove_graph(g)
     infer.materialise(work, graph=VALIDATION_ENTAILMENTS, domain_range=False)
