@@ -108,3 +108,23 @@ def test_updates_and_service_are_refused():
     assert run_cli("sparql", "INSERT DATA { <a:b> <a:b> <a:b> }")[0] == 2
     code, _, err = run_cli("sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
     assert code == 2 and "SERVICE is refused" in err
+
+
+def test_broader_cycle_and_duplicate_code_are_violations(tmp_path):
+    f = tmp_path / "cycle.ttl"
+    f.write_text("""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <http://example.org/> .
+ex:s a skos:ConceptScheme ; skos:prefLabel "S"@en .
+ex:a a skos:Concept ; skos:inScheme ex:s ; skos:prefLabel "A"@en ; skos:broader ex:b ; skos:notation "9" .
+ex:b a skos:Concept ; skos:inScheme ex:s ; skos:prefLabel "B"@en ; skos:broader ex:a ; skos:notation "9" .
+""")
+    code, out, err = run_cli("validate", str(f), "--severity", "violation")
+    assert code == 1
+    assert "cycle" in out and "Code 9 is used by more than one concept" in out
+
+
+def test_unknown_prefix_via_cli_exits_2_without_traceback(tmp_path):
+    f = tmp_path / "p.ttl"
+    f.write_text("<http://x/a> <http://x/b> nope:c .\n")
+    code, _, err = run_cli("validate", str(f))
+    assert code == 2 and "nope:" in err and "p.ttl:1" in err and "Traceback" not in err
