@@ -14,7 +14,6 @@ SEED = "https://w3id.org/airm/id/mitigation/shi2024-alignment-training"
 
 def test_seed_mitigation_techniques_and_their_papers(kg):
     r = kg.sparql(f"""PREFIX airm: <https://w3id.org/airm#>
-      PREFIX airmarxiv: <https://w3id.org/airm#arxivId>
       SELECT ?t ?arxiv WHERE {{ <{SEED}> airm:usesTechnique ?t .
         OPTIONAL {{ ?t airm:introducedIn/airm:arxivId ?arxiv }} }}""")
     got = {(row["t"].value.rsplit("/", 1)[-1], row["arxiv"].value if "arxiv" in row else None) for row in r.rows}
@@ -128,3 +127,15 @@ def test_unknown_prefix_via_cli_exits_2_without_traceback(tmp_path):
     f.write_text("<http://x/a> <http://x/b> nope:c .\n")
     code, _, err = run_cli("validate", str(f))
     assert code == 2 and "nope:" in err and "p.ttl:1" in err and "Traceback" not in err
+
+
+def test_query_list_and_show_describe_the_catalog():
+    code, out, _ = run_cli("query", "list")
+    assert code == 0 and "training-methods-for-risk" in out and "[risk]" in out
+    code, out, _ = run_cli("query", "show", "training-methods-for-risk")
+    assert code == 0 and "question: Which training methods address value misalignment?" in out and "SELECT" in out
+
+
+def test_unknown_query_name_suggests_the_closest():
+    code, _, err = run_cli("query", "show", "training-method-for-risk")
+    assert code == 2 and "did you mean training-methods-for-risk" in err and "Traceback" not in err

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from . import resources
-from .namespaces import curie
+from .namespaces import ENTAILMENT_GRAPH, curie
 
 SH = "http://www.w3.org/ns/shacl#"
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -101,10 +101,8 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     store = dataset.store
     # structural entailments for validation, computed on a copy so the caller's store is never changed
     work = ox.Store()
-    work.extend(store.quads_for_pattern(None, None, None, None))
-    for g in list(work.named_graphs()):
-        if g.value.endswith("/entailments"):
-            work.remove_graph(g)
+    work.extend(q for q in store.quads_for_pattern(None, None, None, None)
+                if getattr(q.graph_name, "value", None) != ENTAILMENT_GRAPH)
     infer.materialise(work, graph=VALIDATION_ENTAILMENTS, domain_range=False)
     data_graphs = dataset.graphs_of("data", "user", "import")
     problems = _run(rdflib_graph(work, data_graphs + [VALIDATION_ENTAILMENTS]), load_shapes("data"))
