@@ -1,7 +1,8 @@
 """What every importer returns, so the workspace can store, validate and report any source the same way.
 
 An importer is a module in this package exposing ``NAME`` (the CLI's SOURCE), ``DESCRIPTION`` and
-``read(path: Path, *, progress=None) -> ImportOutcome``. ``read`` never writes anything: storing the graph
+``EXPECTED`` (the input it wants, for error messages) and
+``read(path: Path, *, progress: NullProgress = NullProgress()) -> ImportOutcome``. ``read`` never writes anything: storing the graph
 atomically, the review file and the provenance record is the workspace's job (``airm.importers.store``).
 """
 
@@ -43,3 +44,13 @@ class ImportOutcome:
     counts: dict[str, int] = field(default_factory=dict)  # e.g. {"risks": 1612, "papers": 65}
     rows_read: int = 0
     rows_imported: int = 0
+
+
+class NullProgress:
+    """The progress interface importers call; the CLI passes a rich bar on a terminal, this elsewhere."""
+
+    def start(self, total: int | None, description: str) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass

@@ -1,0 +1,143 @@
+"""The stored-query catalog: every query has golden results, and gives the same answer on both embedded engines.
+
+Golden files live in tests/golden/queries/<query>.<case>.tsv (SELECT, SPARQL TSV) or .nt (CONSTRUCT, sorted
+N-Triples). Regenerate them after an intended change with ``pytest tests/test_catalog.py --update-golden`` and
+review the diff.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from airm import catalog
+from conftest import FIXTURES, run_cli
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "queries"
+CAUSAL_FIXTURE = FIXTURES / "catalog" / "causal-risks.ttl"
+
+# Cases beyond "default" (every query) and "example" (every query whose parameters have examples).
+EXTRA_CASES = {
+    "risks-by-causal-class": [
+        ("fixture-all", {}, (CAUSAL_FIXTURE,)),
+        ("fixture-ai", {"entity": "AI"}, (CAUSAL_FIXTURE,)),
+    ],
+    "unmitigated-risks": [("stage-and-actor", {"stage": "Build and Use Model", "actor": "developer"}, ())],
+    "mitigations-by-stage-and-actor": [("stage", {"stage": "3"}, ())],
+    "mitigations-for-risk": [("sub-risk", {"risk": "privacy"}, ())],
+    "technique-provenance": [("all", {}, ())],
+    "consensus-categories": [("strict", {"minSources": 17}, ())],
+}
+
+
+def cases():
+    out = []
+    for name, q in sorted(catalog.catalog().items()):
+        required_missing = any(p.required and p.default is None for p in q.params.values())
+        examples = {p.name: p.example for p in q.params.values() if p.example is not None}
+        if not required_missing:
+            out.append((name, "default", {}, ()))
+        if examples:
+            out.append((name, "example", examples, ()))
+        for case, params, files in EXTRA_CASES.get(name, []):
+            out.append((name, case, params, files))
+    return out
+
+
+CASES = cases()
+IDS = [f"{n}.{c}" for n, c, _p, _f in CASES]
+
+
+@pytest.fixture(scope="module")
+def graphs(kg):
+    import airm
+
+    loaded = {(): kg}
+
+    def get(files):
+        if files not in loaded:
+            loaded[files] = airm.load(files=list(files))
+        return loaded[files]
+
+    return get
+
+
+def _serialise(result) -> str:
+    if result.kind == "construct":
+        return "".join(sorted(line + "\n" for line in result.format("nt").splitlines() if line.strip()))
+    return result.format("tsv")
+
+
+def _rows(result) -> Counter:
+    if result.kind == "construct":
+        return Counter(tuple(t.n3() for t in triple) for triple in result.triples)
+    return Counter(tuple(sorted((k, v.n3()) for k, v in row.items())) for row in result.rows)
+
+
+@pytest.mark.parametrize(("name", "case", "params", "files"), CASES, ids=IDS)
+def test_golden(name, case, params, files, graphs, request):
+    result = graphs(files).query(name, **params)
+    text = _serialise(result)
+    suffix = "nt" if result.kind == "construct" else "tsv"
+    golden = GOLDEN / f"{name}.{case}.{suffix}"
+    if request.config.getoption("--update-golden"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert golden.is_file(), f"no golden file {golden.name}: run pytest --update-golden and review it"
+    assert text == golden.read_text(encoding="utf-8"), f"{name} ({case}) differs from {golden.name}"
+
+
+@pytest.mark.parametrize(("name", "case", "params", "files"), CASES, ids=IDS)
+def test_engines_agree(name, case, params, files, graphs):
+    kg = graphs(files)
+    fast = catalog.run_named(kg, name, params, engine="oxigraph")
+    reference = catalog.run_named(kg, name, params, engine="rdflib")
+    assert fast.kind == reference.kind
+    if fast.kind == "select":
+        assert fast.variables == reference.variables
+    assert _rows(fast) == _rows(reference)
+
+
+def test_every_golden_file_belongs_to_a_case():
+    expected = {f"{n}.{c}" for n, c, _p, _f in CASES}
+    stale = sorted(p.name for p in GOLDEN.glob("*.*") if p.name.rsplit(".", 1)[0] not in expected)
+    assert not stale, f"golden files with no case (delete them): {stale}"
+
+
+def test_goldens_are_not_all_empty():
+    """A catalog whose answers are all empty would pass every golden test: most must have rows."""
+    empty = [p.name for p in GOLDEN.glob("*.tsv") if len(p.read_text().splitlines()) < 2]
+    assert len(empty) <= 3, f"too many empty golden results: {empty}"
+
+
+def test_catalog_covers_the_competency_questions():
+    names = set(catalog.catalog())
+    assert len(names) >= 20
+    for required in ("training-methods-for-risk", "mitigations-for-risk", "unmitigated-risks", "describe-entity",
+                     "coverage-stage-by-actor", "taxonomy-tree", "search-mitigations"):
+        assert required in names
+
+
+def test_every_query_documents_what_it_returns():
+    for q in catalog.catalog().values():
+        assert q.returns, f"{q.name} has no 'returns' in its header"
+        if q.kind == "select":
+            result_vars = q.returns
+            body = q.text.split("SELECT", 1)[1].split("WHERE", 1)[0]
+            for var in result_vars:
+                assert f"?{var}" in body, f"{q.name}: returns {var} but does not select it"
+
+
+def test_cli_runs_every_query_in_every_format():
+    for name, q in sorted(catalog.catalog().items()):
+        params = []
+        for p in q.params.values():
+            if p.required and p.default is None:
+                params += ["-p", f"{p.name}={p.example}"]
+        formats = ("nt", "ttl", "jsonld") if q.kind == "construct" else ("json", "csv", "md")
+        for fmt in formats:
+            code, out, err = run_cli("query", "run", name, *params, "--format", fmt)
+            assert code == 0, (name, fmt, err)
+            assert out.strip(), (name, fmt)
