@@ -141,3 +141,48 @@ def test_cli_runs_every_query_in_every_format():
             code, out, err = run_cli("query", "run", name, *params, "--format", fmt)
             assert code == 0, (name, fmt, err)
             assert out.strip(), (name, fmt)
+
+
+def test_the_catalog_is_compiled_into_the_graph(kg):
+    from airm.catalog_rdf import _body
+
+    rows = kg.sparql(
+        "SELECT ?name ?text WHERE { ?q a airm:StoredQuery ; dcterms:identifier ?name ; "
+        "sh:select|sh:construct|sh:ask ?text }"
+    )
+    compiled = {r["name"].value: r["text"].value for r in rows.rows}
+    queries = catalog.catalog()
+    assert set(compiled) == set(queries)
+    for name, q in queries.items():
+        assert compiled[name] == _body(q.text)
+        assert "#+" not in compiled[name].splitlines()[0]
+    default = kg.sparql(
+        "SELECT ?default WHERE { query:mitigations-for-risk sh:parameter ?p . "
+        "?p sh:path qparam:risk ; sh:defaultValue ?default ; sh:class airm:Risk ; sh:optional true }"
+    )
+    assert [r["default"].value for r in default.rows] == ["https://w3id.org/airm/id/llm-safety-risk/value-misalignment"]
+
+
+def test_a_compiled_query_runs_as_stored(kg):
+    """The sh:select text stored in the graph is a complete query: run it and compare with the catalog's run."""
+    text = kg.sparql("SELECT ?t WHERE { query:coverage-stage-by-actor sh:select ?t }").rows[0]["t"].value
+    assert _rows(kg.sparql(text)) == _rows(kg.query("coverage-stage-by-actor"))
+
+
+def test_a_broken_query_header_fails_the_build(tmp_path, monkeypatch):
+    import shutil
+
+    from airm import catalog as catalog_module
+    from airm.resources import resource_dir
+
+    queries = tmp_path / "queries"
+    shutil.copytree(resource_dir("queries"), queries)
+    (queries / "broken-header.rq").write_text("#+ title: [unclosed\n#+ description: x\nSELECT * WHERE { ?s ?p ?o }\n")
+    original = catalog_module.catalog
+    monkeypatch.setattr(catalog_module, "catalog", lambda directory=None: original(directory or queries))
+    out = tmp_path / "out"
+    code, _out, err = run_cli("build", "--out", str(out))
+    assert code == 2
+    assert "broken-header.rq" in err and "not valid YAML" in err
+    assert "Traceback" not in err
+    assert not out.exists() or not any(out.iterdir())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import __version__
 from .graph import LoadedDataset, Source, embedded_sources, inputs_digest, load_sources, user_sources
-from .namespaces import ENTAILMENT_GRAPH
+from .namespaces import CATALOG_GRAPH, ENTAILMENT_GRAPH
 
 CACHE_FORMAT = "1"
 
@@ -50,6 +50,8 @@ class KnowledgeGraph:
         if scope not in kinds:
             raise ValueError(f"scope must be one of {sorted(kinds)}")
         graphs = self.dataset.graphs_of(*kinds[scope])
+        if scope == "all":
+            graphs = graphs + [CATALOG_GRAPH]
         if entailments and scope != "ontology":
             graphs = graphs + [ENTAILMENT_GRAPH]
         return rdflib_graph(self.store, graphs)
@@ -84,11 +86,13 @@ def load(
     """
     import pyoxigraph as ox
 
-    from . import infer
+    from . import catalog, infer
+    from .catalog_rdf import catalog_quads
     from .workspace import imported_sources
 
     sources = embedded_sources(include_data=include_embedded) + imported_sources(workspace) + user_sources(files)
-    digest = inputs_digest(sources, __version__, CACHE_FORMAT)
+    queries = catalog.catalog()  # parsed first: a broken query header fails the load, before any work
+    digest = inputs_digest(sources, __version__, CACHE_FORMAT, *(q.path.name + ":" + q.text for q in queries.values()))
     cached = cache_dir() / f"{digest}.nq"
     if cache and cached.is_file():
         store = ox.Store()
@@ -98,6 +102,7 @@ def load(
         except (OSError, SyntaxError):
             store = None  # a damaged cache is rebuilt below
     dataset = load_sources(sources)
+    dataset.store.extend(catalog_quads(CATALOG_GRAPH, queries))
     infer.materialise(dataset.store)
     if cache:
         _write_cache(dataset.store, cached)

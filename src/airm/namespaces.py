@@ -13,6 +13,8 @@ AIRM = "https://w3id.org/airm#"
 AIRM_ID = "https://w3id.org/airm/id/"
 GRAPH_BASE = "https://w3id.org/airm/graph/"
 ENTAILMENT_GRAPH = GRAPH_BASE + "entailments"
+CATALOG_GRAPH = GRAPH_BASE + "catalog"
+QUERY_BASE = "https://w3id.org/airm/query/"
 ONTOLOGY_IRI = "https://w3id.org/airm"
 
 
