@@ -9,7 +9,7 @@ from . import __version__
 from .graph import LoadedDataset, Source, embedded_sources, inputs_digest, load_sources, user_sources
 from .namespaces import CATALOG_GRAPH, ENTAILMENT_GRAPH
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 
 def cache_dir() -> Path:
@@ -81,8 +81,8 @@ def load(
 ) -> KnowledgeGraph:
     """Load the embedded ontology and data (plus ``files`` and the workspace's imports) with entailments.
 
-    Offline; the only thing written is a cache of the loaded store, keyed by a hash of the inputs, so the next load
-    of the same inputs skips parsing and inference.
+    Offline; the only thing written is a cache of the loaded store (an on-disk Oxigraph database, keyed by a hash
+    of the inputs), so the next load of the same inputs opens it read-only and skips parsing and inference.
     """
     import pyoxigraph as ox
 
@@ -93,14 +93,15 @@ def load(
     sources = embedded_sources(include_data=include_embedded) + imported_sources(workspace) + user_sources(files)
     queries = catalog.catalog()  # parsed first: a broken query header fails the load, before any work
     digest = inputs_digest(sources, __version__, CACHE_FORMAT, *(q.path.name + ":" + q.text for q in queries.values()))
-    cached = cache_dir() / f"{digest}.nq"
-    if cache and cached.is_file():
-        store = ox.Store()
+    cached = cache_dir() / f"{digest}.oxigraph"
+    if cache and (cached / "CURRENT").is_file():
         try:
-            store.bulk_load(path=str(cached), format=ox.RdfFormat.N_QUADS)
+            store = ox.Store.read_only(str(cached))  # RocksDB files: opened, not parsed
             return KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest)
-        except (OSError, SyntaxError):
-            store = None  # a damaged cache is rebuilt below
+        except OSError:
+            import shutil
+
+            shutil.rmtree(cached, ignore_errors=True)  # a damaged cache is dropped and rebuilt below
     dataset = load_sources(sources)
     dataset.store.extend(catalog_quads(CATALOG_GRAPH, queries))
     infer.materialise(dataset.store)
@@ -109,13 +110,34 @@ def load(
     return KnowledgeGraph(dataset, digest)
 
 
-def _write_cache(store, path: Path) -> None:
+def _write_cache(store, path: Path, keep: int = 8) -> None:
+    """Persist the store as an on-disk Oxigraph database, built beside its final name and renamed into place."""
+    import os
+    import shutil
+    import tempfile
+
     import pyoxigraph as ox
 
-    from .export import atomic_write
-
     try:
-        data = ox.serialize(store.quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS)
-        atomic_write(path, data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent))
+        try:
+            disk = ox.Store(str(tmp / "db"))
+            disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            disk.flush()
+            del disk
+            os.replace(tmp / "db", path) if not path.exists() else None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        _prune(path.parent, keep)
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def _prune(directory: Path, keep: int) -> None:
+    """Keep the most recent ``keep`` cached stores: each set of inputs leaves one behind."""
+    import shutil
+
+    stores = sorted(directory.glob("*.oxigraph"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in stores[keep:]:
+        shutil.rmtree(old, ignore_errors=True)

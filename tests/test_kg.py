@@ -1,0 +1,65 @@
+"""The cached store: reopened from disk when inputs are unchanged, rebuilt when they change or the cache is damaged."""
+
+from __future__ import annotations
+
+import shutil
+
+import airm
+from airm.kg import cache_dir
+
+
+def _quads(kg):
+    return {str(q) for q in kg.store.quads_for_pattern(None, None, None, None)}
+
+
+def test_second_load_reopens_the_on_disk_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIRM_CACHE_DIR", str(tmp_path / "cache"))
+    first = airm.load()
+    stored = cache_dir() / f"{first.digest}.oxigraph"
+    assert (stored / "CURRENT").is_file()
+    second = airm.load()
+    assert second.digest == first.digest
+    assert _quads(second) == _quads(first)
+    # the reopened store is the read-only database on disk: writing to it fails
+    import pyoxigraph as ox
+
+    q = ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("o"))
+    try:
+        second.store.add(q)
+        wrote = True
+    except (OSError, RuntimeError):
+        wrote = False
+    assert not wrote
+
+
+def test_changed_input_gives_a_new_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIRM_CACHE_DIR", str(tmp_path / "cache"))
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<https://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"one\" .\n")
+    one = airm.load(files=[extra])
+    extra.write_text("<https://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"two\" .\n")
+    two = airm.load(files=[extra])
+    assert one.digest != two.digest
+    labels = {r["l"].value for r in two.sparql("SELECT ?l WHERE { <https://example.org/a> rdfs:label ?l }").rows}
+    assert labels == {"two"}
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIRM_CACHE_DIR", str(tmp_path / "cache"))
+    first = airm.load()
+    stored = cache_dir() / f"{first.digest}.oxigraph"
+    for f in stored.iterdir():
+        if f.suffix == ".sst":
+            f.write_bytes(b"not a table")
+    (stored / "CURRENT").write_text("MANIFEST-999999\n")
+    again = airm.load()
+    assert len(again) == len(first)
+    third = airm.load()  # and the rebuilt cache is good again
+    assert _quads(third) == _quads(again)
+
+
+def test_load_without_cache_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIRM_CACHE_DIR", str(tmp_path / "cache"))
+    airm.load(cache=False)
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+    shutil.rmtree(tmp_path / "cache", ignore_errors=True)
