@@ -82,7 +82,7 @@ def load(
     """Load the embedded ontology and data (plus ``files`` and the workspace's imports) with entailments.
 
     Offline; the only thing written is a cache of the loaded store (an on-disk Oxigraph database, keyed by a hash
-    of the inputs), so the next load of the same inputs opens it read-only and skips parsing and inference.
+    of the inputs), so the next load of the same inputs copies it into memory without parsing or inference.
     """
     import pyoxigraph as ox
 
@@ -96,7 +96,11 @@ def load(
     cached = cache_dir() / f"{digest}.oxigraph"
     if cache and (cached / "CURRENT").is_file():
         try:
-            store = ox.Store.read_only(str(cached))  # RocksDB files: opened, not parsed
+            disk = ox.Store.read_only(str(cached))  # RocksDB files: opened, not parsed
+            # queried in memory: Oxigraph's in-memory store answers several times faster than its disk store
+            store = ox.Store()
+            store.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+            del disk
             return KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest)
         except OSError:
             import shutil
