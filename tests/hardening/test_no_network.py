@@ -1,0 +1,152 @@
+"""Parsing, validation and querying never open a URL or a file they were not given.
+
+Two witnesses: a Python audit hook (sees urllib, sockets and open() from Python code, including rdflib and pyshacl),
+and a listening loopback socket that must see zero connections (pyoxigraph's Rust requests bypass Python's hooks).
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import airm
+from conftest import run_cli
+
+_WATCH = {"on": False, "events": []}
+
+
+def _hook(event, args):
+    if not _WATCH["on"]:
+        return
+    if event in ("socket.connect", "urllib.Request", "socket.getaddrinfo"):
+        _WATCH["events"].append((event, repr(args)[:200]))
+    elif event == "open":
+        path = args[0]
+        if isinstance(path, (str, bytes, Path)) and "/etc/" in str(path):
+            _WATCH["events"].append((event, str(path)))
+
+
+sys.addaudithook(_hook)
+
+
+class Listener:
+    """A loopback TCP server that counts connections and answers nothing useful."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self._stop = True
+        self._thread.join(2)
+        self.sock.close()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/"
+
+
+@pytest.fixture
+def listener():
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+@pytest.fixture
+def watch():
+    _WATCH["events"].clear()
+    _WATCH["on"] = True
+    yield _WATCH["events"]
+    _WATCH["on"] = False
+
+
+def test_loading_files_that_point_at_urls_fetches_nothing(tmp_path, listener, watch):
+    ttl = tmp_path / "imports.ttl"
+    ttl.write_text(f"""@prefix owl: <http://www.w3.org/2002/07/owl#> .
+<https://example.org/o> a owl:Ontology ; owl:imports <{listener.url}onto.ttl> , <file:///etc/passwd> .
+<https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{listener.url}more> .
+""")
+    jsonld = tmp_path / "remote-context.jsonld"
+    jsonld.write_text('{"@context": "%scontext.jsonld", "@id": "https://example.org/y", "label": "y"}' % listener.url)
+    kg = airm.load(files=[ttl], cache=False)
+    assert len(kg) > 0
+    code, _, err = run_cli("validate", str(jsonld))
+    assert code == 2 and "remote-context.jsonld" in err  # a remote @context is refused, not fetched
+    assert listener.connections == 0
+    assert watch == []
+
+
+def test_validation_fetches_nothing(tmp_path, listener, watch):
+    ttl = tmp_path / "data.ttl"
+    ttl.write_text(f"""@prefix owl: <http://www.w3.org/2002/07/owl#> .
+<https://example.org/o> a owl:Ontology ; owl:imports <{listener.url}onto.ttl> .
+""")
+    code, _, err = run_cli("validate", str(ttl))
+    assert code in (0, 1), err
+    assert listener.connections == 0
+    assert watch == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * FROM <{url}data.ttl> WHERE {{ ?s ?p ?o }} LIMIT 1",
+    "SELECT * FROM NAMED <{url}g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1",
+    "SELECT * FROM <file:///etc/passwd> WHERE {{ ?s ?p ?o }} LIMIT 1",
+    "LOAD <{url}data.ttl>",
+])
+def test_queries_reach_nothing(template, engine, listener, watch, kg):
+    code, _, err = run_cli("sparql", template.format(url=listener.url), "--engine", engine)
+    assert "Traceback" not in err
+    assert listener.connections == 0
+    assert watch == []
+
+
+def test_stored_queries_reach_nothing(listener, watch, kg):
+    from airm import catalog
+
+    for name in catalog.catalog():
+        q = catalog.get(name)
+        if any(p.required and p.default is None for p in q.params.values()):
+            continue
+        kg.query(name)
+        catalog.run_named(kg, name, {}, engine="rdflib")
+    assert listener.connections == 0
+    assert watch == []
+
+
+def test_the_witnesses_notice_a_request_when_the_user_asks_for_one(listener, watch, kg):
+    """Controls: with --allow-service Oxigraph does connect (the listener counts it), and Python's own
+    requests show up in the audit hook, so the zero counts above mean something."""
+    code, _, err = run_cli("sparql", f"SELECT * WHERE {{ SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}",
+                           "--allow-service", "--timeout", "10")
+    assert "Traceback" not in err
+    assert listener.connections >= 1
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(listener.url, timeout=2)
+    except Exception:
+        pass
+    assert any(e[0] in ("urllib.Request", "socket.connect") for e in watch)
