@@ -155,8 +155,10 @@ def query_show(name):
 def _engine_options(f):
     f = click.option("--timeout", type=float, default=None, help="seconds before the query is stopped [default: 30]")(f)
     f = click.option("--limit", type=int, default=None, help="most rows to return [default: 100000]")(f)
-    f = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
-                     help="oxigraph (fast, default) or rdflib (the reference)")(f)
+    f = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default=None,
+                     help="oxigraph (fast, the default) or rdflib (the reference)")(f)
+    f = click.option("--endpoint", metavar="URL", default=None,
+                     help="run on this SPARQL 1.1 query endpoint instead (e.g. http://127.0.0.1:7878/query)")(f)
     return workspace_option(f)
 
 
@@ -165,7 +167,7 @@ def _engine_options(f):
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
 @click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True)
 @_engine_options
-def query_run(name, params, fmt, timeout, limit, engine, workspace):
+def query_run(name, params, fmt, timeout, limit, engine, endpoint, workspace):
     """Run a stored query on the embedded data and imported sources.
 
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
@@ -177,9 +179,11 @@ def query_run(name, params, fmt, timeout, limit, engine, workspace):
 
     q = get(name)
     given = _parse_params(params)
-    graph = kgmod.load(workspace=workspace)
+    # labels and codes are resolved on the local build; an endpoint run needs it only for that
+    needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
+    graph = kgmod.load(workspace=workspace) if needs_local else None
     bound = bind_params(graph, q, given)
-    _emit(run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit), fmt)
+    _emit(run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint), fmt)
 
 
 @cli.command()
@@ -187,24 +191,55 @@ def query_run(name, params, fmt, timeout, limit, engine, workspace):
 @click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True)
 @click.option("--allow-service", is_flag=True, help="let SERVICE clauses reach other SPARQL endpoints")
 @_engine_options
-def sparql(query_text, fmt, allow_service, timeout, limit, engine, workspace):
+def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, workspace):
     """Run an ad-hoc read-only SPARQL query (text, or @path to a .rq file). Updates are refused."""
     from pathlib import Path
 
     from . import kg as kgmod
     from .errors import InputFileError
-    from .namespaces import sparql_prologue
-
     if query_text.startswith("@"):
         path = Path(query_text[1:])
         try:
             query_text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise InputFileError(path, f"cannot read query file: {e}") from None
-    if "PREFIX" not in query_text.upper():
-        query_text = sparql_prologue() + query_text
+    if endpoint is not None:
+        from .engines import run_sparql
+
+        _emit(run_sparql(None, query_text, timeout=timeout, limit=limit, engine=engine, endpoint=endpoint,
+                         allow_service=allow_service), fmt)
+        return
     graph = kgmod.load(workspace=workspace)
     _emit(graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service), fmt)
+
+
+@cli.command()
+@click.option("--endpoint", metavar="URL", required=True, help="the store's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query")
+@click.option("--gsp", metavar="URL", default=None,
+              help="its Graph Store Protocol URL [default: Oxigraph's BASE/store beside BASE/query]")
+@click.option("--graph", metavar="IRI", default=None,
+              help="put everything into this one graph ('default': the default graph) instead of one graph per source")
+@click.option("--replace/--no-replace", default=True, show_default=True,
+              help="replace each graph (PUT; re-pushing is idempotent) or add to it (POST)")
+@click.option("--timeout", type=float, default=120.0, show_default=True, help="seconds allowed for each request")
+@workspace_option
+def push(endpoint, gsp, graph, replace, timeout, workspace):
+    """Load the build (ontology, data, imports, entailments) into a SPARQL store via the Graph Store Protocol.
+
+    One named graph per source, as in the embedded store; queries on the store need its default graph to be the
+    union of the named graphs (Oxigraph: 'oxigraph serve --union-default-graph'), or push with --graph default.
+    """
+    from . import kg as kgmod
+    from .endpoint import push as run_push
+
+    if timeout <= 0:
+        from .errors import UserError
+
+        raise UserError("--timeout must be a positive number of seconds")
+    report = run_push(kgmod.load(workspace=workspace), endpoint, gsp=gsp, graph=graph, replace=replace, timeout=timeout)
+    click.echo(report.to_text())
+    for w in report.warnings:
+        click.echo(f"warning: {w}", err=True)
 
 
 def main(argv=None) -> int:

@@ -1,5 +1,5 @@
-"""Run SPARQL on an engine: the embedded Oxigraph store (default) or rdflib (the reference), under a deadline and a
-row cap. Parameters are bound as RDF terms (Oxigraph substitutions, rdflib initBindings), never pasted into text.
+"""Run SPARQL on an engine: the embedded Oxigraph store (default), rdflib (the reference) or any SPARQL 1.1 endpoint
+(``engine="endpoint"``, ``endpoint=URL``; see endpoint.py), under a deadline and a row cap. Parameters are bound as RDF terms (Oxigraph substitutions, rdflib initBindings), never pasted into text.
 """
 
 from __future__ import annotations
@@ -9,21 +9,42 @@ import threading
 from .errors import QueryError, QueryTimeout
 from .results import QueryResult, term_from_ox, term_from_rdflib
 
-ENGINES = ("oxigraph", "rdflib")
+ENGINES = ("oxigraph", "rdflib", "endpoint")
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 100_000
 
 
-def run_stored(kg, query, bound: dict, *, engine: str = "oxigraph", timeout: float | None = None,
-               limit: int | None = None) -> QueryResult:
-    return _run(kg, query.text, bound, engine=engine, timeout=timeout, limit=limit, label=f"query {query.name!r}")
+def run_stored(kg, query, bound: dict, *, engine: str | None = None, timeout: float | None = None,
+               limit: int | None = None, endpoint: str | None = None) -> QueryResult:
+    return _run(kg, query.text, bound, engine=engine, timeout=timeout, limit=limit, label=f"query {query.name!r}",
+                endpoint=endpoint)
 
 
-def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None = None, engine: str = "oxigraph",
-               allow_service: bool = False, bindings: dict | None = None) -> QueryResult:
-    """An ad-hoc read-only query: updates are refused, and SERVICE unless ``allow_service``."""
+def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None = None, engine: str | None = None,
+               allow_service: bool = False, bindings: dict | None = None, endpoint: str | None = None) -> QueryResult:
+    """An ad-hoc read-only query: updates are refused, and SERVICE unless ``allow_service``.
+
+    airm's declared prefixes (ontology/prefixes.ttl) are available without PREFIX lines; the query's own win.
+    """
+    from .namespaces import sparql_prologue
+
+    text = sparql_prologue() + text
+    engine = _pick_engine(engine, endpoint)
     check_read_only(text, allow_service=allow_service, engine=engine)
-    return _run(kg, text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query")
+    return _run(kg, text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query",
+                endpoint=endpoint)
+
+
+def _pick_engine(engine: str | None, endpoint: str | None) -> str:
+    """``endpoint`` implies the endpoint engine; no engine and no endpoint means the embedded Oxigraph store."""
+    if endpoint is not None:
+        if engine not in (None, "endpoint"):
+            raise QueryError(f"an endpoint URL and --engine {engine} exclude each other",
+                             hint="drop --engine to query the endpoint, or drop --endpoint to query locally")
+        return "endpoint"
+    if engine == "endpoint":
+        raise QueryError("the endpoint engine needs the endpoint's URL", hint="pass --endpoint URL")
+    return engine or "oxigraph"
 
 
 def check_read_only(text: str, *, allow_service: bool = False, engine: str = "oxigraph") -> None:
@@ -57,7 +78,8 @@ def check_read_only(text: str, *, allow_service: bool = False, engine: str = "ox
 
 def _has_dataset_clause(parsed) -> bool:
     try:
-        return bool(parsed[1].get("datasetClause"))
+        value = parsed[1].get("datasetClause")
+        return bool(value) and not isinstance(value, str)  # a missing key comes back as its own name
     except Exception:
         return False
 
@@ -88,14 +110,24 @@ def _raise_syntax(text: str):
     raise QueryError("the query could not be parsed")
 
 
-def _run(kg, text: str, bound: dict, *, engine: str, timeout: float | None, limit: int | None, label: str):
+def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | None, limit: int | None, label: str,
+         endpoint: str | None = None):
+    engine = _pick_engine(engine, endpoint)
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
     timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
     if timeout <= 0:
         raise QueryError("the timeout must be a positive number of seconds")
     limit = DEFAULT_LIMIT if limit is None else int(limit)
-    runner = _run_oxigraph if engine == "oxigraph" else _run_rdflib
+    runner = {"oxigraph": _run_oxigraph, "rdflib": _run_rdflib}.get(engine)
+    join_timeout = timeout
+    if engine == "endpoint":
+        from .endpoint import check_url
+
+        url = check_url(endpoint)
+        label = f"{label} on the SPARQL endpoint {url}"
+        join_timeout = timeout + 2.0  # the HTTP client's own deadline (naming the endpoint) fires first
+        runner = _endpoint_runner(url, timeout)
     box: dict = {}
     deadline_hit = threading.Event()
 
@@ -103,11 +135,15 @@ def _run(kg, text: str, bound: dict, *, engine: str, timeout: float | None, limi
         try:
             box["result"] = runner(kg, text, bound, limit, deadline_hit)
         except BaseException as e:  # handed to the caller's thread
+            import traceback
+
+            # free the frames' locals here: pyoxigraph iterators must be dropped on the thread that made them
+            traceback.clear_frames(e.__traceback__)
             box["error"] = e
 
     worker = threading.Thread(target=work, name="airm-query", daemon=True)
     worker.start()
-    worker.join(timeout)
+    worker.join(join_timeout)
     if worker.is_alive():
         deadline_hit.set()
         raise QueryTimeout(f"{label} did not finish within {timeout:g} s", hint="narrow it, or raise --timeout")
@@ -117,6 +153,15 @@ def _run(kg, text: str, bound: dict, *, engine: str, timeout: float | None, limi
             raise QueryError(f"SPARQL syntax error: {e}") from None
         raise e
     return box["result"]
+
+
+def _endpoint_runner(url: str, timeout: float):
+    def run(_kg, text, bound, limit, _stop: threading.Event) -> QueryResult:
+        from .endpoint import run_query
+
+        return run_query(url, text, bound, timeout=timeout, limit=limit)
+
+    return run
 
 
 def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
