@@ -146,3 +146,25 @@ def test_from_is_refused_on_the_rdflib_engine_only():
     assert code == 2 and "FROM / FROM NAMED are refused" in err
     code, _, err = run_cli("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--engine", "rdflib")
     assert code == 0, err
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000,
+    "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+    "SELECT * WHERE " + "{" * 40 + "?s ?p ?o" + "}" * 40,
+])
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_deeply_nested_queries_are_refused_not_crashed(query, engine):
+    """Deep nesting crashed the process (Oxigraph's parser in a thread) or overflowed rdflib's: refuse it first."""
+    code, _, err = run_cli("sparql", query, "--engine", engine)
+    assert code == 2 and "levels deep" in err and "Traceback" not in err
+
+
+def test_brackets_inside_strings_iris_and_comments_do_not_count(kg):
+    text = ('SELECT ?x WHERE { BIND("' + "{(" * 100 + '" AS ?x) } # ' + "{" * 100)
+    assert len(kg.sparql(text).rows) == 1
+
+
+def test_an_oversized_query_is_refused():
+    code, _, err = run_cli("sparql", "SELECT * WHERE { ?s ?p ?o } #" + "x" * 1_000_001)
+    assert code == 2 and "characters long" in err

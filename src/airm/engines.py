@@ -28,11 +28,58 @@ def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None
     """
     from .namespaces import sparql_prologue
 
+    check_size(text)
     text = sparql_prologue() + text
     engine = _pick_engine(engine, endpoint)
     check_read_only(text, allow_service=allow_service, engine=engine)
     return _run(kg, text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query",
                 endpoint=endpoint)
+
+
+MAX_QUERY_CHARS = 1_000_000
+MAX_NESTING = 32  # rdflib's parser overflows Python's stack near 40 levels; Oxigraph's crashes a thread far deeper
+
+
+def check_size(text: str) -> None:
+    """Refuse queries too long or too deeply nested to parse safely, before any parser sees them."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long; airm accepts at most {MAX_QUERY_CHARS:,}",
+                         hint="store large value lists as data and join them instead")
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise QueryError(f"the query nests groups or brackets {depth} levels deep; airm accepts at most {MAX_NESTING}",
+                         hint="flatten the nested groups")
+
+
+def nesting_depth(text: str) -> int:
+    """Deepest nesting of { ( [ outside strings, IRIs and comments."""
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        elif c == "<":
+            j = i + 1
+            while j < n and text[j] not in "<>\"{}|^`\\ \t\n":
+                j += 1
+            if j < n and text[j] == ">":
+                i = j  # an IRI: skip it
+        elif c in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "})]":
+            depth -= 1
+        i += 1
+    return deepest
 
 
 def _pick_engine(engine: str | None, endpoint: str | None) -> str:
