@@ -386,10 +386,11 @@ def _exists(kg, iri: str) -> bool:
     return next(kg.store.quads_for_pattern(ox.NamedNode(iri), None, None, None), None) is not None
 
 
-def run_named(kg, name: str, params: dict, *, engine: str = "oxigraph", timeout: float | None = None,
-              limit: int | None = None):
+def run_named(kg, name: str, params: dict, *, engine: str | None = None, timeout: float | None = None,
+              limit: int | None = None, endpoint: str | None = None):
+    """Run stored query ``name`` with ``params`` on the embedded store, rdflib, or a SPARQL endpoint URL."""
     from .engines import run_stored
 
     query = get(name)
     bound = bind_params(kg, query, {k: v for k, v in params.items()})
-    return run_stored(kg, query, bound, engine=engine, timeout=timeout, limit=limit)
+    return run_stored(kg, query, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint)
