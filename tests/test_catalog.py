@@ -186,3 +186,9 @@ def test_a_broken_query_header_fails_the_build(tmp_path, monkeypatch):
     assert "broken-header.rq" in err and "not valid YAML" in err
     assert "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_readme_lists_every_stored_query():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in catalog.catalog() if f"`{name}`" not in readme]
+    assert not missing, f"README's query catalog table lacks: {missing}"
