@@ -42,6 +42,8 @@ MAX_NESTING = 32  # rdflib's parser overflows Python's stack near 40 levels; Oxi
 
 def check_size(text: str) -> None:
     """Refuse queries too long or too deeply nested to parse safely, before any parser sees them."""
+    if not text.strip():
+        raise QueryError("the query is empty", hint="give a SELECT, CONSTRUCT, ASK or DESCRIBE query")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(text):,} characters long; airm accepts at most {MAX_QUERY_CHARS:,}",
                          hint="store large value lists as data and join them instead")
