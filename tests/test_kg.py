@@ -55,3 +55,13 @@ def test_load_without_cache_writes_nothing(tmp_path, monkeypatch):
     airm.load(cache=False)
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+
+
+def test_in_memory_load_holds_the_same_graph(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIRM_CACHE_DIR", str(tmp_path / "cache"))
+    first = airm.load()
+    on_disk = airm.load()
+    in_memory = airm.load(in_memory=True)
+    assert len(on_disk) == len(in_memory) == len(first)
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?m a airm:Mitigation }"
+    assert on_disk.sparql(q).rows == in_memory.sparql(q).rows

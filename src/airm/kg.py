@@ -9,7 +9,7 @@ from . import __version__
 from .graph import LoadedDataset, Source, embedded_sources, inputs_digest, load_sources, user_sources
 from .namespaces import CATALOG_GRAPH, ENTAILMENT_GRAPH
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 
 
 def cache_dir() -> Path:
@@ -78,11 +78,14 @@ def load(
     workspace=None,
     include_embedded: bool = True,
     cache: bool = True,
+    in_memory: bool = False,
 ) -> KnowledgeGraph:
     """Load the embedded ontology and data (plus ``files`` and the workspace's imports) with entailments.
 
-    Offline; the only thing written is a cache of the loaded store (an on-disk Oxigraph database, keyed by a hash
-    of the inputs), so the next load of the same inputs copies it into memory without parsing or inference.
+    Offline; the only thing written is a cache of the loaded store, keyed by a hash of the inputs: an on-disk
+    Oxigraph database, which the next load of the same inputs opens read-only at once (right for one-off queries),
+    and an N-Quads copy, which ``in_memory=True`` bulk-loads into memory (slower to open, faster to query: right for
+    a server or a notebook asking many questions). Neither re-parses the sources nor re-reasons.
     """
     import pyoxigraph as ox
 
@@ -93,47 +96,63 @@ def load(
     sources = embedded_sources(include_data=include_embedded) + imported_sources(workspace) + user_sources(files)
     queries = catalog.catalog()  # parsed first: a broken query header fails the load, before any work
     digest = inputs_digest(sources, __version__, CACHE_FORMAT, *(q.path.name + ":" + q.text for q in queries.values()))
-    cached = cache_dir() / f"{digest}.oxigraph"
-    if cache and (cached / "CURRENT").is_file():
-        try:
-            disk = ox.Store.read_only(str(cached))  # RocksDB files: opened, not parsed
-            # queried in memory: Oxigraph's in-memory store answers several times faster than its disk store
-            store = ox.Store()
-            store.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-            del disk
+    database, dump = cache_dir() / f"{digest}.oxigraph", cache_dir() / f"{digest}.nq"
+    if cache:
+        store = _open_cached(database, dump, in_memory)
+        if store is not None:
             return KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest)
-        except OSError:
-            import shutil
-
-            shutil.rmtree(cached, ignore_errors=True)  # a damaged cache is dropped and rebuilt below
     dataset = load_sources(sources)
     dataset.store.extend(catalog_quads(CATALOG_GRAPH, queries))
     infer.materialise(dataset.store)
     if cache:
-        _write_cache(dataset.store, cached)
+        _write_cache(dataset.store, database, dump)
     return KnowledgeGraph(dataset, digest)
 
 
-def _write_cache(store, path: Path, keep: int = 8) -> None:
-    """Persist the store as an on-disk Oxigraph database, built beside its final name and renamed into place."""
+def _open_cached(database: Path, dump: Path, in_memory: bool):
+    """The cached store, or None (a damaged cache is dropped, to be rebuilt)."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    if not ((database / "CURRENT").is_file() and dump.is_file()):
+        return None
+    try:
+        if not in_memory:
+            return ox.Store.read_only(str(database))  # RocksDB files: opened, not parsed
+        store = ox.Store()
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        return store
+    except (OSError, SyntaxError):
+        shutil.rmtree(database, ignore_errors=True)
+        dump.unlink(missing_ok=True)
+        return None
+
+
+def _write_cache(store, database: Path, dump: Path, keep: int = 8) -> None:
+    """Persist the store twice (database and N-Quads), each built beside its final name and renamed into place."""
     import os
     import shutil
     import tempfile
 
     import pyoxigraph as ox
 
+    from .export import atomic_write
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent))
+        database.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(dump, ox.serialize(store, format=ox.RdfFormat.N_QUADS))
+        tmp = Path(tempfile.mkdtemp(prefix=database.name + ".", suffix=".tmp", dir=database.parent))
         try:
             disk = ox.Store(str(tmp / "db"))
             disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
             disk.flush()
             del disk
-            os.replace(tmp / "db", path) if not path.exists() else None
+            if not database.exists():
+                os.replace(tmp / "db", database)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        _prune(path.parent, keep)
+        _prune(database.parent, keep)
     except OSError:
         pass  # a cache that cannot be written only costs time
 
@@ -145,3 +164,4 @@ def _prune(directory: Path, keep: int) -> None:
     stores = sorted(directory.glob("*.oxigraph"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in stores[keep:]:
         shutil.rmtree(old, ignore_errors=True)
+        old.with_suffix(".nq").unlink(missing_ok=True)
