@@ -242,6 +242,61 @@ def push(endpoint, gsp, graph, replace, timeout, workspace):
         click.echo(f"warning: {w}", err=True)
 
 
+def _source_names() -> list[str]:
+    from .importers import REGISTRY
+
+    return sorted(REGISTRY)
+
+
+@cli.command("import", epilog="\b\nSOURCE is one of: " + ", ".join(_source_names()) + ".")
+@click.argument("source", type=click.Choice(_source_names()), metavar="SOURCE")
+@click.argument("path", type=click.Path())
+@click.option("--dry-run", is_flag=True, help="validate and report what would change; write nothing")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@workspace_option
+def import_command(source, path, dry_run, fmt, workspace):
+    """Import a public AI-risk dataset into the workspace as its own named graph.
+
+    PATH is the source's file, a folder holding it, or (for the IBM AI Atlas Nexus data) the wheel from
+    'pip download --no-deps ai-atlas-nexus==1.2.5'. Re-importing replaces the source's graph atomically; rows that
+    cannot be imported as they are go to WORKSPACE/review/SOURCE.tsv.
+    """
+    import json
+
+    from .importers.base import NullProgress
+    from .importers.store import TerminalProgress, import_source
+
+    progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() else NullProgress()
+    if isinstance(progress, TerminalProgress):
+        with progress:
+            summary = import_source(source, path, workspace=workspace, dry_run=dry_run, progress=progress)
+    else:
+        summary = import_source(source, path, workspace=workspace, dry_run=dry_run, progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(summary.lines()))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@workspace_option
+def sources(fmt, workspace):
+    """List the imported sources: file, checksum, version, licence, triples and counts."""
+    import json
+
+    from .importers.store import list_sources, sources_table
+    from .workspace import workspace_dir
+
+    found = list_sources(workspace)
+    if fmt == "json":
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+    elif not found:
+        click.echo(f"no imported sources in {workspace_dir(workspace)} (import one with: airm import SOURCE PATH)")
+    else:
+        click.echo(sources_table(found))
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in argv

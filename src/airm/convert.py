@@ -39,7 +39,9 @@ def to_ox_term(term):
 
 
 def rdflib_graph(store, graphs=None):
-    """An rdflib Graph holding the union of ``graphs`` (IRIs; None = every named graph) of an Oxigraph store."""
+    """An rdflib Graph holding the union of ``graphs`` (IRIs; None = every named graph) of an Oxigraph store.
+
+    Each distinct term is converted once: a large import repeats its IRIs many times."""
     import pyoxigraph as ox
     from rdflib import Graph
 
@@ -48,8 +50,16 @@ def rdflib_graph(store, graphs=None):
     g = Graph()
     bind_all(g)
     names = [ox.NamedNode(x) for x in graphs] if graphs is not None else list(store.named_graphs())
+    memo: dict = {}
+
+    def term(x):
+        r = memo.get(x)
+        if r is None:
+            r = memo[x] = to_rdflib_term(x)
+        return r
+
     add = g.add
     for name in names:
         for q in store.quads_for_pattern(None, None, None, name):
-            add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)))
+            add((term(q.subject), term(q.predicate), term(q.object)))
     return g

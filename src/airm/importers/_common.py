@@ -1,0 +1,298 @@
+"""Helpers the MIT and NIST importers share: RDF terms built directly as pyoxigraph objects (no rdflib in the hot
+path), cell clean-up, taxonomy codes looked up in the curated schemes, YAML without aliases, checksums.
+
+Codes, never labels: every classification an importer asserts is found by the code the source gives ("6.5",
+"2 - AI", "GV"), matched against ``skos:notation`` in airm's own curated schemes, so a label that drifts between
+releases changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import hashlib
+import re
+import zipfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import InputFileError
+from ..namespaces import prefixes
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@functools.cache
+def _ns(prefix: str) -> str:
+    return prefixes()[prefix]
+
+
+def iri(prefix: str, local: str = "") -> ox.NamedNode:
+    """A NamedNode from a declared prefix and a local name (the prefix list is the one source of namespaces)."""
+    return ox.NamedNode(_ns(prefix) + local)
+
+
+class V:
+    """Vocabulary terms used by the importers, built once."""
+
+    type = iri("rdf", "type")
+    first = iri("rdf", "first")
+    rest = iri("rdf", "rest")
+    nil = iri("rdf", "nil")
+    label = iri("rdfs", "label")
+    seeAlso = iri("rdfs", "seeAlso")
+    sameAs = iri("owl", "sameAs")
+    prefLabel = iri("skos", "prefLabel")
+    altLabel = iri("skos", "altLabel")
+    definition = iri("skos", "definition")
+    notation = iri("skos", "notation")
+    broader = iri("skos", "broader")
+    inScheme = iri("skos", "inScheme")
+    topConceptOf = iri("skos", "topConceptOf")
+    hasTopConcept = iri("skos", "hasTopConcept")
+    Concept = iri("skos", "Concept")
+    ConceptScheme = iri("skos", "ConceptScheme")
+    title = iri("dcterms", "title")
+    description = iri("dcterms", "description")
+    identifier = iri("dcterms", "identifier")
+    source = iri("dcterms", "source")
+    creator = iri("dcterms", "creator")
+    license = iri("dcterms", "license")
+    hasVersion = iri("dcterms", "hasVersion")
+    bibliographicCitation = iri("dcterms", "bibliographicCitation")
+    publisher = iri("dcterms", "publisher")
+    Document = iri("bibo", "Document")
+    number = iri("bibo", "number")
+    year = iri("fabio", "hasPublicationYear")
+    url = iri("schema", "url")
+    Entity = iri("prov", "Entity")
+    wasDerivedFrom = iri("prov", "wasDerivedFrom")
+    Dataset = iri("dcat", "Dataset")
+    landingPage = iri("dcat", "landingPage")
+    spdxFileName = iri("spdx", "fileName")
+    spdxChecksum = iri("spdx", "checksum")
+    Checksum = iri("spdx", "Checksum")
+    algorithm = iri("spdx", "algorithm")
+    sha256 = iri("spdx", "checksumAlgorithm_sha256")
+    checksumValue = iri("spdx", "checksumValue")
+    # airm
+    Mitigation = iri("airm", "Mitigation")
+    Risk = iri("airm", "Risk")
+    RiskEntry = iri("airm", "RiskEntry")
+    RiskCategory = iri("airm", "RiskCategory")
+    MitigationCategory = iri("airm", "MitigationCategory")
+    RiskAddressing = iri("airm", "RiskAddressing")
+    RiskEvidence = iri("airm", "RiskEvidence")
+    hasEvidence = iri("airm", "hasEvidence")
+    hasRiskAddressing = iri("airm", "hasRiskAddressing")
+    addressedRisk = iri("airm", "addressedRisk")
+    curationMethod = iri("airm", "curationMethod")
+    extractedFrom = iri("airm", "extractedFrom")
+    recordedIn = iri("airm", "recordedIn")
+    sourceHeading = iri("airm", "sourceHeading")
+    locator = iri("airm", "locator")
+    isPreliminary = iri("airm", "isPreliminary")
+    mitigationCategory = iri("airm", "mitigationCategory")
+    lifecycleStage = iri("airm", "lifecycleStage")
+    actorType = iri("airm", "actorType")
+    riskManagementFunction = iri("airm", "riskManagementFunction")
+    riskCategory = iri("airm", "riskCategory")
+    causalEntity = iri("airm", "causalEntity")
+    causalIntent = iri("airm", "causalIntent")
+    causalTiming = iri("airm", "causalTiming")
+    aiActorTask = iri("airm", "aiActorTask")
+
+
+def en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+def plain(text: str) -> ox.Literal:
+    return ox.Literal(text)
+
+
+def typed(text: str, datatype: str) -> ox.Literal:
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
+
+
+TRUE = typed("true", "boolean")
+
+
+class Triples(list):
+    """A list of pyoxigraph Triples with a short ``add``; objects that are None are skipped."""
+
+    def add(self, s, p, o) -> None:
+        if o is not None:
+            self.append(ox.Triple(s, p, o))
+
+
+# --- cells --------------------------------------------------------------------------------------------------------
+
+_WS = re.compile(r"\s+")
+
+
+def cell(value) -> str:
+    """A spreadsheet or CSV cell as text, the same for both: None -> "", 3.0 -> "3", dates as the CSV writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = str(value).replace("\u00a0", " ").strip()
+    # the CSV export writes spreadsheet numbers as "3.0": read them back as the workbook holds them
+    if re.fullmatch(r"-?\d+\.0+", text):
+        return text.split(".", 1)[0]
+    return text
+
+
+def one_line(text: str) -> str:
+    """Whitespace runs (line breaks, doubled spaces) as one space: for labels and names."""
+    return _WS.sub(" ", text).strip()
+
+
+def slug(text: str, limit: int = 48) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    return s[:limit].rstrip("-") or "x"
+
+
+def safe_local(identifier: str) -> str:
+    """A source identifier as an IRI local name: kept as is but for characters an IRI cannot hold (space -> '-')."""
+    s = re.sub(r"\s+", "-", identifier.strip())
+    return re.sub(r"[^A-Za-z0-9._~\-]", lambda m: "%{:02X}".format(ord(m.group(0))) if ord(m.group(0)) < 128 else m.group(0), s)
+
+
+def year_of(text: str) -> str | None:
+    m = re.search(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", text or "")
+    return m.group(1) if m else None
+
+
+# --- curated schemes ------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _curated_store():
+    from .. import resources
+
+    store = ox.Store()
+    quads = []
+    for path in resources.data_files():
+        with open(path, "rb") as f:
+            quads.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(f, format=ox.RdfFormat.TURTLE))
+    store.extend(quads)
+    return store
+
+
+@functools.cache
+def codes(scheme: str) -> dict[str, ox.NamedNode]:
+    """skos:notation (case-folded) -> concept, for one curated scheme given as a CURIE like 'scheme:mit-risk-domain'."""
+    p, local = scheme.split(":", 1)
+    node = iri(p, local)
+    store = _curated_store()
+    out: dict[str, ox.NamedNode] = {}
+    for q in store.quads_for_pattern(None, V.inScheme, node, None):
+        for n in store.quads_for_pattern(q.subject, V.notation, None, None):
+            out[n.object.value.strip().casefold()] = q.subject
+    return out
+
+
+@functools.cache
+def curated_documents() -> dict[str, ox.NamedNode]:
+    """Normalised identifiers and report numbers of the curated citations -> their IRIs (to link imported ones)."""
+    store = _curated_store()
+    out: dict[str, ox.NamedNode] = {}
+    for p in (V.identifier, V.number):
+        for q in store.quads_for_pattern(None, p, None, None):
+            out[doc_key(q.object.value)] = q.subject
+    return out
+
+
+def doc_key(identifier: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"^doc-", "", identifier.strip(), flags=re.I).casefold())
+
+
+# --- files ------------------------------------------------------------------------------------------------------------
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def input_identity(path: Path, located: list) -> tuple[str, str, str | None]:
+    """(file name, sha256, version) for provenance of a source read from ``path``.
+
+    A wheel or a single file: its own name and checksum. A folder: the names of the files used, and the sha256 of
+    their checksums listed as ``<sha256>  <name>`` lines (what ``sha256sum`` prints), sorted by name.
+    """
+    path = Path(path)
+    version = None
+    if path.is_file() and zipfile.is_zipfile(path):
+        m = re.match(r"([A-Za-z0-9_.]+?)-(\d[^-]*)-", path.name)
+        version = f"{m.group(1).replace('_', '-')} {m.group(2)}" if m else None
+        return path.name, file_sha256(path), version
+    if path.is_file():
+        return path.name, file_sha256(path), None
+    commit = path / "COMMIT"
+    if commit.is_file():
+        text = commit.read_text(encoding="utf-8", errors="replace").strip()
+        if re.fullmatch(r"[0-9a-f]{7,40}", text):
+            version = f"commit {text}"
+    lines = sorted(f"{sha256(loc.data)}  {loc.name}" for loc in located)
+    names = " + ".join(sorted(loc.name for loc in located))
+    return names, sha256(("\n".join(lines) + "\n").encode()), version
+
+
+# --- YAML ------------------------------------------------------------------------------------------------------------
+
+
+def load_yaml(data: bytes, display: str, *, expected: str):
+    """Parse YAML safely: plain data only, and no aliases (a 256-byte alias bomb expands to 10^7 nodes)."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not accepted", event.start_mark)
+            return super().compose_node(parent, index)
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputFileError(display, f"not UTF-8 text (byte {e.start}); expected {expected}") from None
+    try:
+        fast = getattr(yaml, "CSafeLoader", None)
+        if fast is None:
+            return yaml.load(text, Loader=NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        for event in yaml.parse(text, Loader=fast):  # libyaml: check for aliases first, then load
+            if isinstance(event, yaml.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not accepted", event.start_mark)
+        return yaml.load(text, Loader=fast)  # noqa: S506 - libyaml's safe loader
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        problem = e.problem or e.context
+        hint = ("airm reads data files without YAML aliases" if "alias" in str(problem)
+                else "the file may be truncated or damaged: download it again")
+        raise InputFileError(display, f"not valid YAML: {problem}; expected {expected}",
+                             line=line, column=column, hint=hint) from None
+    except yaml.YAMLError as e:
+        raise InputFileError(display, f"not valid YAML ({e}); expected {expected}") from None

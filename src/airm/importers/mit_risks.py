@@ -1,0 +1,596 @@
+"""MIT AI Risk Repository (v3): the risk database sheet of the workbook, or its CSV export.
+
+Every risk entry (rows at category level "Risk Category" and "Risk Sub-Category") becomes an ``airm:RiskEntry``
+named after its Ev_ID (``mitrisk:01.01.00``), with its label, the source's description (user data in the user's
+workspace, under the source's CC BY 4.0 licence), the page it is defined on, its paper (``mitpaper:<Paper_ID>``,
+a ``bibo:Document``), the category it belongs to (``skos:broader``), its causal classes and its domain/subdomain.
+Additional-evidence rows become ``airm:RiskEvidence`` nodes attached to their risk with ``airm:hasEvidence``, and so
+does the "Additional ev." quote a risk row carries itself.
+
+Classifications are matched by code against the curated schemes: "1 - Human" by its code 1 in
+scheme:mit-causal-entity, "6.5 > Governance failure" by 6.5 in scheme:mit-risk-domain, "X.1 > Excluded" by X.1,
+"4.0 > ..." by the 4.0 sentinel; a blank causal cell is the scheme's "Not coded" sentinel. Whatever cannot be mapped
+goes to the review file with its row (``ai_risk_database_v3.csv line 57`` or ``AI Risk Database v3!row 57``).
+
+The CSV and the workbook give the same graph: cells are read as the workbook holds them (the CSV's "3.0" is 3).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import InputFileError
+from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from ._common import V, Triples, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
+
+NAME = "mit-risks"
+DESCRIPTION = "MIT AI Risk Repository v3: risk entries, their papers and additional evidence (.xlsx or .csv)"
+EXPECTED = ("the MIT AI Risk Repository database: the workbook (.xlsx, sheet 'AI Risk Database v3') "
+            "or the CSV export of that sheet (ai_risk_database_v3.csv)")
+HINT = "download the workbook from https://airisk.mit.edu and give its path (or a CSV export of the database sheet)"
+
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+ATTRIBUTION = ("Slattery, P., Saeri, A. K., Grundy, E. A. C., Graham, J., Noetel, M., Uuk, R., Dao, J., Pour, S., "
+               "Casper, S., & Thompson, N. (2024). The AI Risk Repository: A Comprehensive Meta-Review, Database, and "
+               "Taxonomy of Risks From Artificial Intelligence. arXiv:2408.12622. https://airisk.mit.edu (CC BY 4.0)")
+HOMEPAGE = "https://airisk.mit.edu/"
+DERIVED_FROM = "ref:slattery2024-ai-risk-repository"
+
+COLUMNS = ("Title", "QuickRef", "Ev_ID", "Paper_ID", "Cat_ID", "SubCat_ID", "AddEv_ID", "Category level",
+           "Risk category", "Risk subcategory", "Description", "Additional ev.", "P.Def", "p.AddEv", "Entity",
+           "Intent", "Timing", "Domain", "Sub-domain")
+REQUIRED = ("Ev_ID", "Category level", "Paper_ID", "Title", "QuickRef", "Risk category", "Risk subcategory",
+            "Description", "Entity", "Intent", "Timing", "Domain", "Sub-domain")
+_KEY = {c.casefold().replace(" ", ""): c for c in COLUMNS}
+
+PAPER, CATEGORY, SUBCATEGORY, EVIDENCE = "paper", "category", "subcategory", "evidence"
+_LEVELS = {"paper": PAPER, "riskcategory": CATEGORY, "risksubcategory": SUBCATEGORY,
+           "additionalevidence": EVIDENCE}
+
+_EV_ID = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:\.?([a-z]))?$", re.IGNORECASE)
+_PAPER_ID = re.compile(r"^0*(\d+)(?:\.0+)?$")
+_CAUSAL = re.compile(r"^\s*(\d+)\s*(?:[-–—.):]|$)")
+_DOMAIN = re.compile(r"^\s*(\d+)\s*(?:[.):\-–]|\s|$)")
+_SUBDOMAIN = re.compile(r"^\s*(\d+\.\d+|[xX]\.\d+)\s*(?:>|[-–:]|\s|$)")
+_PAGE = re.compile(r"^\d+$")
+_PAGES = re.compile(r"^(\d+)\s*[-–]\s*(\d+)$")
+
+CAUSAL = {  # column -> (property, curated scheme)
+    "Entity": (V.causalEntity, "scheme:mit-causal-entity"),
+    "Intent": (V.causalIntent, "scheme:mit-causal-intent"),
+    "Timing": (V.causalTiming, "scheme:mit-causal-timing"),
+}
+NOT_CODED = "4"  # the code of the "Not coded" sentinel in each causal scheme (checked against the scheme at run time)
+
+
+@dataclass
+class Row:
+    where: str  # "ai_risk_database_v3.csv line 57" / "AI Risk Database v3!row 57"
+    v: dict[str, str]
+    level: str = ""
+    ev: str = ""
+    node: ox.NamedNode | None = None
+    imported: bool = False
+    cat_key: str = ""
+    sub_key: str = ""
+    extra: list = field(default_factory=list)
+    parent: "Row | None" = None
+    texts: list = field(default_factory=list)
+    paper: ox.NamedNode | None = None
+
+
+def _key(text: str) -> str:
+    """A label compared for linking rows to each other: case, spacing and punctuation do not matter."""
+    return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
+
+
+def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+    path = Path(path)
+    file_path, rows, version = _read_rows(path, progress)
+    return _Builder(rows, progress).build(
+        Provenance(
+            source_file=file_path.name,
+            sha256=file_sha256(file_path),
+            title="MIT AI Risk Repository: AI Risk Database",
+            version=version,
+            license=LICENSE,
+            attribution=ATTRIBUTION,
+            homepage=HOMEPAGE,
+        )
+    )
+
+
+# --- reading ------------------------------------------------------------------------------------------------------
+
+
+def _read_rows(path: Path, progress) -> tuple[Path, list[Row], str | None]:
+    if not path.exists():
+        raise InputFileError(path, f"no such file or folder (expected {EXPECTED})", hint=HINT)
+    if path.is_dir():
+        candidates = sorted(p for p in path.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm")) + sorted(
+            p for p in path.iterdir() if p.suffix.lower() == ".csv")
+        if not candidates:
+            raise InputFileError(path, f"no .xlsx or .csv file in this folder (expected {EXPECTED})", hint=HINT)
+        path = candidates[0]
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and zipfile.is_zipfile(path)):
+        rows, version = _read_workbook(path, progress)
+    elif suffix in (".csv", ".txt") or _looks_like_csv(path):
+        rows, version = _read_csv(path, progress)
+    else:
+        kind = f"a {suffix} file" if suffix else "this file"
+        raise InputFileError(path, f"{kind} is not the MIT AI Risk Repository database; expected {EXPECTED}", hint=HINT)
+    return path, rows, version
+
+
+def _looks_like_csv(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return "Ev_ID" in head and "Category level" in head
+
+
+def _header_map(values: list[str]) -> dict[str, int] | None:
+    found = {}
+    for i, v in enumerate(values):
+        k = _KEY.get(v.casefold().replace(" ", ""))
+        if k and k not in found:
+            found[k] = i
+    return found if "Ev_ID" in found and "Category level" in found else None
+
+
+def _check_header(header: dict[str, int], where: str, display) -> None:
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise InputFileError(display, f"the header ({where}) lacks the column(s) {', '.join(missing)}; expected {EXPECTED}",
+                             hint="export the database sheet with all its columns")
+
+
+def _version_from(text: str) -> str | None:
+    m = re.search(r"v(\d+)", text, re.IGNORECASE)
+    return f"v{m.group(1)}" if m else None
+
+
+def _read_csv(path: Path, progress) -> tuple[list[Row], str | None]:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputFileError(path, f"cannot read: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputFileError(path, f"not UTF-8 text (byte {e.start}); expected {EXPECTED}",
+                             hint="save the sheet as 'CSV UTF-8'") from None
+    if "\0" in text:
+        raise InputFileError(path, f"binary data, not a CSV file; expected {EXPECTED}", hint=HINT)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[Row] = []
+    header = None
+    last_line = 0
+    progress.start(text.count("\n") or None, f"reading {path.name}")
+    try:
+        for record in reader:
+            start = last_line + 1
+            progress.advance(reader.line_num - last_line)
+            last_line = reader.line_num
+            values = [cell(v) for v in record]
+            if header is None:
+                header = _header_map(values)
+                if header is None and start > 50:
+                    break
+                if header is not None:
+                    _check_header(header, f"line {start}", path)
+                continue
+            if not any(values):
+                continue
+            rows.append(_row(f"{path.name} line {start}", values, header))
+    except csv.Error as e:
+        raise InputFileError(path, f"not a readable CSV file: {e}", line=last_line + 1, hint=HINT) from None
+    if header is None:
+        raise InputFileError(path, f"no header row with Ev_ID and Category level; expected {EXPECTED}", hint=HINT)
+    return rows, _version_from(path.name)
+
+
+def _read_workbook(path: Path, progress) -> tuple[list[Row], str | None]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException...)
+        raise InputFileError(path, f"cannot open the workbook ({type(e).__name__}: {e}); expected {EXPECTED}",
+                             hint="the file may be truncated or damaged: download it again") from None
+    try:
+        for ws in wb.worksheets:
+            it = ws.iter_rows(values_only=True)
+            banner = []
+            header = None
+            for number, raw in enumerate(it, 1):
+                values = [cell(v) for v in raw]
+                header = _header_map(values)
+                if header is not None:
+                    break
+                banner.extend(values)
+                if number >= 20:
+                    break
+            if header is None:
+                continue
+            _check_header(header, f"sheet {ws.title!r} row {number}", path)
+            progress.start(ws.max_row, f"reading {path.name}")
+            rows = []
+            for row_no, raw in enumerate(it, number + 1):
+                progress.advance()
+                values = [cell(v) for v in raw]
+                if not any(values):
+                    continue
+                rows.append(_row(f"{ws.title}!row {row_no}", values, header))
+            version = _version_from(ws.title)
+            updated = next((re.sub(r"^Updated:\s*", "", b) for b in banner if b.lower().startswith("updated")), None)
+            if version and updated:
+                version = f"{version} (updated {updated})"
+            return rows, version
+    except InputFileError:
+        raise
+    except Exception as e:
+        raise InputFileError(path, f"cannot read the workbook ({type(e).__name__}: {e})",
+                             hint="the file may be truncated or damaged: download it again") from None
+    finally:
+        wb.close()
+    raise InputFileError(path, f"no sheet with an Ev_ID / Category level header; expected {EXPECTED}", hint=HINT)
+
+
+def _row(where: str, values: list[str], header: dict[str, int]) -> Row:
+    v = {c: (values[i] if i < len(values) else "") for c, i in header.items()}
+    row = Row(where=where, v=v)
+    width = max(header.values()) + 1
+    if len(values) < width:
+        row.extra.append(("(columns)", str(len(values)),
+                          f"the row has {len(values)} of {width} columns: the file may be truncated; not imported"))
+    elif any(values[width:]):
+        row.extra.append(("(columns)", str(len(values)),
+                          f"the row has {len(values)} cells for {width} columns (an unquoted comma?); not imported"))
+    return row
+
+
+# --- building -----------------------------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, rows: list[Row], progress):
+        self.rows = rows
+        self.progress = progress
+        self.t = Triples()
+        self.review: list[ReviewRow] = []
+        self.papers: dict[str, ox.NamedNode] = {}
+        self.paper_rows: dict[str, Row] = {}
+        self.counts = {"papers": 0, "risk categories": 0, "risk subcategories": 0, "additional evidence": 0,
+                       "quoted evidence": 0}
+        self.dataset = iri("ref", "slattery2024-ai-risk-repository")
+
+    def note(self, row: Row, fld: str, value: str, reason: str) -> None:
+        self.review.append(ReviewRow(row.where, fld, value, reason))
+
+    def build(self, provenance: Provenance) -> ImportOutcome:
+        self.progress.start(len(self.rows), "mapping MIT risk entries")
+        usable = [r for r in self.rows if self._classify(r)]
+        for r in usable:
+            if r.level == PAPER:
+                self._paper(r)
+                self.progress.advance()
+        risks = [r for r in usable if r.level in (CATEGORY, SUBCATEGORY)]
+        self._name_risks(risks)
+        by_ev: dict[str, list[Row]] = {}
+        for r in risks:
+            if r.node is not None:
+                by_ev.setdefault(r.ev, []).append(r)
+        for r in risks:
+            if r.node is not None:
+                self._risk(r, by_ev)
+                self.progress.advance()
+        evidence = [r for r in usable if r.level == EVIDENCE]
+        self._name_evidence(evidence, by_ev)
+        for r in evidence:
+            if r.node is not None:
+                self._evidence(r)
+            self.progress.advance()
+        imported = sum(1 for r in self.rows if r.imported)
+        return ImportOutcome(
+            triples=self.t,
+            review=self.review,
+            provenance=provenance,
+            counts={k: v for k, v in self.counts.items()},
+            rows_read=len(self.rows),
+            rows_imported=imported,
+        )
+
+    # rows ------------------------------------------------------------------------------------------------------
+
+    def _classify(self, r: Row) -> bool:
+        for fld, value, reason in r.extra:
+            self.note(r, fld, value, reason)
+        if r.extra:
+            return False
+        r.ev = one_line(r.v["Ev_ID"])
+        raw_level = one_line(r.v["Category level"])
+        r.level = _LEVELS.get(re.sub(r"[^a-z]", "", raw_level.casefold()), "")
+        r.cat_key = _key(r.v["Risk category"])
+        r.sub_key = _key(r.v["Risk subcategory"])
+        if not r.ev:
+            self.note(r, "Ev_ID", "", "blank Ev_ID: the row cannot be identified; not imported")
+            return False
+        if not _EV_ID.match(r.ev):
+            self.note(r, "Ev_ID", r.ev, "not an Ev_ID of the form 01.02.03 (or 01.02.03.a); not imported")
+            return False
+        if _EV_ID.match(r.ev).group(4):
+            r.ev = r.ev[:-1] + r.ev[-1].lower()  # 01.02.03.A and 01.02.03.a are one identifier
+        if not r.level:
+            self.note(r, "Category level", raw_level,
+                      "unknown category level (expected Paper, Risk Category, Risk Sub-Category or Additional evidence); not imported")
+            return False
+        return True
+
+    def _paper_id(self, r: Row) -> str | None:
+        raw = r.v["Paper_ID"]
+        m = _PAPER_ID.match(raw)
+        if m:
+            return m.group(1)
+        from_ev = str(int(_EV_ID.match(r.ev).group(1)))
+        if raw:
+            self.note(r, "Paper_ID", raw, f"not a paper number; the paper was taken from the Ev_ID ({from_ev})")
+        elif r.level == PAPER:
+            self.note(r, "Paper_ID", "", f"blank Paper_ID; the paper number was taken from the Ev_ID ({from_ev})")
+        return from_ev
+
+    def _paper(self, r: Row) -> None:
+        pid = self._paper_id(r)
+        title = one_line(r.v["Title"])
+        quickref = one_line(r.v["QuickRef"])
+        if pid in self.paper_rows:
+            first = self.paper_rows[pid]
+            if _key(first.v["Title"]) == _key(title):
+                r.imported = True  # the same paper twice: nothing new to say
+                return
+            self.note(r, "Paper_ID", pid,
+                      f"Paper_ID {pid} is already used by {first.where} for another title; not imported")
+            return
+        if not title and not quickref:
+            self.note(r, "Title", "", "a paper row with neither Title nor QuickRef; not imported")
+            return
+        self.paper_rows[pid] = r
+        self._describe_paper(pid, title, quickref, r)
+        r.imported = True
+
+    def _describe_paper(self, pid: str, title: str, quickref: str, r: Row) -> ox.NamedNode:
+        node = iri("mitpaper", pid)
+        self.papers[pid] = node
+        if not title:
+            self.note(r, "Title", "", f"blank title; the QuickRef {quickref!r} is used as title")
+            title = quickref
+        t = self.t
+        t.add(node, V.type, V.Document)
+        t.add(node, V.title, en(title))
+        t.add(node, V.label, en(quickref or title))
+        t.add(node, V.identifier, plain(pid))
+        year = year_of(quickref)
+        if year:
+            t.add(node, V.year, typed(year, "gYear"))
+        t.add(node, V.recordedIn, self.dataset)
+        self.counts["papers"] += 1
+        return node
+
+    def _paper_of(self, r: Row) -> ox.NamedNode:
+        if r.paper is not None:
+            return r.paper
+        r.paper = self._paper_of_row(r)
+        return r.paper
+
+    def _paper_of_row(self, r: Row) -> ox.NamedNode:
+        pid = self._paper_id(r)
+        node = self.papers.get(pid)
+        if node is None:
+            title, quickref = one_line(r.v["Title"]), one_line(r.v["QuickRef"])
+            self.note(r, "Paper_ID", pid, f"no Paper row for Paper_ID {pid}: the paper is described from this row's "
+                                          "Title and QuickRef")
+            node = self._describe_paper(pid, title or f"Paper {pid}", quickref, r)
+        return node
+
+    # risk entries ----------------------------------------------------------------------------------------------
+
+    def _label(self, r: Row) -> str:
+        return one_line(r.v["Risk subcategory"] if r.level == SUBCATEGORY else r.v["Risk category"])
+
+    def _name_risks(self, risks: list[Row]) -> None:
+        """IRIs from Ev_IDs; an Ev_ID used by several rows gets its label as suffix, and a review note."""
+        groups: dict[str, list[Row]] = {}
+        for r in risks:
+            groups.setdefault(r.ev, []).append(r)
+        for ev, group in groups.items():
+            if len(group) == 1:
+                group[0].node = iri("mitrisk", ev)
+                continue
+            taken: dict[str, Row] = {}
+            where = ", ".join(g.where.rsplit(" ", 1)[-1] for g in group)
+            for r in group:
+                suffix = slug(self._label(r)) or "x"
+                if suffix in taken:
+                    first = taken[suffix]
+                    if all(cell(first.v.get(c, "")) == cell(r.v.get(c, "")) for c in COLUMNS if c in r.v):
+                        self.note(r, "Ev_ID", ev, f"an exact copy of {first.where}; not imported again")
+                        r.imported = True
+                        continue
+                    suffix += "-" + hashlib.sha1("\x1f".join(r.v.values()).encode()).hexdigest()[:6]
+                taken[suffix] = r
+                r.node = iri("mitrisk", f"{ev}--{suffix}")
+                self.note(r, "Ev_ID", ev, f"Ev_ID {ev} is used by {len(group)} rows ({where}); "
+                                          f"imported as mitrisk:{ev}--{suffix}, named by its label")
+
+    def _risk(self, r: Row, by_ev: dict[str, list[Row]]) -> None:
+        t, node = self.t, r.node
+        label = self._label(r)
+        if not label:
+            col = "Risk subcategory" if r.level == SUBCATEGORY else "Risk category"
+            label = f"MIT AI risk {r.ev}"
+            self.note(r, col, "", f"blank name; labelled {label!r}")
+        t.add(node, V.type, V.RiskEntry)
+        t.add(node, V.label, en(label))
+        t.add(node, V.identifier, plain(r.ev))
+        desc = r.v["Description"].strip()
+        if desc and desc != "-":
+            t.add(node, V.description, en(desc))
+        t.add(node, V.source, self._paper_of(r))
+        t.add(node, V.recordedIn, self.dataset)
+        t.add(node, V.locator, self._page(r, "P.Def"))
+        if r.level == SUBCATEGORY:
+            parent = self._category_of(r, by_ev)
+            if parent is not None:
+                t.add(node, V.broader, parent.node)
+        self._causal(r)
+        self._domain(r)
+        quote = r.v.get("Additional ev.", "").strip()
+        if quote and quote != "-":
+            ev_node = ox.NamedNode(node.value + "-evidence")
+            self._evidence_node(ev_node, r, [quote], f"Evidence quoted for MIT AI risk {r.ev}", r.ev, "p.AddEv")
+            t.add(node, V.hasEvidence, ev_node)
+            self.counts["quoted evidence"] += 1
+        self.counts["risk subcategories" if r.level == SUBCATEGORY else "risk categories"] += 1
+        r.imported = True
+
+    def _category_of(self, r: Row, by_ev: dict[str, list[Row]]) -> Row | None:
+        m = _EV_ID.match(r.ev)
+        cat_ev = f"{m.group(1)}.{m.group(2)}.00"
+        cands = [c for c in by_ev.get(cat_ev, []) if c.level == CATEGORY]
+        if len(cands) > 1:
+            cands = [c for c in cands if c.cat_key == r.cat_key]
+        if len(cands) == 1:
+            return cands[0]
+        if not cands:  # the Ev_ID points nowhere: the category row of the same paper with the same name
+            same = [c for evs in by_ev.values() for c in evs
+                    if c.level == CATEGORY and c.ev.split(".")[0] == m.group(1) and c.cat_key == r.cat_key and r.cat_key]
+            if len(same) == 1:
+                self.note(r, "Ev_ID", r.ev, f"there is no Risk Category row {cat_ev}; linked to {same[0].ev}, the "
+                                            "category of this paper with the same name")
+                return same[0]
+        self.note(r, "Risk category", one_line(r.v["Risk category"]),
+                  f"no single Risk Category row {cat_ev} (or one of this paper with this name): imported without a "
+                  "link to its category")
+        return None
+
+    def _page(self, r: Row, column: str):
+        raw = r.v.get(column, "")
+        if not raw or raw == "-":
+            return None
+        if _PAGE.match(raw):
+            return plain(f"p. {raw}")
+        m = _PAGES.match(raw)
+        if m:
+            return plain(f"pp. {m.group(1)}-{m.group(2)}")
+        looks_like_date = bool(re.match(r"^\d{4}-\d\d-\d\d", raw))
+        self.note(r, column, raw, "not a page number or page range"
+                  + (" (a spreadsheet seems to have turned it into a date)" if looks_like_date else "")
+                  + "; the page was left out")
+        return None
+
+    def _causal(self, r: Row) -> None:
+        for column, (prop, scheme) in CAUSAL.items():
+            raw = one_line(r.v[column])
+            table = codes(scheme)
+            if not raw:
+                self.t.add(r.node, prop, table[NOT_CODED])
+                continue
+            m = _CAUSAL.match(raw)
+            concept = table.get(m.group(1).lstrip("0") or "0") if m else None
+            if concept is None:
+                self.note(r, column, raw, f"no code of {scheme} in this value (expected e.g. '1 - ...'); "
+                                          "left unclassified on this factor")
+                continue
+            self.t.add(r.node, prop, concept)
+
+    def _domain(self, r: Row) -> None:
+        table = codes("scheme:mit-risk-domain")
+        dom_raw, sub_raw = one_line(r.v["Domain"]), one_line(r.v["Sub-domain"])
+        dom = sub = dom_code = None
+        if dom_raw:
+            m = _DOMAIN.match(dom_raw)
+            dom_code = m.group(1).lstrip("0") if m else None
+            dom = table.get(dom_code) if dom_code else None
+            if dom is None:
+                self.note(r, "Domain", dom_raw, "no domain code of scheme:mit-risk-domain (expected e.g. '6. ...')")
+        if sub_raw:
+            m = _SUBDOMAIN.match(sub_raw)
+            code = m.group(1).casefold() if m else None
+            sub = table.get(code) if code else None
+            if sub is None:
+                self.note(r, "Sub-domain", sub_raw,
+                          "no subdomain code of scheme:mit-risk-domain (expected e.g. '6.5 > ...', 'X.1 > Excluded')"
+                          + ("; the domain was used instead" if dom is not None else ""))
+            elif dom is not None and code.split(".")[0] != dom_code:
+                self.note(r, "Domain", dom_raw, f"the domain disagrees with the sub-domain {code.upper()}; "
+                                                "the sub-domain was used")
+        concept = sub if sub is not None else dom
+        if concept is not None:
+            self.t.add(r.node, V.riskCategory, concept)
+        elif not dom_raw and not sub_raw:
+            self.note(r, "Sub-domain", "", "neither domain nor sub-domain given: the risk is not classified by domain")
+
+    # evidence --------------------------------------------------------------------------------------------------
+
+    def _name_evidence(self, rows: list[Row], by_ev: dict[str, list[Row]]) -> None:
+        seen: dict[str, Row] = {}
+        for r in rows:
+            m = _EV_ID.match(r.ev)
+            base = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
+            cands = by_ev.get(base, []) if m.group(4) else []
+            if len(cands) > 1:
+                cands = [c for c in cands if c.cat_key == r.cat_key and (c.sub_key == r.sub_key or c.level == CATEGORY)]
+            if not m.group(4):
+                self.note(r, "Ev_ID", r.ev, "an additional-evidence Ev_ID needs a letter suffix (01.02.03.a) naming "
+                                            "its risk; not imported")
+                continue
+            if len(cands) != 1:
+                what = "no risk entry" if not cands else "more than one risk entry"
+                self.note(r, "Ev_ID", r.ev, f"{what} with Ev_ID {base} to attach this additional evidence to; "
+                                            "not imported")
+                continue
+            texts = [x for x in (r.v.get("Additional ev.", "").strip(), r.v["Description"].strip()) if x and x != "-"]
+            if not texts:
+                self.note(r, "Additional ev.", "", "an additional-evidence row with no text; not imported")
+                continue
+            r.parent = cands[0]
+            r.texts = texts
+            local = r.ev
+            if local in seen:
+                local = f"{r.ev}--{hashlib.sha1(texts[0].encode()).hexdigest()[:8]}"
+                self.note(r, "Ev_ID", r.ev, f"Ev_ID {r.ev} is also used by {seen[r.ev].where}; imported as "
+                                            f"mitrisk:{local}")
+            seen.setdefault(r.ev, r)
+            r.node = iri("mitrisk", local)
+
+    def _evidence(self, r: Row) -> None:
+        self._evidence_node(r.node, r, r.texts, f"Additional evidence {r.ev}", r.ev, "p.AddEv")
+        self.t.add(r.parent.node, V.hasEvidence, r.node)
+        for column in ("Entity", "Intent", "Timing", "Domain", "Sub-domain"):
+            raw = one_line(r.v[column])
+            if raw:
+                self.note(r, column, raw, "a classification on an additional-evidence row is not applied (the risk's "
+                                          "own row classifies the risk)")
+        self.counts["additional evidence"] += 1
+        r.imported = True
+
+    def _evidence_node(self, node, r: Row, texts: list[str], label: str, identifier: str, page_column: str) -> None:
+        t = self.t
+        t.add(node, V.type, V.RiskEvidence)
+        t.add(node, V.label, en(label))
+        t.add(node, V.identifier, plain(identifier))
+        for text in texts:
+            t.add(node, V.description, en(text))
+        t.add(node, V.source, self._paper_of(r))
+        t.add(node, V.locator, self._page(r, page_column))

@@ -1,0 +1,539 @@
+"""IBM AI Atlas Nexus: the IBM AI Risk Atlas, the OWASP Top 10 for LLM Applications, and the crosswalk tables.
+
+PATH is the ``ai-atlas-nexus`` folder (a checkout or an unpacked copy) or the wheel that
+``pip download --no-deps ai-atlas-nexus==1.2.5`` fetches; the wheel is read in place, never installed.
+
+What it brings:
+
+- the IBM AI Risk Atlas (``risk_atlas_data.yaml``): its risks as ``airm:RiskCategory`` concepts ``ibmrisk:<id>``
+  under their groups (``skos:broader``), in the scheme ``ibmrisk:<taxonomy id>``;
+- the OWASP Top 10 for LLM Applications 2025 (``owasp_llm_2.0_data.yaml``): ``owasp:<id>`` in ``owasp:<taxonomy id>``;
+- every row of the SSSOM-style mapping tables (``data/mappings/*.tsv``) as an ``airm:ConceptMapping`` node
+  ``mapping:<hash of subject|predicate|object|table>`` with its SSSOM fields (subject, predicate, object,
+  justification, author, date, confidence, comment; table-level date and licence apply to rows that give none, as
+  SSSOM propagates them), plus the direct SKOS triple between the two concepts so that queries can follow
+  crosswalks. A ``noMatch`` row keeps its node (predicate ``airm:noMatch``) and asserts no triple.
+
+Identifiers in the tables are mapped onto airm's IRIs by prefix (``PREFIXES`` below) and checked: MIT repository
+subdomains and causal classes onto the curated ``mitdom:``/``mitcausal:`` concepts by code, NIST AI 600-1 risks onto
+``nistgai:<Nexus id>`` (known ids from ``nist_ai_rmf_data.yaml``), IBM risks and OWASP entries onto the ones read
+here. A row naming a vocabulary airm does not hold (AIUC-1, CREDO, AILuminate, Granite Guardian, ShieldGemma, OWASP
+agentic...), an unknown id, an unknown predicate or a repeated row goes to review with its table and line.
+
+``mit_ai_risk_mitigation_mappings.tsv`` (mitigations to their taxonomy category) is read by the ``mit-mitigations``
+importer and skipped here.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import zipfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..errors import InputFileError
+from .atlas import Triples, clean, iso_date, load_yaml, show
+from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .locate import LocatedFile, locate
+
+NAME = "nexus-mappings"
+DESCRIPTION = "IBM AI Atlas Nexus: IBM AI Risk Atlas, OWASP LLM Top 10, and every crosswalk row (SSSOM tables)"
+EXPECTED = ("the IBM AI Atlas Nexus data: the ai-atlas-nexus folder, or the wheel from "
+            "'pip download --no-deps ai-atlas-nexus==1.2.5'")
+HINT = "download the package with: pip download --no-deps ai-atlas-nexus==1.2.5 (its dependencies are not needed)"
+
+DERIVED_FROM = "mapping:nexus"  # the dataset node the import record points to (prov:wasDerivedFrom)
+HOMEPAGE = "https://github.com/IBM/ai-atlas-nexus"
+LICENSE = "http://spdx.org/licenses/Apache-2.0"
+ATTRIBUTION = ("IBM AI Atlas Nexus (github.com/IBM/ai-atlas-nexus), Apache-2.0. Third-party content keeps its own "
+               "terms: OWASP Top 10 for LLM Applications (CC BY-SA 4.0), MIT AI Risk Repository (CC BY 4.0), "
+               "NIST AI 600-1 (U.S. Government work).")
+
+IBM_FILE = "risk_atlas_data.yaml"
+OWASP_FILE = "owasp_llm_2.0_data.yaml"
+NIST_FILE = "nist_ai_rmf_data.yaml"
+SKIPPED_TABLES = {"mit_ai_risk_mitigation_mappings.tsv": "mit-mitigations"}
+
+# The tables' predicates -> airm's (a SKOS mapping property, or airm:noMatch which asserts nothing)
+PREDICATES = {
+    "skos:exactmatch": "skos:exactMatch",
+    "skos:closematch": "skos:closeMatch",
+    "skos:broadmatch": "skos:broadMatch",
+    "skos:narrowmatch": "skos:narrowMatch",
+    "skos:relatedmatch": "skos:relatedMatch",
+    "nomatch": "airm:noMatch",
+    "skos:nomatch": "airm:noMatch",
+}
+
+# The tables' CURIE prefixes (case-folded, '_' read as '-') -> the family their ids belong to. The tables name one
+# vocabulary with several prefixes (ibmairisk / ibm-risk-atlas; nistai / nist-ai-rmf).
+PREFIXES = {
+    "ibm-risk-atlas": "ibm",
+    "ibmairisk": "ibm",
+    "owasp-llm-2.0": "owasp",
+    "nistai": "nist",
+    "nist-ai-rmf": "nist",
+    "mit-ai-risk-repository": "mitdom",
+    "mit-ai-risk-repository-causal": "mitcausal",
+}
+
+_MIT_DOMAIN = re.compile(r"^mit-ai-risk-(?:sub)?domain-(\d+(?:\.\d+)?)$")
+_MIT_CAUSAL = re.compile(r"^mit-ai-causal-risk-((?:entity|intent|timing)-[a-z-]+)$")
+_LOCAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_OWASP_CODE = re.compile(r"^\s*(LLM\d{2})\b")
+_TABLE_PATH = re.compile(r"(^|/)data/mappings/[^/]+\.tsv$")
+_HEADER_KEY = re.compile(r"^(\s*)([A-Za-z_][\w.-]*)\s*:\s*(.*)$")
+
+REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id")
+
+
+def _mapping_tables(path: Path) -> list[LocatedFile]:
+    """Every ``data/mappings/*.tsv`` in the folder or wheel, in name order."""
+    out: list[LocatedFile] = []
+    if path.is_file() and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            for name in sorted(n for n in zf.namelist() if _TABLE_PATH.search(n)):
+                out.append(LocatedFile(zf.read(name), f"{path}!{name}", name.rsplit("/", 1)[-1]))
+    elif path.is_dir():
+        for p in sorted(path.rglob("*.tsv")):
+            if _TABLE_PATH.search(p.as_posix()):
+                out.append(LocatedFile(p.read_bytes(), str(p), p.name))
+    return out
+
+
+def _header(lines: list[str]) -> dict:
+    """The commented YAML-ish metadata block of an SSSOM table: curie_map and the set-level slots."""
+    meta: dict = {"curie_map": {}}
+    in_curies, indent = False, 0
+    for raw in lines:
+        body = raw[1:] if raw.startswith("#") else raw
+        m = _HEADER_KEY.match(body)
+        if not m:
+            continue
+        depth, key, value = len(m.group(1)), m.group(2), m.group(3).strip().strip("'\"")
+        if in_curies and depth > indent:
+            meta["curie_map"][key.casefold()] = value
+            continue
+        in_curies = key == "curie_map" and not value
+        indent = depth
+        if not in_curies:
+            meta[key] = value
+    return meta
+
+
+class _Reader:
+    def __init__(self, progress):
+        self.progress = progress
+        self.t = Triples()
+        self.review: list[ReviewRow] = []
+        self.rows_read = 0
+        self.rows_imported = 0
+        self.counts = {"IBM risks": 0, "IBM risk groups": 0, "OWASP LLM risks": 0, "mapping tables": 0,
+                       "mappings": 0, "no-match mappings": 0, "direct SKOS links": 0}
+        self.ibm: set[str] = set()
+        self.owasp: set[str] = set()
+        self.nist: set[str] | None = None
+        self.nexus = self.t.iri("mapping:nexus")
+
+    def flag(self, row: str, field: str, value, reason: str) -> None:
+        self.review.append(ReviewRow(row=row, field=field, value=show(value) if value is not None else "", reason=reason))
+
+    def _link(self, node, prop: str, url: str, where: str, field: str) -> None:
+        """An IRI-valued link to a web address; anything else goes to review."""
+        target = None
+        if url.startswith(("http://", "https://")):
+            try:
+                target = self.t.ox.NamedNode(url)
+            except ValueError:
+                target = None
+        if target is None:
+            self.flag(where, field, url, "not a web address: left out")
+        else:
+            self.t.add(node, prop, target)
+
+    # -- the dataset --------------------------------------------------------------------------------------------------
+    def dataset(self, version: str | None) -> None:
+        t, d = self.t, self.nexus
+        t.add(d, "rdf:type", "bibo:Document")
+        t.add(d, "rdf:type", "dcat:Dataset")
+        t.add(d, "dcterms:title", t.text("IBM AI Atlas Nexus"))
+        t.add(d, "rdfs:label", t.text(f"AI Atlas Nexus{' ' + version if version else ''}"))
+        t.add(d, "schema:url", t.typed(HOMEPAGE, "xsd:anyURI"))
+        t.add(d, "dcterms:license", t.iri(LICENSE))
+        if version:
+            t.add(d, "dcat:version", t.text(version, None))
+
+    # -- taxonomies ---------------------------------------------------------------------------------------------------
+    def _section(self, doc, key: str, located: LocatedFile) -> list:
+        value = doc.get(key) if isinstance(doc, dict) else None
+        if not isinstance(value, list):
+            raise InputFileError(located.display, f"no '{key}' list (expected the AI Atlas Nexus {located.name})",
+                                 hint="the file may be truncated or from another release: " + HINT)
+        return value
+
+    def _taxonomy(self, doc, located: LocatedFile, prefix: str, fallback_id: str, fallback_name: str):
+        taxonomies = doc.get("taxonomies") if isinstance(doc, dict) else None
+        tax = next((x for x in taxonomies if isinstance(x, dict)), None) if isinstance(taxonomies, list) else None
+        tid = clean(tax.get("id")) if tax else None
+        if tid is None or not _LOCAL.match(tid):
+            self.flag(f"{located.name} taxonomies", "id", tid, f"no usable taxonomy id: using {fallback_id}")
+            tid = fallback_id
+        t = self.t
+        scheme = t.iri(f"{prefix}:{tid}")
+        t.add(scheme, "rdf:type", "skos:ConceptScheme")
+        t.add(scheme, "skos:prefLabel", t.text(clean(tax.get("name")) if tax and clean(tax.get("name")) else fallback_name))
+        t.add(scheme, "dcterms:identifier", t.text(tid, None))
+        t.add(scheme, "dcterms:source", self.nexus)
+        if tax:
+            if clean(tax.get("description")):
+                t.add(scheme, "skos:definition", t.text(clean(tax.get("description"))))
+            url = clean(tax.get("url"))
+            if url:
+                self._link(scheme, "rdfs:seeAlso", url, f"{located.name} taxonomies", "url")
+            if clean(tax.get("version")):
+                t.add(scheme, "dcat:version", t.text(clean(tax.get("version")), None))
+        return scheme
+
+    def _entry(self, node, scheme, item: dict, where: str) -> None:
+        t = self.t
+        t.add(node, "rdf:type", "airm:RiskCategory")
+        t.add(node, "skos:inScheme", scheme)
+        t.add(node, "skos:prefLabel", t.text(" ".join(clean(item.get("name")).split())))
+        t.add(node, "dcterms:identifier", t.text(clean(item.get("id")), None))
+        description = clean(item.get("description"))
+        if description:
+            t.add(node, "skos:definition", t.text(" ".join(description.split())))
+        else:
+            self.flag(where, "description", item.get("description"), "no description: imported without a definition")
+        url = clean(item.get("url"))
+        if url:
+            self._link(node, "rdfs:seeAlso", url, where, "url")
+        for key, prop in (("dateCreated", "dcterms:created"), ("dateModified", "dcterms:modified")):
+            if item.get(key) is not None:
+                day = iso_date(item.get(key))
+                if day:
+                    t.add(node, prop, t.typed(day, "xsd:date"))
+                else:
+                    self.flag(where, key, item.get(key), "not a date (YYYY-MM-DD): left out")
+
+    def _records(self, items: list, located: LocatedFile, kind: str) -> list[tuple[str, dict, str]]:
+        out, seen = [], set()
+        for i, item in enumerate(items):
+            self.rows_read += 1
+            where = f"{located.name} {kind}[{i}]"
+            rid = clean(item.get("id")) if isinstance(item, dict) else None
+            if rid is None or not _LOCAL.match(rid):
+                self.flag(where, "id", item.get("id") if isinstance(item, dict) else item,
+                          "missing or malformed id: not imported")
+                continue
+            if rid.casefold() in seen:
+                self.flag(f"{located.name} {rid}", "id", rid, "id listed twice: the first entry was kept")
+                continue
+            if clean(item.get("name")) is None:
+                self.flag(f"{located.name} {rid}", "name", item.get("name"), "no name: not imported")
+                continue
+            seen.add(rid.casefold())
+            out.append((rid, item, f"{located.name} {rid}"))
+        return out
+
+    def ibm_atlas(self, located: LocatedFile) -> None:
+        doc = load_yaml(located.data, located.display, expected=f"the IBM AI Risk Atlas data ({IBM_FILE})")
+        entries = self._section(doc, "entries", located)
+        groups = doc.get("groups") if isinstance(doc.get("groups"), list) else []
+        scheme = self._taxonomy(doc, located, "ibmrisk", "ibm-risk-atlas", "IBM AI Risk Atlas")
+        t = self.t
+        for d in doc.get("documents") or []:
+            did = clean(d.get("id")) if isinstance(d, dict) else None
+            if did and _LOCAL.match(did) and clean(d.get("name")):
+                node = t.iri(f"ibmrisk:document-{did}")
+                t.add(node, "rdf:type", "bibo:Document")
+                t.add(node, "dcterms:title", t.text(clean(d.get("name"))))
+                t.add(node, "rdfs:label", t.text(clean(d.get("name"))))
+                url = clean(d.get("url"))
+                if url and url.startswith(("http://", "https://")):
+                    t.add(node, "schema:url", t.typed(url, "xsd:anyURI"))
+                t.add(scheme, "dcterms:source", node)
+        by_key: dict[str, object] = {}
+        for gid, item, where in self._records(groups, located, "groups"):
+            node = t.iri(f"ibmrisk:{gid}")
+            by_key[gid.casefold()] = node
+            t.add(node, "rdf:type", "airm:RiskCategory")
+            t.add(node, "skos:inScheme", scheme)
+            t.add(node, "skos:topConceptOf", scheme)
+            name = " ".join(clean(item.get("name")).split())
+            t.add(node, "skos:prefLabel", t.text(name))
+            t.add(node, "dcterms:identifier", t.text(gid, None))
+            t.add(node, "skos:definition", t.text(f"The risks the IBM AI Risk Atlas groups under \u201c{name}\u201d."))
+            self.counts["IBM risk groups"] += 1
+            self.rows_imported += 1
+        self.progress.start(len(entries), "IBM AI Risk Atlas")
+        for rid, item, where in self._records(entries, located, "entries"):
+            node = t.iri(f"ibmrisk:{rid}")
+            self._entry(node, scheme, item, where)
+            group = clean(item.get("isPartOf"))
+            if group and group.casefold() in by_key:  # group ids drift in case between entries and groups
+                t.add(node, "skos:broader", by_key[group.casefold()])
+            else:
+                self.flag(where, "isPartOf", item.get("isPartOf"), "not a group of this file: placed at the top")
+                t.add(node, "skos:topConceptOf", scheme)
+            self.ibm.add(rid)
+            self.counts["IBM risks"] += 1
+            self.rows_imported += 1
+            self.progress.advance()
+
+    def owasp_llm(self, located: LocatedFile) -> None:
+        doc = load_yaml(located.data, located.display, expected=f"the OWASP LLM Top 10 data ({OWASP_FILE})")
+        entries = self._section(doc, "entries", located)
+        scheme = self._taxonomy(doc, located, "owasp", "owasp-llm-2.0", "OWASP Top 10 for LLM Applications")
+        t = self.t
+        codes: dict[str, str] = {}
+        for rid, item, where in self._records(entries, located, "entries"):
+            node = t.iri(f"owasp:{rid}")
+            self._entry(node, scheme, item, where)
+            t.add(node, "skos:topConceptOf", scheme)
+            m = _OWASP_CODE.match(clean(item.get("name"))) or _OWASP_CODE.match(rid.upper())
+            if m and m.group(1) not in codes:
+                codes[m.group(1)] = rid
+                t.add(node, "skos:notation", t.text(m.group(1), None))
+            elif m:
+                self.flag(where, "name", item.get("name"), f"code {m.group(1)} already used by {codes[m.group(1)]}: no code given")
+            self.owasp.add(rid)
+            self.counts["OWASP LLM risks"] += 1
+            self.rows_imported += 1
+
+    def nist_ids(self, located: LocatedFile | None) -> None:
+        if located is None:
+            return
+        doc = load_yaml(located.data, located.display, expected=f"the NIST AI RMF data ({NIST_FILE})")
+        entries = doc.get("entries") if isinstance(doc, dict) else None
+        if isinstance(entries, list):
+            self.nist = {clean(e.get("id")) for e in entries if isinstance(e, dict) and clean(e.get("id"))}
+
+    # -- identifiers --------------------------------------------------------------------------------------------------
+    def resolve(self, curie: str) -> tuple[object | None, str]:
+        """(IRI, "") for an identifier airm can place, else (None, reason)."""
+        from ._common import codes
+
+        if ":" not in curie:
+            return None, "not a CURIE (prefix:id)"
+        prefix, local = curie.split(":", 1)
+        prefix, local = prefix.strip(), local.strip()
+        family = PREFIXES.get(prefix.casefold().replace("_", "-"))
+        if family is None:
+            if prefix.casefold() == "semapv":
+                return None, "a justification term where an identifier belongs: the row's cells look shifted"
+            return None, f"vocabulary '{prefix}' is not one airm imports: row kept for review only"
+        if not _LOCAL.match(local):
+            return None, "malformed identifier"
+        t = self.t
+        if family == "ibm":
+            return (t.iri(f"ibmrisk:{local}"), "") if local in self.ibm else (None, "not a risk of the IBM AI Risk Atlas")
+        if family == "owasp":
+            return (t.iri(f"owasp:{local}"), "") if local in self.owasp else (None, "not an entry of the OWASP LLM Top 10")
+        if family == "nist":
+            if self.nist is not None and local not in self.nist:
+                return None, "not a risk of NIST AI 600-1 in nist_ai_rmf_data.yaml"
+            return t.iri(f"nistgai:{local}"), ""
+        if family == "mitdom":
+            m = _MIT_DOMAIN.match(local)
+            node = codes("scheme:mit-risk-domain").get(m.group(1)) if m else None
+            return (node, "") if node is not None else (None, "not a domain or subdomain code of the MIT taxonomy")
+        if family == "mitcausal":
+            m = _MIT_CAUSAL.match(local)
+            if m:
+                axis = m.group(1).split("-", 1)[0]
+                node = t.iri(f"mitcausal:{m.group(1)}")
+                if node in set(codes(f"scheme:mit-causal-{axis}").values()):
+                    return node, ""
+            return None, "not a class of the MIT causal taxonomy"
+        return None, "unknown vocabulary"  # pragma: no cover - every family is handled above
+
+    # -- mapping tables -----------------------------------------------------------------------------------------------
+    def table(self, located: LocatedFile) -> None:
+        name = located.name
+        try:
+            text = located.data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            self.flag(name, "", "", f"not UTF-8 text (byte {e.start}): table not imported")
+            return
+        lines = text.splitlines()
+        header_lines = [ln for ln in lines if ln.startswith("#")]
+        meta = _header(header_lines)
+        columns: list[str] | None = None
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name[:-4] if name.endswith(".tsv") else name)
+        tset = self.t.iri(f"mapping:nexus-{stem}")
+        set_date = iso_date(meta.get("mapping_date"))
+        rows = 0
+        seen: dict[str, int] = {}
+        for number, line in enumerate(lines, start=1):
+            if line.startswith("#") or not line.strip():
+                continue
+            cells = [c.strip() for c in next(csv.reader([line], delimiter="\t"))]
+            if columns is None:
+                columns = [c.casefold() for c in cells]
+                missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+                if missing:
+                    self.flag(f"{name} line {number}", "header", line,
+                              f"not an SSSOM table (no {', '.join(missing)} column): table not imported")
+                    return
+                continue
+            rows += 1
+            self.rows_read += 1
+            where = f"{name} line {number}"
+            if len(cells) > len(columns) and any(cells[len(columns):]):
+                self.flag(where, "", line, f"{len(cells)} cells for {len(columns)} columns: row not imported")
+                continue
+            row = dict(zip(columns, cells + [""] * (len(columns) - len(cells))))
+            if self._row(row, where, number, tset, set_date, stem, seen):
+                self.rows_imported += 1
+        if columns is None:
+            self.flag(name, "", "", "no header row: table not imported")
+            return
+        # the table itself, as the document its mappings derive from
+        t = self.t
+        t.add(tset, "rdf:type", "bibo:Document")
+        t.add(tset, "rdf:type", "dcat:Dataset")
+        t.add(tset, "dcterms:title", t.text(f"AI Atlas Nexus mapping table {name}"))
+        t.add(tset, "rdfs:label", t.text(name, None))
+        t.add(tset, "dcterms:isPartOf", self.nexus)
+        description = meta.get("mapping_set_description")
+        if description:
+            t.add(tset, "dcterms:description", t.text(description))
+        set_id = meta.get("mapping_set_id", "")
+        url = set_id if set_id.startswith(("http://", "https://")) and " " not in set_id else HOMEPAGE
+        t.add(tset, "schema:url", t.typed(url, "xsd:anyURI"))
+        licence = meta.get("license", "")
+        if licence:
+            self._link(tset, "dcterms:license", licence, name, "license")
+        if set_date:
+            t.add(tset, "dcterms:created", t.typed(set_date, "xsd:date"))
+        self.counts["mapping tables"] += 1
+
+    def _row(self, row: dict, where: str, number: int, tset, set_date, stem: str, seen: dict) -> bool:
+        t = self.t
+        subject_id, predicate_raw, object_id = row["subject_id"], row["predicate_id"], row["object_id"]
+        if not subject_id and not predicate_raw and not object_id:
+            self.flag(where, "", "", "a row with no subject, predicate or object: not imported")
+            return False
+        predicate = PREDICATES.get(predicate_raw.casefold())
+        if predicate is None:
+            self.flag(where, "predicate_id", predicate_raw,
+                      "not a SKOS mapping predicate (exact/close/broad/narrow/related) or noMatch: row not imported")
+            return False
+        if not subject_id:
+            self.flag(where, "subject_id", "", "blank subject: row not imported")
+            return False
+        subject, why = self.resolve(subject_id)
+        if subject is None:
+            self.flag(where, "subject_id", subject_id, why)
+            return False
+        no_match = predicate == "airm:noMatch"
+        if object_id:
+            obj, why = self.resolve(object_id)
+            if obj is None:
+                self.flag(where, "object_id", object_id, why)
+                return False
+        elif no_match:
+            obj = t.iri("sssom:NoTermFound")
+        else:
+            self.flag(where, "object_id", "", "blank object in a mapping that is not noMatch: row not imported")
+            return False
+        key = f"{subject_id}|{predicate}|{object_id}|{stem}"  # the predicate as airm writes it: case-proof
+        if key in seen:
+            self.flag(where, "", f"{subject_id} {predicate_raw} {object_id}",
+                      f"repeats line {seen[key]} of this table (same subject, predicate and object): not imported")
+            return False
+        seen[key] = number
+        node = t.iri("mapping:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20])
+        t.add(node, "rdf:type", "airm:ConceptMapping")
+        t.add(node, "sssom:subject_id", subject)
+        t.add(node, "sssom:predicate_id", predicate)
+        t.add(node, "sssom:object_id", obj)
+        for column, prop in (("subject_label", "sssom:subject_label"), ("object_label", "sssom:object_label")):
+            if row.get(column):
+                t.add(node, prop, t.text(" ".join(row[column].split()), None))
+        justification = row.get("mapping_justification", "")
+        if justification:
+            if re.fullmatch(r"semapv:[A-Za-z]+", justification):
+                t.add(node, "sssom:mapping_justification", t.iri(justification))
+            else:
+                self.flag(where, "mapping_justification", justification, "not a SEMAPV term: left out")
+        for author in filter(None, (a.strip() for a in row.get("author_id", "").split("|"))):
+            t.add(node, "sssom:author_id", t.text(author, None))
+        date_text = row.get("mapping_date", "")
+        day = iso_date(date_text) if date_text else set_date
+        if date_text and day is None:
+            self.flag(where, "mapping_date", date_text, "not a date (YYYY-MM-DD): left out")
+        if day:
+            t.add(node, "sssom:mapping_date", t.typed(day, "xsd:date"))
+        for column in ("confidence", "similarity_score"):
+            value = row.get(column, "")
+            if not value:
+                continue
+            try:
+                number_value = Decimal(value)
+            except InvalidOperation:
+                number_value = None
+            if number_value is None or not number_value.is_finite() or (column == "confidence" and not 0 <= number_value <= 1):
+                self.flag(where, column, value, "not a number (confidence: between 0 and 1): left out")
+                continue
+            t.add(node, f"sssom:{column}", t.typed(format(number_value.normalize(), "f"), "xsd:decimal"))
+        if row.get("comment"):
+            t.add(node, "sssom:comment", t.text(row["comment"]))
+        t.add(node, "prov:wasDerivedFrom", tset)
+        t.add(node, "airm:locator", t.text(where, None))
+        t.add(node, "airm:curationMethod", "curation:published-crosswalk")
+        self.counts["mappings"] += 1
+        if no_match:
+            self.counts["no-match mappings"] += 1
+        else:
+            t.add(subject, predicate, obj)
+            self.counts["direct SKOS links"] += 1
+        return True
+
+
+def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+    """Read the AI Atlas Nexus taxonomies and crosswalks from ``path`` into triples and review rows."""
+    from ._common import input_identity
+
+    path = Path(path)
+    if path.is_file() and not zipfile.is_zipfile(path):
+        raise InputFileError(path, f"a single file cannot hold the taxonomies and mapping tables (expected {EXPECTED})",
+                             hint=HINT)
+    ibm = locate(path, IBM_FILE, expected=EXPECTED)
+    owasp = locate(path, OWASP_FILE, expected=EXPECTED)
+    try:
+        nist = locate(path, NIST_FILE, expected=EXPECTED)
+    except InputFileError:
+        nist = None  # NIST ids are then accepted by their form
+    tables = _mapping_tables(path)
+    if not tables:
+        raise InputFileError(path, f"no mapping tables (data/mappings/*.tsv) here (expected {EXPECTED})", hint=HINT)
+    reader = _Reader(progress)
+    used = [ibm, owasp] + ([nist] if nist else []) + tables
+    name, digest, version = input_identity(path, used)
+    reader.dataset(version)
+    reader.ibm_atlas(ibm)
+    reader.owasp_llm(owasp)
+    reader.nist_ids(nist)
+    if nist is None:
+        reader.flag(NIST_FILE, "", "", "file not found: NIST AI 600-1 risk ids were accepted by their form alone")
+    wanted = [tb for tb in tables if tb.name not in SKIPPED_TABLES]
+    progress.start(len(wanted), "AI Atlas Nexus mapping tables")
+    for located in wanted:
+        reader.table(located)
+        progress.advance()
+    outcome = ImportOutcome(triples=reader.t.triples, review=reader.review, counts=reader.counts,
+                            rows_read=reader.rows_read, rows_imported=reader.rows_imported)
+    outcome.provenance = Provenance(
+        source_file=str(path) if path.is_dir() else name,
+        sha256=digest,
+        title="IBM AI Atlas Nexus: IBM AI Risk Atlas, OWASP LLM Top 10 and crosswalk tables",
+        version=version,
+        license=LICENSE,
+        attribution=ATTRIBUTION,
+        homepage=HOMEPAGE,
+    )
+    return outcome

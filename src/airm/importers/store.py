@@ -1,0 +1,509 @@
+"""Store an imported source in the user's workspace: read it, add its provenance, validate it, then write its graph,
+its record and its review file, all or nothing.
+
+Layout of a workspace (``--workspace``, ``$AIRM_WORKSPACE`` or ``./airm-data``)::
+
+    sources/<name>.nq     the source's named graph (N-Quads, sorted: the same input gives the same bytes)
+    sources/<name>.json   provenance, counts, rows read / imported / sent to review, when it was imported
+    review/<name>.tsv     row, field, value, reason: what was not imported as is
+
+The graph holds no clock value, so re-importing the same file changes nothing in it; the time of the import is in
+the JSON record only. Every file is first written beside its target and only then renamed over it; if anything
+fails before or while renaming, the previous files are put back. ``airm.load`` keys its cache by a hash of the
+input files, so a re-import is seen by the next query without further ado.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import UserError, ValidationFailed
+from .base import ImportOutcome, NullProgress, Provenance
+
+MAX_REVIEW_VALUE = 300
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    source: str
+    input: str
+    workspace: Path
+    graph: str
+    dry_run: bool
+    provenance: Provenance
+    rows_read: int
+    rows_imported: int
+    review_entries: int
+    review_rows: int
+    counts: dict[str, int]
+    classes: dict[str, int]
+    classes_before: dict[str, int]
+    triples: int
+    triples_before: int
+    added: int
+    removed: int
+    warnings: int
+    infos: int
+    files: dict[str, Path] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows_not_imported(self) -> int:
+        return self.rows_read - self.rows_imported
+
+    @property
+    def review_path(self) -> Path:
+        return self.workspace / "review" / f"{self.source}.tsv"
+
+    def lines(self) -> list[str]:
+        """The summary a person reads after ``airm import``."""
+        verb = "would import" if self.dry_run else "imported"
+        out = [
+            f"{self.source}: {verb} {self.rows_imported} of {self.rows_read} rows from {self.provenance.source_file}"
+            + (f" ({self.provenance.version})" if self.provenance.version else ""),
+        ]
+        review = f"{self.rows_not_imported} row(s) not imported, {self.review_entries} review entr"
+        review += "y" if self.review_entries == 1 else "ies"
+        review += f" for {self.review_rows} row(s)"
+        if self.dry_run:
+            out.append(f"  review: {review} (would be written to {self.review_path})")
+        else:
+            out.append(f"  review: {review} -> {self.review_path}")
+        out.append(f"  graph <{self.graph}>: {self.triples} triples"
+                   + (f" ({self.added} added, {self.removed} removed against the current import)"
+                      if self.triples_before or self.dry_run else ""))
+        for name in sorted(set(self.classes) | set(self.classes_before)):
+            now, before = self.classes.get(name, 0), self.classes_before.get(name, 0)
+            change = f" (was {before})" if before != now and (self.triples_before or self.dry_run) else ""
+            out.append(f"  {name}: {now}{change}")
+        out.append(f"  validation: conforms, {self.warnings} warning(s), {self.infos} info(s)")
+        if self.dry_run:
+            out.append("  dry run: nothing was written")
+        else:
+            out.append(f"  written: {self.files['graph']}")
+        return out
+
+    def to_dict(self) -> dict:
+        d = {k: v for k, v in asdict(self).items() if k not in ("workspace", "files", "provenance")}
+        d["workspace"] = str(self.workspace)
+        d["files"] = {k: str(v) for k, v in self.files.items()}
+        d["provenance"] = asdict(self.provenance)
+        d["rows_not_imported"] = self.rows_not_imported
+        return d
+
+
+def source_names() -> list[str]:
+    from . import REGISTRY
+
+    return sorted(REGISTRY)
+
+
+def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
+                  progress: NullProgress = NullProgress()) -> ImportSummary:
+    """Import SOURCE ``name`` from ``path`` into the workspace (see the module docstring); returns a summary.
+
+    Raises InputFileError when the input cannot be read, ValidationFailed when the graph does not conform to the
+    shapes; in both cases nothing is written.
+    """
+    import pyoxigraph as ox
+
+    from ..validation import context_digest
+    from ..workspace import import_graph_iri, workspace_dir
+    from . import REGISTRY, importer
+
+    if name not in REGISTRY:
+        raise UserError(f"unknown source {name!r}", hint="one of: " + ", ".join(source_names()))
+    ws = workspace_dir(workspace)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    module = importer(name)
+    outcome: ImportOutcome = module.read(Path(path), progress=progress)
+    timings["read"] = time.perf_counter() - t0
+    if outcome.provenance is None:
+        raise UserError(f"the {name} importer gave no provenance for {path}")
+    graph = ox.NamedNode(import_graph_iri(name))
+    triples = set()
+    for t in outcome.triples:
+        triples.add(ox.Triple(t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t)
+    triples.update(provenance_triples(name, outcome.provenance, getattr(module, "DERIVED_FROM", None)))
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+    nq_path = ws / "sources" / f"{name}.nq"
+    before = _current_triples(nq_path)
+
+    t1 = time.perf_counter()
+    progress.start(None, f"validating {name}")
+    report = validate_import(quads, name, workspace=ws)
+    timings["validate"] = time.perf_counter() - t1
+    if not report.conforms:
+        violations = [p for p in report.problems if p.severity == "Violation"]
+        shown = "\n".join("  " + p.to_line() for p in violations[:10])
+        more = f"\n  ... and {len(violations) - 10} more" if len(violations) > 10 else ""
+        raise ValidationFailed(
+            f"{name}: the imported graph does not conform to the shapes ({len(violations)} violation(s)); "
+            f"nothing was written. First problems:\n{shown}{more}",
+            hint="this is a bug of the importer or of its input: report it with the input's name and checksum "
+                 f"({outcome.provenance.source_file}, sha256 {outcome.provenance.sha256[:12]})",
+        )
+
+    review_rows = len({r.row for r in outcome.review})
+    summary = ImportSummary(
+        source=name,
+        input=str(path),
+        workspace=ws,
+        graph=graph.value,
+        dry_run=dry_run,
+        provenance=outcome.provenance,
+        rows_read=outcome.rows_read,
+        rows_imported=outcome.rows_imported,
+        review_entries=len(outcome.review),
+        review_rows=review_rows,
+        counts=dict(outcome.counts),
+        classes=class_counts(triples),
+        classes_before=class_counts(before),
+        triples=len(triples),
+        triples_before=len(before),
+        added=len(triples - before),
+        removed=len(before - triples),
+        warnings=report.count("Warning"),
+        infos=report.count("Info"),
+        seconds=timings,
+    )
+    if dry_run:
+        return summary
+
+    t2 = time.perf_counter()
+    progress.start(None, f"writing {name}")
+    nq = serialize_nquads(quads)
+    record = {
+        "source": name,
+        "description": getattr(module, "DESCRIPTION", ""),
+        "graph": graph.value,
+        "file": f"sources/{name}.nq",
+        "file_sha256": _sha256(nq),
+        "input": {"path": str(Path(path).resolve()), **asdict(outcome.provenance)},
+        "rows": {"read": outcome.rows_read, "imported": outcome.rows_imported,
+                 "not_imported": outcome.rows_read - outcome.rows_imported, "in_review": review_rows},
+        "review": {"file": f"review/{name}.tsv", "entries": len(outcome.review)},
+        "counts": dict(outcome.counts),
+        "classes": summary.classes,
+        "triples": len(triples),
+        "validation": {"violations": 0, "warnings": summary.warnings, "infos": summary.infos,
+                       "context": context_digest()},
+        "importedAt": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "airm_version": _version(),
+    }
+    files = {
+        ws / "review" / f"{name}.tsv": review_tsv(outcome.review),
+        ws / "sources" / f"{name}.json": (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        nq_path: nq,
+    }
+    commit(files)
+    timings["write"] = time.perf_counter() - t2
+    summary.files = {"graph": nq_path, "record": ws / "sources" / f"{name}.json", "review": ws / "review" / f"{name}.tsv"}
+    return summary
+
+
+def list_sources(workspace=None) -> list[dict]:
+    """What the workspace holds: one dict per imported source (name, file, sha256, version, license, counts...)."""
+    from ..workspace import import_graph_iri, workspace_dir
+
+    root = workspace_dir(workspace) / "sources"
+    if not root.is_dir():
+        return []
+    out = []
+    for nq in sorted(root.glob("*.nq")):
+        name = nq.stem
+        entry = {"name": name, "graph": import_graph_iri(name), "file": None, "sha256": None, "version": None,
+                 "license": None, "triples": None, "rows": None, "counts": {}, "classes": {}, "importedAt": None,
+                 "status": "ok"}
+        record_path = nq.with_suffix(".json")
+        try:
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entry["status"] = "no record: import the source again"
+            out.append(entry)
+            continue
+        inp = record.get("input", {})
+        entry.update(
+            file=inp.get("source_file"), sha256=inp.get("sha256"), version=inp.get("version"),
+            license=inp.get("license"), attribution=inp.get("attribution"), triples=record.get("triples"),
+            rows=record.get("rows"), counts=record.get("counts", {}), classes=record.get("classes", {}),
+            importedAt=record.get("importedAt"),
+        )
+        if record.get("file_sha256") and record["file_sha256"] != _sha256(nq.read_bytes()):
+            entry["status"] = "graph file changed since the import: import the source again"
+        out.append(entry)
+    return out
+
+
+LICENSES = {
+    "https://creativecommons.org/licenses/by/4.0/": "CC-BY-4.0",
+    "https://www.apache.org/licenses/LICENSE-2.0": "Apache-2.0",
+    "https://creativecommons.org/licenses/by-sa/4.0/": "CC-BY-SA-4.0",
+}
+
+
+def sources_table(found: list[dict]) -> str:
+    """``airm sources`` as aligned columns."""
+    header = ["source", "file", "sha256", "version", "license", "triples", "counts"]
+    rows = []
+    for e in found:
+        counts = ", ".join(f"{k} {v}" for k, v in (e.get("counts") or {}).items())
+        lic = e.get("license") or ""
+        rows.append([e["name"], e.get("file") or "", (e.get("sha256") or "")[:12], e.get("version") or "",
+                     LICENSES.get(lic, lic), str(e.get("triples") or ""), counts if e["status"] == "ok" else e["status"]])
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header) - 1)]
+    lines = []
+    for r in [header] + rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])
+    return "\n".join(line.rstrip() for line in lines)
+
+
+# --- graph pieces ---------------------------------------------------------------------------------------------------
+
+
+def provenance_triples(name: str, prov: Provenance, derived_from: str | None = None) -> list:
+    """The import record: importrec:<name> (prov:Entity, dcat:Dataset) with file name, checksum, version, licence
+    and attribution. No timestamp, so that the same input gives the same graph."""
+    import pyoxigraph as ox
+
+    from ..namespaces import expand
+    from ._common import V, Triples, en, iri, plain
+
+    rec = iri("importrec", name)
+    checksum = iri("importrec", f"{name}-sha256")
+    t = Triples()
+    t.add(rec, V.type, V.Entity)
+    t.add(rec, V.type, V.Dataset)
+    t.add(rec, V.label, en(f"Import of {prov.title}" if prov.title else f"Import of {name}"))
+    if prov.title:
+        t.add(rec, V.title, en(prov.title))
+    t.add(rec, V.identifier, plain(name))
+    t.add(rec, V.spdxFileName, plain(prov.source_file))
+    t.add(rec, V.spdxChecksum, checksum)
+    t.add(checksum, V.type, V.Checksum)
+    t.add(checksum, V.algorithm, V.sha256)
+    t.add(checksum, V.checksumValue, plain(prov.sha256))
+    if prov.version:
+        t.add(rec, V.hasVersion, plain(prov.version))
+    if prov.license:
+        lic = prov.license
+        t.add(rec, V.license, ox.NamedNode(lic) if re.match(r"^https?://\S+$", lic) else plain(lic))
+    if prov.attribution:
+        t.add(rec, V.bibliographicCitation, plain(prov.attribution))
+    if prov.homepage:
+        t.add(rec, V.landingPage, ox.NamedNode(prov.homepage))
+    if derived_from:
+        target = expand(derived_from) if not derived_from.startswith("http") else derived_from
+        if target:
+            t.add(rec, V.wasDerivedFrom, ox.NamedNode(target))
+    return list(t)
+
+
+def class_counts(triples) -> dict[str, int]:
+    from ..namespaces import curie
+
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    counts: dict[str, int] = {}
+    for t in triples:
+        if t.predicate.value == rdf_type:
+            k = curie(t.object.value)
+            counts[k] = counts.get(k, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def serialize_nquads(quads) -> bytes:
+    """N-Quads, one statement a line, sorted and without duplicates: the same graph gives the same bytes."""
+    import pyoxigraph as ox
+
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    lines = sorted(set(line for line in data.split(b"\n") if line.strip()))
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def review_tsv(review) -> bytes:
+    def clean(text: str) -> str:
+        text = re.sub(r"\s+", " ", str(text)).strip()
+        return text if len(text) <= MAX_REVIEW_VALUE else text[: MAX_REVIEW_VALUE - 1] + "…"
+
+    lines = ["row\tfield\tvalue\treason"]
+    lines += ["\t".join(clean(x) for x in (r.row, r.field, r.value, r.reason)) for r in review]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _current_triples(nq_path: Path) -> set:
+    import pyoxigraph as ox
+
+    if not nq_path.is_file():
+        return set()
+    try:
+        with open(nq_path, "rb") as f:
+            return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(f, format=ox.RdfFormat.N_QUADS)}
+    except (OSError, SyntaxError):
+        return set()  # a damaged previous import is replaced; the diff then counts everything as added
+
+
+# --- validation -----------------------------------------------------------------------------------------------------
+
+
+def validate_import(quads, name: str, *, workspace=None):
+    """SHACL-validate a new import graph, with the embedded ontology and data and what it links to in the other
+    imported sources as context. Only the nodes of the new graph (and the nodes it links to that no other import
+    describes) are checked: the curated data is checked by its own tests, the other imports by their own imports."""
+    import pyoxigraph as ox
+
+    from .. import infer
+    from ..graph import embedded_sources, load_sources
+    from ..convert import rdflib_graph
+    from ..validation import VALIDATION_ENTAILMENTS, ValidationReport, load_shapes
+    from ..validation import _run as run_shapes
+    from ..workspace import import_graph_iri, imported_sources
+
+    dataset = load_sources(embedded_sources(include_data=True))
+    store = dataset.store
+    store.extend(quads)
+    subjects, objects = set(), set()
+    for q in quads:
+        subjects.add(q.subject)
+        if isinstance(q.object, ox.NamedNode):
+            objects.add(q.object)
+    linked = subjects | objects
+    own = import_graph_iri(name)
+    context = ox.NamedNode(own + "#context")
+    described_elsewhere = set()
+    for src in imported_sources(workspace):
+        if src.graph == own:
+            continue
+        try:
+            with open(src.path, "rb") as f:
+                found = [ox.Quad(q.subject, q.predicate, q.object, context)
+                         for q in ox.parse(f, format=ox.RdfFormat.N_QUADS) if q.subject in linked]
+        except (OSError, SyntaxError):
+            continue  # that source's own problem; `airm validate` reports it
+        store.extend(found)
+        described_elsewhere.update(q.subject for q in found)
+    infer.materialise(store, graph=VALIDATION_ENTAILMENTS, domain_range=False)
+    graphs = dataset.graphs_of("data") + [own, context.value, VALIDATION_ENTAILMENTS]
+    data_graph = rdflib_graph(store, graphs)
+    focus = subjects | (objects - described_elsewhere)
+    problems = run_shapes(data_graph, load_shapes("data"), focus)
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    problems.sort(key=lambda p: (order.get(p.severity, 9), p.focus, p.path or "", p.message))
+    conforms = not any(p.severity == "Violation" for p in problems)
+    return ValidationReport(conforms=conforms, problems=problems, checked_graphs=[own])
+
+
+# --- writing --------------------------------------------------------------------------------------------------------
+
+
+def commit(files: dict[Path, bytes]) -> None:
+    """Write every file or none: temporary files beside the targets, fsync, then rename each over its target; if
+    a rename fails, the targets already replaced get their previous content back."""
+    temps: dict[Path, Path] = {}
+    backups: dict[Path, Path] = {}
+    done: list[Path] = []
+    try:
+        try:
+            for target, data in files.items():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                temps[target] = Path(tmp)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+            for target in files:
+                if target.exists():
+                    fd, bak = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bak", dir=target.parent)
+                    os.close(fd)
+                    with open(target, "rb") as src, open(bak, "wb") as dst:
+                        dst.write(src.read())
+                    backups[target] = Path(bak)
+        except OSError as e:
+            raise UserError(f"cannot write to the workspace: {e}", hint="check the --workspace folder and its permissions") from None
+        try:
+            for target, tmp in temps.items():
+                os.replace(tmp, target)
+                done.append(target)
+        except BaseException:
+            for target in reversed(done):
+                if target in backups:
+                    os.replace(backups.pop(target), target)
+                else:
+                    target.unlink(missing_ok=True)
+            raise
+        _fsync_dirs({t.parent for t in files})
+    finally:
+        for p in list(temps.values()) + list(backups.values()):
+            try:
+                p.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def _fsync_dirs(dirs) -> None:
+    for d in dirs:
+        try:
+            fd = os.open(d, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+__all__ = ["ImportSummary", "import_source", "list_sources", "validate_import", "commit", "source_names"]
+
+
+class TerminalProgress(NullProgress):
+    """A rich progress bar on a terminal (the CLI uses it only when stderr is one; pipes stay quiet)."""
+
+    def __init__(self, stream):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                  TimeElapsedColumn(), console=Console(file=stream), transient=True)
+        self._task = None
+
+    def __enter__(self):
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._progress.stop()
+        return False
+
+    def start(self, total, description: str) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, visible=False)
+        self._task = self._progress.add_task(description, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, n)
