@@ -168,3 +168,8 @@ def test_brackets_inside_strings_iris_and_comments_do_not_count(kg):
 def test_an_oversized_query_is_refused():
     code, _, err = run_cli("sparql", "SELECT * WHERE { ?s ?p ?o } #" + "x" * 1_000_001)
     assert code == 2 and "characters long" in err
+
+
+def test_syntax_error_positions_are_in_the_users_own_text():
+    code, _, err = run_cli("sparql", "SELECT ?s\nWHERE {\n ?s rdfs:label ?l ;\n ?p }")
+    assert code == 2 and "error at 4:" in err

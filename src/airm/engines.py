@@ -29,8 +29,10 @@ def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None
     from .namespaces import sparql_prologue
 
     check_size(text)
-    text = sparql_prologue() + text
     engine = _pick_engine(engine, endpoint)
+    if engine == "endpoint":
+        text = sparql_prologue() + text  # a remote store knows none of our prefixes
+    # the local engines take the prefixes as defaults, so error positions stay those of the user's own text
     check_read_only(text, allow_service=allow_service, engine=engine)
     return _run(kg, text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query",
                 endpoint=endpoint)
@@ -116,10 +118,18 @@ def check_read_only(text: str, *, allow_service: bool = False, engine: str = "ox
         raise QueryError("FROM / FROM NAMED are refused on the rdflib engine: they would load what they name",
                          hint="use GRAPH <...> { } patterns, or the oxigraph engine")
     if not allow_service:
+        from .namespaces import prefixes
+
         try:
-            algebra = translateQuery(parsed).algebra
+            algebra = translateQuery(parsed, initNs=prefixes()).algebra
         except Exception:
-            return  # the engine reports its own error
+            # cannot analyse it: the engine will report its own error, but never let SERVICE through unseen
+            import re
+
+            if re.search(r"\bSERVICE\b", text, re.IGNORECASE):
+                raise QueryError("SERVICE is refused: it would send requests to another server",
+                                 hint="pass --allow-service if you mean to query a remote endpoint") from None
+            return
         if _contains(algebra, "ServiceGraphPattern"):
             raise QueryError("SERVICE is refused: it would send requests to another server",
                              hint="pass --allow-service if you mean to query a remote endpoint")
@@ -151,7 +161,7 @@ def _raise_syntax(text: str):
     import pyoxigraph as ox
 
     try:
-        ox.Store().query(text)
+        ox.Store().query(text, prefixes=_prefixes())
     except SyntaxError as e:
         raise QueryError(f"SPARQL syntax error: {e}", hint="check the query near the position given") from None
     except Exception as e:
@@ -213,12 +223,19 @@ def _endpoint_runner(url: str, timeout: float):
     return run
 
 
+def _prefixes() -> dict:
+    from .namespaces import prefixes
+
+    return prefixes()
+
+
 def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
     import pyoxigraph as ox
 
     subs = {ox.Variable(k): v for k, v in bound.items()}
     try:
-        res = kg.store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+        res = kg.store.query(text, use_default_graph_as_union=True, substitutions=subs or None,
+                             prefixes=_prefixes())
     except RuntimeError as e:
         raise QueryError(f"the query cannot be run: {e}") from None
     except OSError as e:
@@ -266,7 +283,7 @@ def _run_rdflib(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM must never load what it names
     graph = reference_graph(kg)
     try:
-        prepared = prepareQuery(text)
+        prepared = prepareQuery(text, initNs=_prefixes())
     except Exception as e:
         raise QueryError(f"SPARQL syntax error (rdflib): {e}") from None
     init = {k: to_rdflib_term(v) for k, v in bound.items()}
