@@ -15,6 +15,7 @@ input files, so a re-import is seen by the next query without further ado.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -202,12 +203,13 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
         "importedAt": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         "airm_version": _version(),
     }
-    files = {
-        ws / "review" / f"{name}.tsv": review_tsv(outcome.review),
-        ws / "sources" / f"{name}.json": (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+    files = {  # the graph first, its record after it: a reader trusts a record only if the graph's checksum matches
         nq_path: nq,
+        ws / "sources" / f"{name}.json": (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        ws / "review" / f"{name}.tsv": review_tsv(outcome.review),
     }
-    commit(files)
+    with workspace_lock(ws):
+        commit(files, staging=ws / STAGING)
     timings["write"] = time.perf_counter() - t2
     summary.files = {"graph": nq_path, "record": ws / "sources" / f"{name}.json", "review": ws / "review" / f"{name}.tsv"}
     return summary
@@ -406,9 +408,34 @@ def validate_import(quads, name: str, *, workspace=None):
 # --- writing --------------------------------------------------------------------------------------------------------
 
 
-def commit(files: dict[Path, bytes]) -> None:
-    """Write every file or none: temporary files beside the targets, fsync, then rename each over its target; if
-    a rename fails, the targets already replaced get their previous content back."""
+STAGING = ".staging"
+
+
+@contextlib.contextmanager
+def workspace_lock(ws: Path):
+    """One writer at a time per workspace (an advisory lock on ws/.lock). Whatever a killed writer left in the
+    staging folder is swept once the lock is ours: nobody else can be writing there."""
+    import fcntl
+    import shutil
+
+    ws.mkdir(parents=True, exist_ok=True)
+    with open(ws / ".lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"another airm command is writing to the workspace {ws}",
+                            hint="wait for it to finish, then run this again") from None
+        try:
+            shutil.rmtree(ws / STAGING, ignore_errors=True)
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+def commit(files: dict[Path, bytes], *, staging: Path | None = None) -> None:
+    """Write every file or none: temporary files (in ``staging``, else beside the targets; same file system),
+    fsync, then rename each over its target; if a rename fails, the targets already replaced get their previous
+    content back. A writer killed outright leaves its temporaries in ``staging`` only, for the next one to sweep."""
     temps: dict[Path, Path] = {}
     backups: dict[Path, Path] = {}
     done: list[Path] = []
@@ -416,15 +443,19 @@ def commit(files: dict[Path, bytes]) -> None:
         try:
             for target, data in files.items():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                where = staging or target.parent
+                where.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=where)
                 temps[target] = Path(tmp)
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                     f.flush()
+                    os.fchmod(f.fileno(), 0o644)
                     os.fsync(f.fileno())
             for target in files:
                 if target.exists():
-                    fd, bak = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bak", dir=target.parent)
+                    where = staging or target.parent
+                    fd, bak = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bak", dir=where)
                     os.close(fd)
                     with open(target, "rb") as src, open(bak, "wb") as dst:
                         dst.write(src.read())
@@ -448,6 +479,11 @@ def commit(files: dict[Path, bytes]) -> None:
             try:
                 p.unlink()
             except FileNotFoundError:
+                pass
+        if staging is not None:
+            try:
+                staging.rmdir()
+            except OSError:
                 pass
 
 
