@@ -39,7 +39,9 @@ def _materialise(case, tmp_path: Path) -> list[str]:
         else:
             target.write_text(content, encoding="utf-8")
     reference = str(Path(__file__).resolve().parents[2] / "shared" / "reference")
-    return [str(a).replace("{tmp}", str(tmp_path)).replace("{reference}", reference) for a in case["args"]]
+    fixtures = str(Path(__file__).resolve().parent / "fixtures")
+    return [str(a).replace("{tmp}", str(tmp_path)).replace("{reference}", reference).replace("{fixtures}", fixtures)
+            for a in case["args"]]
 
 
 @pytest.mark.parametrize(("entry_point", "case"), load_cases())
@@ -56,6 +58,8 @@ def test_bad_input(entry_point, case, tmp_path):
     assert code == case["exit"], f"exit {code}, expected {case['exit']}\nstdout: {out[-800:]}\nstderr: {err[-800:]}"
     assert case["message"] in stream, f"expected {case['message']!r} in {stream[-800:]!r}"
     assert "Traceback" not in out + err
+    if entry_point == "importers":  # a refused import writes nothing
+        assert not list((tmp_path / "ws" / "sources").glob("*")), "a failed import left files in the workspace"
 
 
 def test_the_corpus_is_large_and_ids_are_unique():
