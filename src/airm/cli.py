@@ -297,6 +297,119 @@ def sources(fmt, workspace):
         click.echo(sources_table(found))
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (0.0.0.0: every interface)")
+@click.option("--port", type=int, default=8000, show_default=True, help="port to listen on (0: any free port)")
+@click.option("--workers", type=int, default=2, show_default=True,
+              help="query worker processes: queries run in parallel up to this many; one that overruns is killed")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="seconds a query may run")
+@click.option("--limit", type=int, default=100_000, show_default=True,
+              help="most rows (or triples) a result may have; larger results are refused, not cut")
+@workspace_option
+def serve(host, port, workers, timeout, limit, workspace):
+    """Serve the graph over HTTP: SPARQL endpoint (/sparql), stored queries (/queries), linked-data pages for every
+    IRI (/id/...), a mitigation browser, coverage heat maps and a query editor.
+
+    Read-only. One JSON line per request goes to stderr (method, path, status, time).
+    """
+    from .server import ServerConfig
+    from .server import serve as run_server
+
+    run_server(ServerConfig(host=host, port=port, workers=workers, timeout=timeout, limit=limit, workspace=workspace),
+               echo=lambda text, **_: click.echo(text))
+
+
+@cli.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write the report into")
+@workspace_option
+def report(out_dir, workspace):
+    """Coverage pictures: heat maps (PNG and SVG) of mitigations per lifecycle stage x actor type and per mitigation
+    category x risk domain, with zero cells marked, their numbers as CSV, and index.html listing the risks no
+    mitigation reaches.
+    """
+    from . import kg as kgmod
+    from .report import write_report
+
+    for path in write_report(kgmod.load(workspace=workspace), out_dir):
+        click.echo(f"  {path}")
+
+
+# --- exports, mappings, diff, docs (issue 5) ---------------------------------------------------------------------
+
+def _write_or_echo(data: bytes, out_file) -> None:
+    if out_file is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    from .export import atomic_write
+
+    atomic_write(out_file, data)
+    click.echo(f"wrote {out_file} ({len(data)} bytes)", err=True)
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "jsonld-framed", "rdfxml", "sssom"]),
+              default="ttl", show_default=True,
+              help="jsonld: compacted with the published context; jsonld-framed: one nested record per mitigation; "
+                   "sssom: the mappings as an SSSOM/TSV table")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
+              help="file to write (atomically) [default: standard output]")
+@click.option("--scope", type=click.Choice(["ontology", "data", "all"]), default="all", show_default=True,
+              help="ontology (terms and alignments), data (records, imports, entailments) or all")
+@workspace_option
+def export_command(fmt, out_file, scope, workspace):
+    """Export the built graph in one format; every export is verified by parsing it back before it is written."""
+    from . import kg as kgmod
+    from .export import export
+
+    _write_or_echo(export(kgmod.load(workspace=workspace), fmt, scope=scope), out_file)
+
+
+@cli.group()
+def mappings():
+    """Mapping sets (SSSOM): airm's alignments to other vocabularies and the crosswalks between risk taxonomies."""
+
+
+@mappings.command("export")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
+              help="file to write (atomically) [default: standard output]")
+@click.option("--scope", type=click.Choice(["ontology", "data", "all"]), default="all", show_default=True,
+              help="ontology (term alignments), data (crosswalk rows) or all")
+@click.option("--set", "set_id", metavar="IRI|CURIE", default=None,
+              help="only this mapping set, with its own metadata (e.g. mapping:airm-to-airo)")
+@workspace_option
+def mappings_export(out_file, scope, set_id, workspace):
+    """Write the mappings as one SSSOM/TSV table (each row names its original set in mapping_source)."""
+    from . import kg as kgmod
+    from .export import mappings_tsv
+
+    _write_or_echo(mappings_tsv(kgmod.load(workspace=workspace), scope=scope, set_id=set_id), out_file)
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
+              help="md: a CHANGELOG section")
+def diff_command(old, new, fmt):
+    """What changed between two builds (folders) or export files: terms, records and mappings added, removed, changed."""
+    from .diff import diff
+
+    result = diff(old, new)
+    text = {"text": result.to_text, "json": result.to_json, "md": result.to_markdown}[fmt]()
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@cli.command("docs")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write the HTML into")
+@workspace_option
+def docs_command(out_dir, workspace):
+    """Generate HTML documentation: the ontology (pyLODE), one page per concept scheme, the query catalog, the mappings."""
+    from .docs import build_docs
+
+    result = build_docs(out_dir, workspace=workspace)
+    click.echo(f"wrote {len(result.files)} pages into {result.out_dir}")
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in argv

@@ -1,0 +1,42 @@
+"""One real server for the protocol, catalog, linked-data and page tests: ``airm serve`` in a child process on a
+free loopback port, with a short timeout and a small row limit so that the limits are quick to hit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .serving import start
+
+TIMEOUT = 3.0
+LIMIT = 2000
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, _isolated_cache):
+    log = tmp_path_factory.mktemp("airm-serve") / "requests.log"
+    srv = start(log, "--workers", "2", "--timeout", str(TIMEOUT), "--limit", str(LIMIT))
+    yield srv
+    srv.stop()
+
+
+def need_chromium():
+    """Browser tests: skipped where Chromium is missing, but a failure in CI (CI=true), where .ci/run installs it."""
+    path = os.environ.get("AIRM_CHROMIUM", CHROMIUM)
+    missing = None
+    if not Path(path).exists() and not shutil.which(path):
+        missing = f"Chromium not found at {path} (Debian: apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "the playwright package is not installed (pip install -e '.[test]')"
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {missing}")
+        pytest.skip(missing)
+    return path

@@ -1,0 +1,115 @@
+"""A person with a browser: headless Chromium (Debian's, driven by Playwright through ``executable_path``) clicks
+through the site. Screenshots of every step go to the test's artifact folder (``AIRM_ARTIFACTS``, else pytest's
+tmp folder). Skipped where Chromium is missing; a failure in CI (CI=true), whose .ci/run installs it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import need_chromium
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory):
+    folder = os.environ.get("AIRM_ARTIFACTS")
+    path = Path(folder) / "browser" if folder else tmp_path_factory.mktemp("browser-screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+def shot(page, artifacts, name):
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+
+
+def test_search_open_mitigation_follow_source(page, artifacts):
+    page.goto("/")
+    assert page.locator("h1").inner_text().startswith("AI-risk mitigations")
+    assert page.locator("ul.counts li").count() >= 5
+    shot(page, artifacts, "01-home")
+
+    page.get_by_label("Search", exact=True).fill("RLHF")
+    page.locator("main form[role=search] button").click()
+    page.wait_for_url("**/search?q=RLHF")
+    shot(page, artifacts, "02-search-rlhf")
+
+    page.get_by_role("link", name="Alignment training").first.click()
+    page.wait_for_url("**/id/mitigation/shi2024-alignment-training")
+    assert page.locator("h1").inner_text() == "Alignment training"
+    assert page.get_by_text("Section: Value Misalignment").first.is_visible()
+    shot(page, artifacts, "03-mitigation")
+
+    page.locator("dl.facts").get_by_role("link", name="Shi et al. 2024").first.click()
+    page.wait_for_url("**/id/ref/shi2024-llm-safety-survey")
+    assert "Shi et al. 2024" in page.locator("h1").inner_text()
+    assert page.get_by_role("link", name="2412.17686", exact=True).is_visible()  # the arXiv identifier, as a link
+    shot(page, artifacts, "04-source-paper")
+
+
+def test_run_a_catalog_query_from_the_page(page, artifacts):
+    page.goto("/query")
+    page.get_by_role("link", name="training-methods-for-risk").click()
+    page.wait_for_url("**/query?example=training-methods-for-risk")
+    assert "training" in page.locator("textarea#query").input_value().lower()
+    shot(page, artifacts, "05-editor-example")
+    page.get_by_role("button", name="Run query").click()
+    page.wait_for_url("**/sparql?**")
+    rows = page.locator("#results table.results tbody tr")
+    assert rows.count() >= 1
+    assert page.locator("#results").get_by_role("link", name="Alignment training").first.is_visible()
+    shot(page, artifacts, "06-editor-results")
+
+
+def test_stored_query_form(page, artifacts):
+    page.goto("/queries/mitigations-for-risk")
+    page.get_by_label("risk").fill("privacy")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_url("**/queries/mitigations-for-risk?risk=privacy")
+    assert page.locator("table.results tbody tr").count() >= 1
+    shot(page, artifacts, "07-stored-query")
+
+
+def test_mitigation_browser_filters(page, artifacts):
+    page.goto("/mitigations")
+    total = page.locator("table.mitigations tbody tr").count()
+    page.get_by_label("Lifecycle stage").select_option(label="3 Build and Use Model (1)")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/mitigations?**stage=lifecycle%3Abuild-and-use-model**")
+    assert 0 < page.locator("table.mitigations tbody tr").count() < total
+    shot(page, artifacts, "08-browser-filtered")
+
+
+def test_coverage_heat_maps_load(page, artifacts):
+    page.goto("/coverage")
+    for name in ("stage-by-actor", "category-by-domain"):
+        img = page.locator(f"#fig-{name}")
+        img.scroll_into_view_if_needed()
+        page.wait_for_function(f"document.getElementById('fig-{name}').complete")
+        assert img.evaluate("el => el.naturalWidth") > 300
+    assert page.get_by_role("heading", name="Risks with no mitigation").is_visible()
+    shot(page, artifacts, "09-coverage")
