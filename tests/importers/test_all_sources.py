@@ -1,0 +1,68 @@
+"""Issue 4's done criterion: all five public sources imported, one command answers which mitigations from any
+framework address MIT subdomain 2.2, with the path and provenance of each link."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+
+NIST = "https://w3id.org/airm/id/nist-ai-600-1/"
+ATLAS = "https://w3id.org/airm/id/atlas/"
+
+
+@pytest.fixture(scope="module")
+def workspace(reference, tmp_path_factory):
+    from airm.importers.store import import_source
+
+    ws = tmp_path_factory.mktemp("all-sources")
+    nexus = reference / "ai-atlas-nexus"
+    import_source("mit-risks", reference / "mit-ai-risk-repository" / "ai_risk_database_v3.csv", workspace=ws)
+    import_source("mit-mitigations", nexus, workspace=ws)
+    import_source("nist-ai-600-1", nexus, workspace=ws)
+    import_source("atlas", reference / "mitre-atlas" / "dist" / "ATLAS.yaml", workspace=ws)
+    import_source("nexus-mappings", nexus, workspace=ws)
+    return ws
+
+
+@pytest.mark.slow
+def test_one_command_answers_2_2_across_frameworks(workspace):
+    import json
+
+    code, out, err = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=2.2", "--format", "json",
+                             "--workspace", str(workspace))
+    assert code == 0, err
+    rows = json.loads(out)["results"]["bindings"]
+    by_framework = {}
+    for r in rows:
+        m = r["mitigation"]["value"]
+        by_framework.setdefault("atlas" if m.startswith(ATLAS) else "nist" if m.startswith(NIST) else "other", set()).add(m)
+    assert len(by_framework["atlas"]) == 35  # every ATLAS mitigation, through technique -> tactic -> 2.2
+    assert len(by_framework["nist"]) >= 40  # the NIST actions for information security
+    for r in rows:
+        assert r["path"]["value"]
+        framework_row = r["mitigation"]["value"].startswith((ATLAS, NIST))
+        if framework_row and r["path"]["value"].startswith("crosswalk"):
+            assert r["mapping"]["value"].startswith("https://w3id.org/airm/id/mapping/")
+            assert r["mappingSet"]["value"] and r["mappingJustification"]["value"]
+    atlas_row = next(r for r in rows if r["mitigation"]["value"] == ATLAS + "AML.M0015")
+    assert atlas_row["linkEvidence"]["value"] == ATLAS + "ATLAS"
+    assert atlas_row["mappedFrom"]["value"].startswith(ATLAS + "AML.TA")
+
+
+@pytest.mark.slow
+def test_sources_lists_all_five_with_provenance(workspace):
+    import json
+
+    code, out, err = run_cli("sources", "--format", "json", "--workspace", str(workspace))
+    assert code == 0, err
+    listed = json.loads(out)
+    names = {s["source"] if "source" in s else s["name"] for s in listed}
+    assert names == {"mit-risks", "mit-mitigations", "nist-ai-600-1", "atlas", "nexus-mappings"}
+
+
+@pytest.mark.slow
+def test_the_combined_graph_builds_and_validates(workspace, tmp_path):
+    code, out, err = run_cli("build", "--out", str(tmp_path / "out"), "--workspace", str(workspace))
+    assert code == 0, err
+    assert "conforms" in out + err
