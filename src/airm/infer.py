@@ -60,6 +60,25 @@ def _rules_for(store, domain_range: bool) -> list[str]:
     return rules
 
 
+def _too_many(store, target, new, cap: int, asserted: int):
+    """Give up on runaway inference, leaving the store as it was, and say which properties ran away."""
+    from collections import Counter
+
+    from .errors import UserError
+    from .namespaces import curie
+
+    top = ", ".join(f"{curie(p.value)} ({n:,})" for p, n in Counter(q.predicate for q in new).most_common(3))
+    store.remove_graph(target)
+    raise UserError(
+        f"inference would add more than {cap:,} triples to {asserted:,} asserted ones; most come from: {top}",
+        hint="look for a very deep or cyclic hierarchy, or a huge equivalence clique, in the data",
+    )
+
+
+MIN_ENTAILMENT_CAP = 100_000
+ENTAILMENT_FACTOR = 10
+
+
 def materialise(store, *, graph: str = ENTAILMENT_GRAPH, domain_range: bool = True) -> int:
     """Add entailed triples not already asserted to ``graph``; returns how many were added."""
     import pyoxigraph as ox
@@ -67,6 +86,8 @@ def materialise(store, *, graph: str = ENTAILMENT_GRAPH, domain_range: bool = Tr
     target = ox.NamedNode(graph)
     store.remove_graph(target) if target in set(store.named_graphs()) else None
     rules = _rules_for(store, domain_range)
+    asserted = len(store)
+    cap = max(MIN_ENTAILMENT_CAP, ENTAILMENT_FACTOR * asserted)  # bounded growth: a hostile hierarchy cannot explode
     added = 0
     for _ in range(MAX_ROUNDS):
         new = []
@@ -81,8 +102,12 @@ def materialise(store, *, graph: str = ENTAILMENT_GRAPH, domain_range: bool = Tr
                 seen.add(key)
                 if next(store.quads_for_pattern(t.subject, t.predicate, t.object, None), None) is None:
                     new.append(ox.Quad(t.subject, t.predicate, t.object, target))
+                    if added + len(new) > cap:
+                        _too_many(store, target, new, cap, asserted)
         if not new:
             return added
         store.extend(new)
         added += len(new)
+        if added > cap:
+            _too_many(store, target, new, cap, asserted)
     raise InternalError(f"inference did not reach a fixpoint in {MAX_ROUNDS} rounds", hint="report this as a bug")
