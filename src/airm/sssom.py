@@ -321,10 +321,27 @@ def to_tsv(mset: MappingSet) -> bytes:
 
 # --- reading ------------------------------------------------------------------------------------------------------
 
+class TableError(InputFileError):
+    """A table :func:`read_tsv` cannot read. Beside the message naming file and line, it keeps the bare ``reason``,
+    the part of the table at fault (``field``: ``"header"``, ``"metadata"`` or ``""``) and the offending ``text``, so
+    that an importer can send the table to review instead of stopping."""
+
+    def __init__(self, path, reason: str, *, line: int | None = None, field: str = "", text: str = "",
+                 hint: str | None = None):
+        super().__init__(path, reason, line=line, hint=hint)
+        self.reason = reason
+        self.field = field
+        self.text = text
+
+
 @dataclass
 class Row:
-    line: int
-    values: dict[str, str]
+    line: int  # the line the row starts on (1-based, counting the metadata block)
+    values: dict[str, str]  # column name -> cell, stripped; a missing cell is ""
+    end_line: int = 0  # the line it ends on: later than ``line`` only when a quoted cell runs over several lines
+
+    def __post_init__(self):
+        self.end_line = self.end_line or self.line
 
 
 @dataclass
@@ -337,7 +354,7 @@ class Table:
     columns: list[str]
     rows: list[Row]
     warnings: list[str] = field(default_factory=list)
-    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (line, raw cells joined by tabs, reason)
+    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (line, the row's text, reason)
 
     def expand(self, curie: str) -> str | None:
         """A CURIE of the table to a full IRI (None when its prefix is not in the CURIE map); IRIs pass through."""
@@ -358,11 +375,18 @@ def read_tsv(source, *, name: str | None = None, required=("subject_id", "predic
              bad_rows: str = "raise") -> Table:
     """Read an SSSOM/TSV table from a path or bytes.
 
-    The metadata block is YAML (safe loader, aliases refused); a block that is not valid YAML is read leniently as
-    ``key: value`` lines with a nested ``curie_map`` and a warning, since published tables often bend the format.
-    Raises InputFileError naming the file and line for what cannot be read: not UTF-8, no header row, a missing
-    required column, a row with more cells than columns (with ``bad_rows="collect"`` such a row goes to
-    ``Table.bad_rows`` instead, for importers that send rows to review).
+    The metadata block is the ``#`` lines before the column names (blank lines among them are skipped). It is YAML
+    (safe loader, aliases refused); a block that is not valid YAML is read leniently as ``key: value`` lines with a
+    nested ``curie_map`` and a warning, since published tables often bend the format. A table with no metadata block
+    reads with empty metadata. Column names are matched case-insensitively (kept case-folded: SSSOM's slot names are
+    lower case); every column is kept, whether SSSOM defines it or not (e.g. ``similarity_score``). Line endings may be
+    LF, CRLF or CR; a quoted cell may hold tabs and run over lines (as csv and pandas read it); a ``#`` line among the
+    rows is a comment.
+
+    Raises :class:`TableError` (an InputFileError) naming the file and line for what cannot be read: not UTF-8, no
+    header row, a missing required column, a metadata block with a YAML alias, a cell csv cannot read (a quote never
+    closed), a row with more cells than columns (with ``bad_rows="collect"`` such a row goes to ``Table.bad_rows``
+    instead, for importers that send rows to review).
     """
     if isinstance(source, (str, Path)):
         path = str(source)
@@ -375,46 +399,60 @@ def read_tsv(source, *, name: str | None = None, required=("subject_id", "predic
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputFileError(path, f"not UTF-8 text (byte {e.start})", hint="save the table as UTF-8") from None
-    lines = text.splitlines(keepends=True)
+        raise TableError(path, f"not UTF-8 text (byte {e.start})", hint="save the table as UTF-8") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = io.StringIO(text, newline="\n").readlines()  # split on line feeds only, as the csv reader does below
     header_lines = []
     n = 0
-    while n < len(lines) and lines[n].startswith("#"):
-        header_lines.append(lines[n][1:])
+    while n < len(lines) and (lines[n].startswith("#") or not lines[n].strip()):
+        if lines[n].startswith("#"):
+            header_lines.append(lines[n][1:])
         n += 1
     warnings: list[str] = []
     metadata = _metadata("".join(header_lines), path, warnings)
     curie_map = {str(k): str(v) for k, v in (metadata.get("curie_map") or {}).items()} if isinstance(
         metadata.get("curie_map"), dict) else {}
     body = "".join(lines[n:])
-    reader = csv.reader(io.StringIO(body), delimiter="\t")
+    reader = csv.reader(io.StringIO(body, newline="\n"), delimiter="\t")
     columns = None
     rows = []
     collected: list[tuple[int, str, str]] = []
-    for cells in reader:
-        line = n + reader.line_num
+    end = n  # the last line read so far
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            raise TableError(path, f"a row csv cannot read ({e})", line=end + 1,
+                             hint="a quote probably opens a cell and is never closed: remove it or close it") from None
+        start, end = end + 1, n + reader.line_num
+        raw = "".join(lines[start - 1:end]).rstrip("\n")
         if columns is None:
-            if not any(c.strip() for c in cells):
+            if not any(c.strip() for c in cells) or (cells and cells[0].startswith("#")):
                 continue
-            columns = [c.strip() for c in cells]
+            columns = [c.strip().casefold() for c in cells]
             missing = [c for c in required if c not in columns]
             if missing:
-                raise InputFileError(path, f"not an SSSOM table: no {', '.join(missing)} column", line=line,
-                                     hint="the first line after the # metadata block names the columns, tab-separated")
+                raise TableError(path, f"not an SSSOM table (no {', '.join(missing)} column)", line=start,
+                                 field="header", text=raw,
+                                 hint="the first line after the # metadata block names the columns, tab-separated")
             continue
         if not any(c.strip() for c in cells) or (cells and cells[0].startswith("#")):
             continue
         if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
             reason = f"{len(cells)} cells for {len(columns)} columns"
             if bad_rows == "collect":
-                collected.append((line, "\t".join(cells), reason))
+                collected.append((start, raw, reason))
                 continue
-            raise InputFileError(path, reason, line=line, hint="a cell probably holds a tab; quote it or remove the tab")
+            raise TableError(path, reason, line=start, text=raw,
+                             hint="a cell probably holds a tab; quote it or remove the tab")
         values = {c: (cells[i].strip() if i < len(cells) else "") for i, c in enumerate(columns)}
-        rows.append(Row(line=line, values=values))
+        rows.append(Row(line=start, values=values, end_line=end))
     if columns is None:
-        raise InputFileError(path, "no header row (the column names) after the metadata block",
-                             hint="an SSSOM table needs a tab-separated header line such as subject_id, predicate_id, object_id")
+        raise TableError(path, "no header row",
+                         hint="after the # metadata block, an SSSOM table needs a tab-separated line naming its "
+                              "columns: subject_id, predicate_id, object_id...")
     return Table(path=path, metadata=metadata, curie_map=curie_map, columns=columns, rows=rows, warnings=warnings,
                  bad_rows=collected)
 
@@ -427,8 +465,8 @@ def _metadata(text: str, path: str, warnings: list[str]) -> dict:
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):  # refuse aliases before anything is built
             if isinstance(event, yaml.AliasEvent):
-                raise InputFileError(path, "the metadata block uses a YAML alias; SSSOM metadata needs none",
-                                     hint="write the values out")
+                raise TableError(path, "the metadata block uses a YAML alias; SSSOM metadata needs none",
+                                 field="metadata", hint="write the values out")
         meta = yaml.safe_load(text)
         if isinstance(meta, dict):
             return {str(k): _plain(v) for k, v in meta.items()}

@@ -326,6 +326,71 @@ def test_bad_inputs(tmp_path):
     assert e.value.line is not None
 
 
+# --- the tables are read by airm.sssom.read_tsv, the reader of airm's own mapping sets -----------------------------
+
+
+def _review_file(ws: Path) -> list[dict]:
+    with (ws / "review" / "nexus-mappings.tsv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def test_what_the_shared_sssom_reader_reports_reaches_the_review_file(tmp_path):
+    """Rows and tables airm.sssom.read_tsv reports reach the review file with its line and reason, and the rows it
+    reads are the ones imported: a quoted cell running over lines is one row, as csv and pandas (sssom-py) read it,
+    where a line-by-line reader would see six rows."""
+    import shutil
+
+    from airm import sssom
+    from airm.importers.store import import_source
+
+    copy = tmp_path / "nexus"
+    shutil.copytree(FIXTURE, copy)
+    tables = copy / "data" / "mappings"
+    edge = (tables / "edge.tsv").read_text(encoding="utf-8")
+    # a quote opens the comment of line 16 and closes at the end of line 21
+    quoted = edge.replace("\tsame thing\n", '\t"same thing\n', 1).replace("\tnothing in OWASP\n", '\tnothing in OWASP"\n', 1)
+    assert quoted.count('"') == 2
+    (tables / "edge.tsv").write_text(quoted, encoding="utf-8")
+    header = "subject_id\tpredicate_id\tobject_id\n"
+    # metadata with a YAML alias, and a quote never closed before the csv module's cell limit
+    (tables / "alias.tsv").write_text("#a: &x [1]\n#b: *x\n" + header, encoding="utf-8")
+    (tables / "unclosed.tsv").write_text(header + 'ibm-risk-atlas:atlas-orphan\tnoMatch\t"' + "x" * 140_000 + "\n",
+                                         encoding="utf-8")
+
+    table = sssom.read_tsv(tables / "edge.tsv", bad_rows="collect")
+    (spanning,) = [r for r in table.rows if r.end_line > r.line]
+    assert (spanning.line, spanning.end_line) == (16, 21)
+    ((bad_line, bad_text, bad_reason),) = table.bad_rows
+    refused = {}
+    for name in ("alias.tsv", "unclosed.tsv"):
+        with pytest.raises(sssom.TableError) as e:
+            sssom.read_tsv(tables / name)
+        refused[name] = e.value
+
+    ws = tmp_path / "ws"
+    summary = import_source("nexus-mappings", copy, workspace=ws)
+    review = _review_file(ws)
+    assert {"row": f"edge.tsv line {bad_line}", "field": "", "value": " ".join(bad_text.split()),
+            "reason": f"{bad_reason}: row not imported"} in review
+    assert {"row": "alias.tsv", "field": "metadata", "value": "",
+            "reason": f"{refused['alias.tsv'].reason}: table not imported"} in review
+    assert refused["unclosed.tsv"].line == 2
+    assert {"row": "unclosed.tsv line 2", "field": "", "value": "",
+            "reason": f"{refused['unclosed.tsv'].reason}: table not imported"} in review
+    assert {"row": "edge.tsv line 16", "field": "", "value": "",
+            "reason": "a quoted cell runs from line 16 to line 21: read as one row (check the quotes)"} in review
+    # lines 17-21 are part of line 16's comment, no rows of their own: neither imported nor reviewed
+    assert not [r for r in review if r["row"] in {f"edge.tsv line {n}" for n in range(17, 22)}]
+    # 9 taxonomy records, and the edge table's rows as read_tsv reads them: 17 lines, 5 of them inside line 16's cell
+    assert summary.rows_read == 9 + len(table.rows) + len(table.bad_rows) == 9 + 17 - 5
+    t = nexus.read(copy).triples
+    m = mapping_node("ibm-risk-atlas:atlas-prompt-injection", "skos:exactMatch", "owasp-llm-2.0:llm01-prompt-injection",
+                     "edge.tsv")
+    (comment,) = objects(t, m, "sssom:comment")
+    assert comment.value.startswith("same thing\nibm-risk-atlas:atlas-prompt-injection") and "nothing in OWASP" in comment.value
+    assert not instances(t, "dcat:Dataset") & {N("mapping:nexus-alias"), N("mapping:nexus-unclosed")}
+
+
 # --- end to end, through the command line ----------------------------------------------------------------------------
 
 

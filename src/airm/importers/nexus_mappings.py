@@ -14,6 +14,10 @@ What it brings:
   SSSOM propagates them), plus the direct SKOS triple between the two concepts so that queries can follow
   crosswalks. A ``noMatch`` row keeps its node (predicate ``airm:noMatch``) and asserts no triple.
 
+The tables are read by :func:`airm.sssom.read_tsv`, the reader of airm's own SSSOM mapping sets: a table it cannot
+read (not UTF-8, no header row, no subject_id/predicate_id/object_id column...) and a row it cannot split into the
+table's columns go to review with its reason, and the rest of the import goes on.
+
 Identifiers in the tables are mapped onto airm's IRIs by prefix (``PREFIXES`` below) and checked: MIT repository
 subdomains and causal classes onto the curated ``mitdom:``/``mitcausal:`` concepts by code, NIST AI 600-1 risks onto
 ``nistgai:<Nexus id>`` (known ids from ``nist_ai_rmf_data.yaml``), IBM risks and OWASP entries onto the ones read
@@ -26,13 +30,13 @@ importer and skipped here.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .. import sssom
 from ..errors import InputFileError
 from .atlas import Triples, clean, iso_date, load_yaml, show
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
@@ -84,7 +88,6 @@ _MIT_CAUSAL = re.compile(r"^mit-ai-causal-risk-((?:entity|intent|timing)-[a-z-]+
 _LOCAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _OWASP_CODE = re.compile(r"^\s*(LLM\d{2})\b")
 _TABLE_PATH = re.compile(r"(^|/)data/mappings/[^/]+\.tsv$")
-_HEADER_KEY = re.compile(r"^(\s*)([A-Za-z_][\w.-]*)\s*:\s*(.*)$")
 
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id")
 
@@ -101,26 +104,6 @@ def _mapping_tables(path: Path) -> list[LocatedFile]:
             if _TABLE_PATH.search(p.as_posix()):
                 out.append(LocatedFile(p.read_bytes(), str(p), p.name))
     return out
-
-
-def _header(lines: list[str]) -> dict:
-    """The commented YAML-ish metadata block of an SSSOM table: curie_map and the set-level slots."""
-    meta: dict = {"curie_map": {}}
-    in_curies, indent = False, 0
-    for raw in lines:
-        body = raw[1:] if raw.startswith("#") else raw
-        m = _HEADER_KEY.match(body)
-        if not m:
-            continue
-        depth, key, value = len(m.group(1)), m.group(2), m.group(3).strip().strip("'\"")
-        if in_curies and depth > indent:
-            meta["curie_map"][key.casefold()] = value
-            continue
-        in_curies = key == "curie_map" and not value
-        indent = depth
-        if not in_curies:
-            meta[key] = value
-    return meta
 
 
 class _Reader:
@@ -354,43 +337,32 @@ class _Reader:
     def table(self, located: LocatedFile) -> None:
         name = located.name
         try:
-            text = located.data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            self.flag(name, "", "", f"not UTF-8 text (byte {e.start}): table not imported")
+            table = sssom.read_tsv(located.data, name=located.display, required=REQUIRED_COLUMNS, bad_rows="collect")
+        except sssom.TableError as e:
+            self.flag(f"{name} line {e.line}" if e.line else name, e.field, e.text, f"{e.reason}: table not imported")
             return
-        lines = text.splitlines()
-        header_lines = [ln for ln in lines if ln.startswith("#")]
-        meta = _header(header_lines)
-        columns: list[str] | None = None
+        for warning in table.warnings:
+            self.flag(name, "metadata", "", warning)
+        meta = {key: self._meta_text(table.metadata, key, name)
+                for key in ("mapping_date", "mapping_set_description", "mapping_set_id", "license")}
         stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name[:-4] if name.endswith(".tsv") else name)
         tset = self.t.iri(f"mapping:nexus-{stem}")
-        set_date = iso_date(meta.get("mapping_date"))
-        rows = 0
+        set_date = iso_date(meta["mapping_date"])
         seen: dict[str, int] = {}
-        for number, line in enumerate(lines, start=1):
-            if line.startswith("#") or not line.strip():
-                continue
-            cells = [c.strip() for c in next(csv.reader([line], delimiter="\t"))]
-            if columns is None:
-                columns = [c.casefold() for c in cells]
-                missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-                if missing:
-                    self.flag(f"{name} line {number}", "header", line,
-                              f"not an SSSOM table (no {', '.join(missing)} column): table not imported")
-                    return
-                continue
-            rows += 1
+        # the rows read and the rows read_tsv could not split into the columns, in the table's order
+        items = [(row.line, row) for row in table.rows] + [(line, (text, reason)) for line, text, reason in table.bad_rows]
+        for number, item in sorted(items, key=lambda x: x[0]):
             self.rows_read += 1
             where = f"{name} line {number}"
-            if len(cells) > len(columns) and any(cells[len(columns):]):
-                self.flag(where, "", line, f"{len(cells)} cells for {len(columns)} columns: row not imported")
+            if not isinstance(item, sssom.Row):
+                text, reason = item
+                self.flag(where, "", text, f"{reason}: row not imported")
                 continue
-            row = dict(zip(columns, cells + [""] * (len(columns) - len(cells))))
-            if self._row(row, where, number, tset, set_date, stem, seen):
+            if item.end_line > item.line:
+                self.flag(where, "", "", f"a quoted cell runs from line {item.line} to line {item.end_line}: "
+                                         "read as one row (check the quotes)")
+            if self._row(item.values, where, number, tset, set_date, stem, seen):
                 self.rows_imported += 1
-        if columns is None:
-            self.flag(name, "", "", "no header row: table not imported")
-            return
         # the table itself, as the document its mappings derive from
         t = self.t
         t.add(tset, "rdf:type", "bibo:Document")
@@ -398,18 +370,28 @@ class _Reader:
         t.add(tset, "dcterms:title", t.text(f"AI Atlas Nexus mapping table {name}"))
         t.add(tset, "rdfs:label", t.text(name, None))
         t.add(tset, "dcterms:isPartOf", self.nexus)
-        description = meta.get("mapping_set_description")
+        description = meta["mapping_set_description"]
         if description:
             t.add(tset, "dcterms:description", t.text(description))
-        set_id = meta.get("mapping_set_id", "")
+        set_id = meta["mapping_set_id"]
         url = set_id if set_id.startswith(("http://", "https://")) and " " not in set_id else HOMEPAGE
         t.add(tset, "schema:url", t.typed(url, "xsd:anyURI"))
-        licence = meta.get("license", "")
+        licence = meta["license"]
         if licence:
             self._link(tset, "dcterms:license", licence, name, "license")
         if set_date:
             t.add(tset, "dcterms:created", t.typed(set_date, "xsd:date"))
         self.counts["mapping tables"] += 1
+
+    def _meta_text(self, metadata: dict, key: str, name: str) -> str:
+        """A table-level slot as text ("" when absent); a list or mapping where one value belongs goes to review."""
+        value = metadata.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, (dict, list)):
+            self.flag(name, key, value, "not a single value: left out")
+            return ""
+        return str(value).strip()
 
     def _row(self, row: dict, where: str, number: int, tset, set_date, stem: str, seen: dict) -> bool:
         t = self.t
