@@ -178,6 +178,16 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
     if timeout <= 0:
         raise QueryError("the timeout must be a positive number of seconds")
     limit = DEFAULT_LIMIT if limit is None else int(limit)
+    if engine == "oxigraph" and bound:
+        # bound by a VALUES block at the start of the WHERE group, terms written by pyoxigraph: Oxigraph plans
+        # property paths from VALUES but not from substitutions (1.7 s against 3 ms on a 100k-triple graph).
+        # Done here, not in the worker thread: the analysis makes garbage whose collection must stay on this thread.
+        from .endpoint import bind_values
+
+        try:
+            text, bound = bind_values(text, bound, verify=False), {}
+        except QueryError:
+            pass  # VALUES would not be equivalent in this query: Oxigraph's substitutions (bound before evaluation)
     runner = {"oxigraph": _run_oxigraph, "rdflib": _run_rdflib}.get(engine)
     join_timeout = timeout
     if engine == "endpoint":
@@ -232,10 +242,9 @@ def _prefixes() -> dict:
 def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
     import pyoxigraph as ox
 
-    subs = {ox.Variable(k): v for k, v in bound.items()}
+    subs = {ox.Variable(k): v for k, v in bound.items()}  # only where VALUES binding was not equivalent
     try:
-        res = kg.store.query(text, use_default_graph_as_union=True, substitutions=subs or None,
-                             prefixes=_prefixes())
+        res = kg.store.query(text, use_default_graph_as_union=True, substitutions=subs or None, prefixes=_prefixes())
     except RuntimeError as e:
         raise QueryError(f"the query cannot be run: {e}") from None
     except OSError as e:
