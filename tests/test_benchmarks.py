@@ -1,0 +1,151 @@
+"""Smoke tests of the benchmark (benchmarks/): the generator and a --quick run. No timing is asserted here.
+
+The figures themselves come from ``make bench`` (benchmarks/README.md); these tests only check that the generator
+makes a valid, deterministic graph of the requested size that gives every catalog query work to do, and that the
+benchmark runs end to end and writes its figures.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import ROOT
+
+BENCH = ROOT / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import run  # noqa: E402
+
+AIRM = "https://w3id.org/airm#"
+SIZE = 2000
+
+
+@pytest.fixture(scope="module")
+def vocab(kg):
+    return generate.read_vocab(kg.store)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory, vocab):
+    path = tmp_path_factory.mktemp("bench") / "generated.ttl"
+    info = generate.write(path, SIZE, seed=7, vocab=vocab)
+    return path, info
+
+
+def test_generator_gives_the_requested_size(generated):
+    path, info = generated
+    triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    assert len(triples) == info["triples"]
+    assert SIZE <= len(triples) <= SIZE * 1.1, "the graph should be the requested size, a few percent over at most"
+
+
+def test_generator_is_deterministic(generated, vocab, tmp_path):
+    path, _ = generated
+    again = tmp_path / "again.ttl"
+    generate.write(again, SIZE, seed=7, vocab=vocab)
+    assert again.read_bytes() == path.read_bytes()
+    other = tmp_path / "other.ttl"
+    generate.write(other, SIZE, seed=8, vocab=vocab)
+    assert other.read_bytes() != path.read_bytes(), "the seed should change the graph"
+
+
+def test_generator_scales(vocab):
+    small, small_info = generate.generate(1000, vocab=vocab)
+    large, large_info = generate.generate(20_000, vocab=vocab)
+    assert 1000 <= len(small) <= 1100 and 20_000 <= len(large) <= 22_000
+    assert large_info["mitigations"] > 10 * small_info["mitigations"], "mitigations grow with the size"
+
+
+def test_generated_graph_is_shaped_like_the_real_one(generated, vocab):
+    path, _ = generated
+    triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    types = Counter(t.object.value for t in triples if t.predicate.value.endswith("#type"))
+    for cls in ("Mitigation", "RiskEntry", "RiskAddressing", "Technique", "RiskCategory"):
+        assert types[AIRM + cls] > 0, f"no airm:{cls} generated"
+    objects = {t.predicate.value: set() for t in triples}
+    for t in triples:
+        objects[t.predicate.value].add(t.object.value)
+    # classified against the real curated schemes, sentinels included
+    assert objects[AIRM + "mitigationCategory"] & set(vocab.mtax)
+    assert objects[AIRM + "mitigationCategory"] & set(vocab.mtaxp)
+    assert objects[AIRM + "lifecycleStage"] & set(vocab.stage_sentinels)
+    assert objects[AIRM + "riskCategory"] <= set(vocab.subdomains) | set(vocab.domain_sentinels)
+    assert objects[AIRM + "causalEntity"] <= set(vocab.causal["entity"][0]) | set(vocab.causal["entity"][1])
+    assert objects[AIRM + "extractedFrom"] & set(vocab.documents), "some mitigations come from the real documents"
+    assert any(p.endswith("closeMatch") for p in objects) and any(p.endswith("exactMatch") for p in objects)
+
+
+def test_generated_graph_loads_and_conforms(generated):
+    import airm
+
+    path, _ = generated
+    kg = airm.load(files=[path])
+    report = airm.validate(kg)
+    assert report.conforms, report.to_text()
+
+
+def test_every_catalog_query_has_work_on_the_generated_graph(generated):
+    """Each stored query returns rows for at least one of its benchmark cases (else the benchmark measures nothing)."""
+    import airm
+
+    path, _ = generated
+    kg = airm.load(files=[path])
+    rows: dict[str, int] = {}
+    for name, _case, params in run.query_cases():
+        result = kg.query(name, **params)
+        rows[name] = max(rows.get(name, 0), run._count(result) if result.kind != "ask" else 1)
+    empty = sorted(n for n, count in rows.items() if count == 0)
+    assert not empty, f"queries with no rows on the generated graph (extend benchmarks/generate.py): {empty}"
+
+
+def test_worker_is_killed_at_its_deadline(tmp_path):
+    import os
+
+    log = open(tmp_path / "worker.log", "wb")
+    env = dict(os.environ)
+    worker = run.Worker(env, log)
+    try:
+        with pytest.raises(run.WorkerTimeout):
+            worker.call("open", 0.001, files=[])
+        assert worker.proc.poll() is not None, "a worker past its deadline is killed"
+    finally:
+        worker.kill()
+        log.close()
+
+
+@pytest.mark.slow
+def test_quick_run_writes_its_figures(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# figures\n\n{run.MARK_START}\nSTALE-FIGURES\n{run.MARK_END}\n\nafter\n", encoding="utf-8")
+    out = tmp_path / "quick.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--quick", "--no-embedded", "--out", str(out), "--readme", str(readme)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["settings"]["quick"] is True
+    for key in ("machine", "versions", "date", "verdict"):
+        assert report[key]
+    (graph,) = report["graphs"]
+    assert graph["generated_triples"] >= 2000 and graph["size"]["quads"] > graph["generated_triples"]
+    assert graph["open"]["airm_warm_s"] > 0 and graph["open"]["rdflib_parse_turtle_s"] > 0
+    from airm import catalog
+
+    measured = {r["query"] for r in graph["queries"]}
+    assert measured == set(catalog.catalog()), "every stored query is measured"
+    for r in graph["queries"]:
+        assert r["airm"].get("median_ms", 0) > 0, r
+        assert r["rdflib"].get("median_ms", 0) > 0 or r["rdflib"].get("timeout"), r
+        assert r["rows_agree"] is not False, f"{r['query']} ({r['case']}): the engines disagree"
+    text = readme.read_text(encoding="utf-8")
+    assert "STALE-FIGURES" not in text and text.endswith("after\n") and "whole catalog" in text
+    assert "whole catalog" in proc.stdout
