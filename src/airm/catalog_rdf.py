@@ -76,7 +76,7 @@ def catalog_quads(graph: str, queries=None) -> list:
             if p.cls:
                 add(pnode, SH + "class", ox.NamedNode(expand(p.cls) or p.cls))
             if p.scheme:
-                add(pnode, SKOS + "inScheme", ox.NamedNode(expand(p.scheme) or p.scheme))
+                add(pnode, AIRM + "parameterScheme", ox.NamedNode(expand(p.scheme) or p.scheme))
             if p.default is not None:
                 add(pnode, SH + "defaultValue", _default_term(p))
             if p.example is not None:
