@@ -365,3 +365,157 @@ def test_json_ld_exports_and_docs_open_no_connection(tmp_path):
     finally:
         _NET["on"] = False
     assert _NET["events"] == []
+
+
+# --- the fast writers: airm's own Turtle and N-Triples, and the JSON-LD compaction, against the reference tools -----
+
+def _pyld_compaction(graph) -> bytes:
+    """What PyLD's whole compaction algorithm makes of the graph, sorted and dumped as airm does."""
+    from pyld import jsonld
+
+    doc = jsonld.compact(export.expanded_jsonld(graph), {"@context": export.context()},
+                         {"documentLoader": export.document_loader})
+    return export._dump_json(export._sorted_jsonld(doc))
+
+
+def _edge_graph():
+    """Blank-node shapes a Turtle writer nests or must not nest: a chain deeper than the nesting limit, a cycle of
+    nodes each used once, a self-loop, a list holding a blank node and another list, a broken list, a node used
+    twice, an empty node, an unreferenced node, and IRIs that cannot be prefixed names."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.collection import Collection
+
+    ns = "https://w3id.org/airm/id/mitigation/"
+    p, q = URIRef("https://w3id.org/airm#addresses"), URIRef("http://example.org/ends-with-dot.")
+    g = Graph()
+    a = URIRef(ns + "a")
+    prev = a
+    for i in range(40):
+        b = BNode()
+        g.add((prev, p, b))
+        g.add((b, q, Literal(f"level {i}", lang="en-GB")))
+        prev = b
+    x, y, z = BNode(), BNode(), BNode()
+    g.add((x, p, y)), g.add((y, p, z)), g.add((z, p, x))
+    s = BNode()
+    g.add((s, p, s))
+    head, item, inner = BNode(), BNode(), BNode()
+    g.add((item, q, Literal("item")))
+    Collection(g, inner, [Literal("1", datatype=URIRef(XSD + "integer")), Literal("two")])
+    Collection(g, head, [item, inner, URIRef(ns + "c"), Literal('tri"""ple\n"end\\"')])
+    g.add((a, URIRef("http://purl.org/ontology/bibo/authorList"), head))
+    g.add((a, p, BNode()))
+    shared = BNode()
+    g.add((a, q, shared)), g.add((URIRef(ns + "b"), q, shared)), g.add((shared, p, Literal("shared")))
+    broken = BNode()
+    g.add((a, p, broken)), g.add((broken, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first"), Literal("x")))
+    axiom = BNode()
+    g.add((axiom, URIRef("http://www.w3.org/2002/07/owl#annotatedSource"), a))
+    g.add((URIRef(ns + "weird/local"), URIRef("https://w3id.org/airm#1x."), Literal("ends.")))
+    g.add((URIRef(ns + "ends."), URIRef("https://w3id.org/airm#"), Literal("\x07 bell\ttab\r\n", lang="de")))
+    return g
+
+
+def _check_own_writers(g):
+    """airm's Turtle and N-Triples writers read back by Oxigraph and by rdflib, with no fallback involved, and the
+    JSON-LD compaction byte-identical to PyLD's."""
+    import io
+
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    ttl, nt = export.turtle(g), export.ntriples(g)
+    assert export.same_graph(ox_graph(ttl, ox.RdfFormat.TURTLE), g)
+    assert export.same_graph(Graph().parse(io.BytesIO(ttl), format="turtle"), g)
+    assert export.same_graph(ox_graph(nt, ox.RdfFormat.N_TRIPLES), g)
+    assert export.same_graph(Graph().parse(io.BytesIO(nt), format="nt"), g)
+    assert export._dump_json(export.compact_jsonld(g)) == _pyld_compaction(g)
+
+
+def test_own_writers_and_compaction_on_the_built_graph(built):
+    assert export._compactor() is not None, "the published context left the fast compaction walk"
+    _check_own_writers(built)
+
+
+def test_own_writers_on_awkward_blank_node_shapes():
+    g = _edge_graph()
+    _check_own_writers(g)
+    text = export.turtle(g).decode()
+    assert "( _:" in text and "[\n" in text  # lists and nesting are used where they can be
+    depth = max(len(line) - len(line.lstrip(" ")) for line in text.splitlines())
+    assert depth <= 4 * (export._MAX_NESTING + 2)  # the 40-deep chain is cut at the nesting limit
+    assert "\n[\n" in text  # the unreferenced node is written without a label
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_records(_text))
+def test_awkward_records_with_the_own_writers(records):
+    _check_own_writers(_graph(records))
+
+
+def test_a_writer_mistake_falls_back_to_oxigraph_checked_by_rdflib(built, monkeypatch):
+    """airm's own Turtle writer dropping a triple is caught; the file then comes from Oxigraph, read back by rdflib."""
+    real = export.turtle
+    used = []
+    monkeypatch.setattr(export, "turtle", lambda g: real(g).rsplit(b"\n\n", 1)[0] + b"\n")  # loses the last block
+    real_verify = export.verify_roundtrip
+    monkeypatch.setattr(export, "verify_roundtrip", lambda g, d, f: (used.append(f), real_verify(g, d, f)))
+    data = export.serialize(built, "ttl")
+    assert used == ["ttl", "ttl-oxigraph"]
+    assert export.same_graph(read_back(data, "ttl"), built)
+    monkeypatch.setattr(export, "_oxigraph_write", lambda g, f: b"")  # and if that one loses data too: nothing
+    with pytest.raises(InternalError, match="does not read back"):
+        export.serialize(built, "ttl")
+
+
+def test_the_check_sees_an_extra_triple_and_a_named_graph(built):
+    import pyoxigraph as ox
+
+    nt = export.serialize(built, "nt")
+    with pytest.raises(InternalError, match="does not read back"):
+        export.verify_roundtrip(built, nt + b'<https://w3id.org/airm/id/x> <https://w3id.org/airm#p> "extra" .\n', "nt")
+    doc = json.loads(export.serialize(built, "jsonld"))
+    doc["@id"], doc["@graph"] = "https://w3id.org/airm/graph/elsewhere", doc["@graph"]  # the same nodes, named
+    with pytest.raises(InternalError, match="does not read back"):
+        export.verify_roundtrip(built, json.dumps(doc).encode(), "jsonld")
+    assert len(list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))) == len(built)
+
+
+# --- the full imported data ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def full_build(reference, tmp_path_factory):
+    """All five reference sources imported and built (issue 4's combined graph)."""
+    import airm
+    from airm.importers.store import import_source
+
+    ws = tmp_path_factory.mktemp("export-all-sources")
+    nexus = reference / "ai-atlas-nexus"
+    import_source("mit-risks", reference / "mit-ai-risk-repository" / "ai_risk_database_v3.csv", workspace=ws)
+    import_source("mit-mitigations", nexus, workspace=ws)
+    import_source("nist-ai-600-1", nexus, workspace=ws)
+    import_source("atlas", reference / "mitre-atlas" / "dist" / "ATLAS.yaml", workspace=ws)
+    import_source("nexus-mappings", nexus, workspace=ws)
+    out = tmp_path_factory.mktemp("export-all-build")
+    result = airm.build(out, workspace=ws)
+    kg = airm.load(workspace=ws)
+    return result, kg.to_rdflib(scope="all", entailments=True)
+
+
+@pytest.mark.slow
+def test_full_build_outputs_read_back_with_other_implementations(full_build):
+    """The build's three files, on ~87k triples, as independent readers see them: PyLD for JSON-LD (the build
+    checked it with Oxigraph), rdflib for N-Triples and Oxigraph for Turtle (the build's writer is airm's own)."""
+    import io
+
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    result, merged = full_build
+    assert len(merged) > 50_000 and result.report["triples"]["merged"] == len(merged)
+    files = {name: p.read_bytes() for name, p in result.files.items()}
+    assert export.same_graph(pyld_graph(files["airm.jsonld"]), merged)
+    assert export.same_graph(Graph().parse(io.BytesIO(files["airm.nt"]), format="nt"), merged)
+    assert export.same_graph(ox_graph(files["airm.ttl"], ox.RdfFormat.TURTLE), merged)
+    # the rdflib copy of the store and the build's own canonical form give the same bytes
+    assert export.serialize(merged, "nt", verify=False) == files["airm.nt"]
