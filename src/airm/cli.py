@@ -305,8 +305,11 @@ def sources(fmt, workspace):
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="seconds a query may run")
 @click.option("--limit", type=int, default=100_000, show_default=True,
               help="most rows (or triples) a result may have; larger results are refused, not cut")
+@click.option("--client-queries", type=int, default=1, show_default=True,
+              help="free SPARQL queries one client address may run at once; more wait in line (stored queries "
+                   "and pages are not limited)")
 @workspace_option
-def serve(host, port, workers, timeout, limit, workspace):
+def serve(host, port, workers, timeout, limit, client_queries, workspace):
     """Serve the graph over HTTP: SPARQL endpoint (/sparql), stored queries (/queries), linked-data pages for every
     IRI (/id/...), a mitigation browser, coverage heat maps and a query editor.
 
@@ -315,7 +318,8 @@ def serve(host, port, workers, timeout, limit, workspace):
     from .server import ServerConfig
     from .server import serve as run_server
 
-    run_server(ServerConfig(host=host, port=port, workers=workers, timeout=timeout, limit=limit, workspace=workspace),
+    run_server(ServerConfig(host=host, port=port, workers=workers, timeout=timeout, limit=limit, workspace=workspace,
+                            client_queries=client_queries),
                echo=lambda text, **_: click.echo(text))
 
 

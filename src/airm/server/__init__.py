@@ -11,6 +11,8 @@ from .app import ServerConfig, create_app
 
 __all__ = ["ServerConfig", "create_app", "serve"]
 
+MAX_HEADER_BYTES = 64 * 1024  # request line and headers together
+
 
 def serve(config: ServerConfig, *, echo=print) -> None:
     """Run the server until interrupted. Checks the inputs first (a broken workspace fails here, not in a worker)."""
@@ -29,6 +31,8 @@ def serve(config: ServerConfig, *, echo=print) -> None:
         raise UserError("--timeout must be a positive number of seconds")
     if config.limit < 1:
         raise UserError("--limit must be at least 1")
+    if config.client_queries < 1:
+        raise UserError("--client-queries must be at least 1")
     if not 0 <= config.port <= 65535:
         raise UserError(f"--port must be between 0 and 65535, not {config.port}")
     graph = kgmod.load(workspace=config.workspace, files=list(config.files))  # also warms the cache for the workers
@@ -60,7 +64,10 @@ def serve(config: ServerConfig, *, echo=print) -> None:
 
     config.extra["on_ready"] = on_ready
     app = create_app(config)
+    # h11 rather than httptools: httptools buffers request headers of any size (a 100 MB header line costs the web
+    # process 100 MB); h11 refuses a request whose headers pass MAX_HEADER_BYTES with a 400.
     uv = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_keep_alive=30,
-                        timeout_graceful_shutdown=5, server_header=False)
+                        timeout_graceful_shutdown=5, server_header=False, http="h11",
+                        h11_max_incomplete_event_size=MAX_HEADER_BYTES)
     server = uvicorn.Server(uv)
     server.run(sockets=[sock])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
@@ -48,7 +49,52 @@ class ServerConfig:
     files: tuple = ()
     memory_mb: int = 4096
     max_waiting: int = 256
+    client_queries: int = 1  # free SPARQL queries one client address may run at once; more wait in line
     extra: dict = field(default_factory=dict)
+
+
+class ClientSlots:
+    """At most ``per_client`` free SPARQL queries per client address run at once; the others wait in line, up to
+    their own timeout. Free SPARQL is the one way to send the server arbitrary work: without this, one client's slow
+    queries could hold every worker and starve everyone else (stored queries and pages are not limited: their cost
+    is known). The table holds only addresses with a query running or waiting, so it cannot grow without bound."""
+
+    MAX_WAITING = 8  # queries one client may have waiting; more are refused at once
+
+    def __init__(self, per_client: int):
+        self.per_client = max(1, int(per_client))
+        self._slots: dict[str, list] = {}  # address -> [semaphore, holders and waiters]
+
+    def crowded(self, client: str) -> bool:
+        entry = self._slots.get(client)
+        return entry is not None and entry[1] >= self.per_client + self.MAX_WAITING
+
+    async def acquire(self, client: str, timeout: float) -> bool:
+        entry = self._slots.setdefault(client, [asyncio.Semaphore(self.per_client), 0])
+        entry[1] += 1
+        try:
+            await asyncio.wait_for(entry[0].acquire(), timeout)
+            return True
+        except (asyncio.TimeoutError, TimeoutError):
+            self._forget(client, entry)
+            return False
+        except BaseException:
+            self._forget(client, entry)
+            raise
+
+    def release(self, client: str) -> None:
+        entry = self._slots.get(client)
+        if entry is not None:
+            entry[0].release()
+            self._forget(client, entry)
+
+    def _forget(self, client: str, entry: list) -> None:
+        entry[1] -= 1
+        if entry[1] <= 0 and self._slots.get(client) is entry:
+            del self._slots[client]
+
+    def __len__(self) -> int:
+        return len(self._slots)
 
 
 class HTTPError(Exception):
@@ -78,6 +124,17 @@ def valid_iri(iri: str) -> bool:
     return True
 
 
+def endpoint_base(request: Request) -> str | None:
+    """The endpoint's own URL from the address the server listens on (never from the client's Host header), as
+    the base IRI of queries; None when the server address is unknown."""
+    server = request.scope.get("server")
+    if not server or server[1] is None:
+        return None
+    host, port = server[0], server[1]
+    base = f"http://{'[' + host + ']' if ':' in host else host}:{port}/sparql"
+    return base if valid_iri(base) and ">" not in base else None
+
+
 def create_app(config: ServerConfig, pool=None) -> Starlette:
     from contextlib import asynccontextmanager
 
@@ -86,6 +143,7 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
     env = environment()
     env.globals.update(version=__version__, config=config)
     state = {"pool": pool, "figures": {}, "coverage": None}
+    slots = ClientSlots(config.client_queries)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -136,13 +194,19 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > DRAIN_MAX:
             raise too_large  # answered at once; the connection closes under the client
+        from starlette.requests import ClientDisconnect
+
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > DRAIN_MAX:
-                raise too_large
-            if size <= MAX_BODY:
-                chunks.append(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > DRAIN_MAX:
+                    raise too_large
+                if size <= MAX_BODY:
+                    chunks.append(chunk)
+        except ClientDisconnect:  # the client went away mid-body: nobody to answer, nothing to log as a failure
+            raise HTTPError(400, "the client closed the connection before the end of the request body",
+                            "client-disconnected") from None
         if size > MAX_BODY:
             raise too_large  # read to the end first, so that the client sees the answer rather than a reset
         return b"".join(chunks)
@@ -204,16 +268,39 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
             timeout = config.timeout
             if params.get("timeout"):
                 try:
-                    timeout = min(config.timeout, float(params["timeout"][0]))
-                    if not timeout > 0:
+                    asked = float(params["timeout"][0])
+                    if not (asked > 0 and math.isfinite(asked)):  # NaN, inf and negatives are refused, not clamped
                         raise ValueError
+                    timeout = min(config.timeout, asked)
                 except ValueError:
                     raise HTTPError(400, "'timeout' must be a positive number of seconds") from None
             limit = config.html_rows if html else config.limit
-            reply = await job({"op": "sparql", "text": text, "accept": accept, "format": fmt, "html": html,
-                               "prefer_html": False, "limit": limit}, timeout=timeout)
+            client = request.client.host if request.client else "unknown"
+            started = time.monotonic()
+            if slots.crowded(client):
+                raise HTTPError(503, f"{slots.MAX_WAITING} queries from your address ({client}) are already waiting "
+                                     "for its running one\n  hint: send queries one after another", "busy",
+                                {"Retry-After": "1"})
+            if not await slots.acquire(client, timeout):
+                raise HTTPError(503, f"another query from your address ({client}) has been running for {timeout:g} s; "
+                                     f"this server runs {slots.per_client} free SPARQL "
+                                     f"quer{'y' if slots.per_client == 1 else 'ies'} per client at a time\n"
+                                     "  hint: wait for it to finish or time out, then send this one again", "busy",
+                                {"Retry-After": "1"})
+            try:
+                left = round(timeout - (time.monotonic() - started), 1)  # the time left, as a user reads it
+                if left < 0.5:
+                    raise HTTPError(503, f"the query waited {timeout - left:.1f} s for your previous query and has "
+                                         "no time left to run\n  hint: send it again", "busy", {"Retry-After": "1"})
+                reply = await job({"op": "sparql", "text": text, "accept": accept, "format": fmt, "html": html,
+                                   "prefer_html": False, "limit": limit, "base": endpoint_base(request)},
+                                  timeout=left)
+            finally:
+                slots.release(client)
         except HTTPError as e:
-            return error_response(request, {"status": e.status, "kind": e.kind, "message": e.message}, html=html)
+            resp = error_response(request, {"status": e.status, "kind": e.kind, "message": e.message}, html=html)
+            resp.headers.update(e.headers)
+            return resp
         except conneg.BadFormat as e:
             return error_response(request, {"status": 400, "kind": "bad-format", "message": str(e)}, html=html)
         if reply[0] == "error":
@@ -538,7 +625,8 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
     async def health(request: Request) -> Response:
         p = state["pool"]
         return JSONResponse({"status": "ok", "version": __version__, "workers": p.size, "waiting": p.waiting,
-                             "replaced": p.replaced, "triples": p.info.get("triples"), "pids": p.pids()})
+                             "replaced": p.replaced, "triples": p.info.get("triples"), "pids": p.pids(),
+                             "clients": len(slots)})
 
     routes = [
         Route("/", home),
@@ -558,7 +646,26 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
         Route("/health", health),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    async def routing_error(request: Request, exc) -> Response:
+        """404 and 405 from routing or static files, in the same shape as every other error (one clear line)."""
+        status = getattr(exc, "status_code", 500)
+        headers = dict(getattr(exc, "headers", None) or {})
+        if status == 405:
+            allowed = headers.get("Allow") or headers.get("allow") or "GET, HEAD, POST"
+            message = f"method {request.method} is not allowed on {request.url.path}; use {allowed}"
+            kind = "method-not-allowed"
+        elif status == 404:
+            message = (f"there is no page at {request.url.path}; see / for the pages, /queries for the stored "
+                       "queries and /sparql for the SPARQL endpoint")
+            kind = "not-found"
+        else:
+            message, kind = str(getattr(exc, "detail", "") or "the request cannot be answered"), "bad-request"
+        resp = error_response(request, {"status": status, "kind": kind, "message": message},
+                              html=request.method == "GET" and wants_html(request))
+        resp.headers.update(headers)
+        return resp
+
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: routing_error, 405: routing_error})
     app.state.airm = state
     return wrap(app)
 

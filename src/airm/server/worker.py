@@ -9,6 +9,7 @@ engine left behind would otherwise keep a core busy.
 from __future__ import annotations
 
 import os
+import re
 import signal
 
 from . import conneg
@@ -72,10 +73,23 @@ def classify(e: BaseException) -> tuple:
                        "this is a bug in airm; please report it with the query")
 
 
-def user_position(message: str) -> str:
-    """Parser positions as the user counts them: the engines take airm's prefixes as defaults rather than
-    prepending PREFIX lines, so the parser's own positions already are the user's."""
-    return message
+def user_position(message: str, shift: int = 0) -> str:
+    """Parser positions as the user counts them. The engines take airm's prefixes as defaults rather than prepending
+    PREFIX lines, so lines are the user's; only the ``BASE <...> `` put before the user's first line (``shift``
+    characters, see ``with_base``) moves the columns of line 1."""
+    if not shift:
+        return message
+    return re.sub(r"(error at 1:)(\d+)", lambda m: f"{m.group(1)}{max(1, int(m.group(2)) - shift)}", message)
+
+
+def with_base(text: str, base: str | None) -> tuple[str, int]:
+    """The query with the endpoint's URL as its base IRI (SPARQL 1.1 Protocol: the service defines the base, and it
+    may be the endpoint), so relative IRIs such as ``<s>`` resolve; a BASE of the query's own comes later and wins.
+    The base is the address the server listens on, never a client's Host header."""
+    if not base:
+        return text, 0
+    prefix = f"BASE <{base}> "
+    return prefix + text, len(prefix)
 
 
 def _finish(kg, result, job: dict) -> dict:
@@ -111,10 +125,11 @@ def handle(kg, job: dict) -> tuple:
             from ..engines import run_sparql
             from ..errors import QueryError
 
+            text, shift = with_base(job["text"], job.get("base"))
             try:
-                result = run_sparql(kg, job["text"], timeout=job["timeout"], limit=job["limit"])
+                result = run_sparql(kg, text, timeout=job["timeout"], limit=job["limit"])
             except QueryError as e:
-                e.message = user_position(e.message)
+                e.message = user_position(e.message, shift)
                 raise
             return ("ok", _finish(kg, result, job))
         if op == "stored":
@@ -161,6 +176,33 @@ def _graph_export(kg, scope: str, fmt: str) -> dict:
     return {"body": serialize(graph, fmt, verify=False), "media_type": conneg.MEDIA_TYPES[fmt]}
 
 
+def warm_up(kg) -> None:
+    """Run each kind of job once on tiny inputs before saying ready: the imports and first-use costs (rdflib's SPARQL
+    parser, which checks every free query, the serializers) are paid here, while the pool is one worker short anyway,
+    rather than by the first request a new worker answers. Also makes a fresh worker's memory that of a working one.
+    Never fatal: a failure here only means the first request pays instead."""
+    from . import formats
+
+    try:
+        from .. import catalog
+        from ..engines import run_sparql, run_stored
+
+        run_sparql(kg, "ASK { ?s ?p ?o }", timeout=30, limit=1)
+        for name, q in sorted(catalog.catalog().items()):
+            example = {p.name: p.example for p in q.params.values() if p.example is not None}
+            if example:
+                run_stored(kg, q, catalog.bind_params(kg, q, example), timeout=30, limit=5)
+                break
+        table = run_sparql(kg, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", timeout=30, limit=3)
+        graph = run_sparql(kg, "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3", timeout=30, limit=3)
+        for fmt in conneg.TABLE_FORMATS:
+            formats.body(table, fmt)
+        for fmt in conneg.GRAPH_FORMATS:
+            formats.body(graph, fmt)
+    except Exception:  # noqa: BLE001 - warming up is an optimisation only
+        pass
+
+
 def _limit_memory(megabytes: int) -> None:
     if megabytes <= 0:
         return
@@ -186,6 +228,7 @@ def main(conn, workspace, files, memory_mb: int) -> None:
         except AirmError as e:
             conn.send(("failed", f"error: {e}"))
             return
+        warm_up(kg)
         conn.send(("ready", {"pid": os.getpid(), "triples": len(kg)}))
         while True:
             try:
