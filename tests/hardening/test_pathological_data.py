@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 import airm
@@ -20,11 +18,9 @@ def test_a_very_deep_hierarchy_is_refused_with_a_reason(tmp_path):
     """A 2,000-long skos:broader chain would entail two million skos:broaderTransitive triples."""
     f = tmp_path / "deep.nt"
     _chain(f, "http://www.w3.org/2004/02/skos/core#broader", 2000)
-    started = time.monotonic()
     with pytest.raises(UserError) as e:
         airm.load(files=[f], cache=False)
     assert "inference would add more than" in str(e.value) and "Transitive" in str(e.value)
-    assert time.monotonic() - started < 60
     code, _, err = run_cli("validate", str(f))
     assert code == 2 and "inference would add more than" in err and "Traceback" not in err
 
@@ -38,9 +34,7 @@ def test_an_equivalence_clique_stays_cheap(tmp_path):
         lines.append(f"<https://example.org/s{i}> <http://www.w3.org/2002/07/owl#sameAs> <https://example.org/s{i + 1}> .")
         lines.append(f"<https://example.org/e{i}> <http://www.w3.org/2004/02/skos/core#exactMatch> <https://example.org/e{i + 1}> .")
     f.write_text("\n".join(lines) + "\n")
-    started = time.monotonic()
     kg = airm.load(files=[f], cache=False)
-    assert time.monotonic() - started < 20
     rows = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { <https://example.org/e0> skos:exactMatch ?x }").rows
     assert int(rows[0]["n"].value) >= 45
 
@@ -50,6 +44,6 @@ def test_a_broader_cycle_terminates(tmp_path):
     lines = [f"<https://example.org/k{i}> <http://www.w3.org/2004/02/skos/core#broader> <https://example.org/k{(i + 1) % 50}> ."
              for i in range(50)]
     f.write_text("\n".join(lines) + "\n")
-    started = time.monotonic()
-    airm.load(files=[f], cache=False)
-    assert time.monotonic() - started < 30
+    kg = airm.load(files=[f], cache=False)  # terminates: a cycle closes like any other hierarchy
+    rows = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { <https://example.org/k0> skos:broaderTransitive ?x }").rows
+    assert int(rows[0]["n"].value) == 50
