@@ -136,8 +136,7 @@ def serve_baseline() -> None:
 
 # --- the client ---------------------------------------------------------------------------------------------------
 
-async def _request(reader, writer, host: str, path: str, accept: str) -> tuple[int, bytes, bool]:
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\nUser-Agent: airm-load\r\n\r\n".encode())
+async def read_response(reader) -> tuple[int, dict, bytes]:
     status_line = await reader.readline()
     if not status_line:
         raise ConnectionError("the server closed the connection")
@@ -152,18 +151,24 @@ async def _request(reader, writer, host: str, path: str, accept: str) -> tuple[i
     if "content-length" in headers:
         body = await reader.readexactly(int(headers["content-length"]))
     elif headers.get("transfer-encoding", "").lower() == "chunked":
-        chunks = []
+        parts = []
         while True:
             size = int((await reader.readline()).split(b";")[0], 16)
             if size == 0:
                 await reader.readline()
                 break
-            chunks.append(await reader.readexactly(size))
+            parts.append(await reader.readexactly(size))
             await reader.readline()
-        body = b"".join(chunks)
+        body = b"".join(parts)
     else:
         body = await reader.read()
-        return status, body, True
+        headers["connection"] = "close"
+    return status, headers, body
+
+
+async def _request(reader, writer, host: str, path: str, accept: str) -> tuple[int, bytes, bool]:
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\nUser-Agent: airm-load\r\n\r\n".encode())
+    status, headers, body = await read_response(reader)
     return status, body, headers.get("connection", "").lower() == "close"
 
 

@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from load import _percentiles, _start, _versions, stop, workload  # noqa: E402
+from load import _percentiles, _start, _versions, read_response, stop, workload  # noqa: E402
 
 DEFAULT_OUT = HERE / "results" / "load-faults.json"
 README = HERE / "README.md"
@@ -137,36 +137,6 @@ def pathological_requests() -> list[dict]:
 
 
 # --- a small HTTP/1.1 client ------------------------------------------------------------------------------------------
-
-async def read_response(reader) -> tuple[int, dict, bytes]:
-    status_line = await reader.readline()
-    if not status_line:
-        raise ConnectionError("the server closed the connection")
-    status = int(status_line.split()[1])
-    headers = {}
-    while True:
-        line = await reader.readline()
-        if line in (b"\r\n", b"\n", b""):
-            break
-        k, _, v = line.decode("latin-1").partition(":")
-        headers[k.strip().lower()] = v.strip()
-    if "content-length" in headers:
-        body = await reader.readexactly(int(headers["content-length"]))
-    elif headers.get("transfer-encoding", "").lower() == "chunked":
-        parts = []
-        while True:
-            size = int((await reader.readline()).split(b";")[0], 16)
-            if size == 0:
-                await reader.readline()
-                break
-            parts.append(await reader.readexactly(size))
-            await reader.readline()
-        body = b"".join(parts)
-    else:
-        body = await reader.read()
-        headers["connection"] = "close"
-    return status, headers, body
-
 
 def head_bytes(req: dict, host: str) -> bytes:
     headers = {"Host": host, "User-Agent": "airm-load-faults", **(req.get("headers") or {})}
