@@ -7,6 +7,7 @@ import json
 import pytest
 
 from airm import export
+from airm.atomic import write_file
 from airm.diff import diff
 from conftest import run_cli
 
@@ -24,7 +25,7 @@ def pair(kg, tmp_path_factory):
     folder = tmp_path_factory.mktemp("diff")
     old_dir = folder / "old"
     graph = kg.to_rdflib(scope="all", entailments=True)
-    export.atomic_write(old_dir / "airm.ttl", export.serialize(graph, "ttl"))
+    write_file(old_dir / "airm.ttl", export.serialize(graph, "ttl"))
 
     new = graph
     seed = URIRef(MIT + "shi2024-alignment-training")
@@ -44,7 +45,7 @@ def pair(kg, tmp_path_factory):
         if isinstance(ax, BNode) and (ax, URIRef(OWL + "annotatedSource"), URIRef(AIRM + "Mitigation")) in new:
             new.remove((ax, None, None))
     new_file = folder / "new.nt"
-    export.atomic_write(new_file, export.serialize(new, "nt"))
+    write_file(new_file, export.serialize(new, "nt"))
     return old_dir, new_file
 
 
@@ -81,8 +82,8 @@ def test_diff_in_words_json_and_markdown_through_the_cli(pair):
 def test_the_same_graph_in_two_formats_has_no_differences(kg, tmp_path):
     graph = kg.to_rdflib(scope="all", entailments=True)
     a, b = tmp_path / "a.jsonld", tmp_path / "b.rdf"
-    export.atomic_write(a, export.serialize(graph, "jsonld"))
-    export.atomic_write(b, export.serialize(graph, "rdfxml"))
+    write_file(a, export.serialize(graph, "jsonld"))
+    write_file(b, export.serialize(graph, "rdfxml"))
     result = diff(a, b)
     assert result.empty, result.to_text()[:2000]
     assert "no differences" in result.to_text()

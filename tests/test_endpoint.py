@@ -15,7 +15,7 @@ from airm import endpoint as ep
 from airm.engines import run_sparql, run_stored
 from airm.errors import QueryError, QueryTimeout
 from airm.namespaces import GRAPH_BASE
-from conftest import run_cli
+from conftest import order_keys, run_cli
 from oxigraph_server import OxigraphServer, free_port, require_binary
 
 # Every query of the catalog, read when the tests are collected: queries added later are covered without edits.
@@ -55,26 +55,6 @@ def _rows(result) -> Counter:
     return Counter(tuple(sorted((k, _norm(v)) for k, v in row.items())) for row in result.rows)
 
 
-def _order_keys(text: str) -> list[str] | None:
-    """The variables of a top-level ORDER BY (None when there is none or it sorts on expressions)."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.term import Variable
-
-    node = translateQuery(parseQuery(text)).algebra.p
-    while getattr(node, "name", None) in ("Project", "Distinct", "Reduced", "Slice"):
-        node = node.p
-    if getattr(node, "name", None) != "OrderBy":
-        return None
-    keys = []
-    for cond in node.expr:
-        expr = cond.expr if getattr(cond, "name", None) == "OrderCondition" else cond
-        if not isinstance(expr, Variable):
-            return None
-        keys.append(str(expr))
-    return keys
-
-
 def _graph(triples):
     from rdflib import Graph
 
@@ -96,7 +76,7 @@ def assert_same_result(local, remote, text: str):
         return
     assert remote.variables == local.variables
     assert _rows(remote) == _rows(local)
-    keys = _order_keys(text)
+    keys = order_keys(text)
     if keys:
         def seq(result):
             return [tuple(_norm(r[k]) if k in r else None for k in keys) for r in result.rows]
@@ -146,6 +126,116 @@ def test_push_deletes_stale_airm_graphs_only(pushed, kg):
     finally:
         ep._request("DELETE", f"{server.store_url}?graph={foreign}", data=None, headers={}, timeout=10, what="test")
     assert ep.triple_count(server.query_url) == len(kg.store)
+
+
+# --- push is all or nothing -----------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def own_server(tmp_path):
+    """A store of its own, holding the embedded build: these tests break pushes on purpose."""
+    require_binary()
+    srv = OxigraphServer(tmp_path / "store", union_default_graph=True).start()
+    yield srv
+    srv.stop()
+
+
+def _graphs(server) -> dict:
+    """Every named graph on the server with its triple count."""
+    res = ep.run_query(server.query_url, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                       timeout=30)
+    return {r["g"].value: int(r["n"].value) for r in res.rows}
+
+
+@pytest.fixture()
+def bigger_build(tmp_path):
+    """The embedded build plus one more file: a push of it adds a graph and changes the counts."""
+    import airm
+
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b ex:c , ex:d .\n", encoding="utf-8")
+    return airm.load(files=[extra], cache=False)
+
+
+def test_oxigraph_runs_an_update_request_as_one_transaction(own_server):
+    """What push's all-or-nothing rests on: a request whose second operation fails changes nothing."""
+    g = "https://example.org/atomicity"
+    with pytest.raises(ep.EndpointError):
+        ep._request("POST", own_server.base + "/update", what="the update endpoint",
+                    data=f"INSERT DATA {{ GRAPH <{g}> {{ <urn:s> <urn:p> <urn:o> }} }} ;\n"
+                         "MOVE GRAPH <https://example.org/no-such-graph> TO <https://example.org/y>".encode(),
+                    headers={"Content-Type": "application/sparql-update"}, timeout=10)
+    assert _graphs(own_server) == {}
+
+
+def test_a_push_that_fails_half_way_leaves_the_store_as_it_was(own_server, kg, bigger_build, monkeypatch):
+    ep.push(kg, own_server.query_url)
+    before = _graphs(own_server)
+    real, calls = ep._put_graph, {"n": 0}
+
+    def failing(gsp, graph, triples, method, timeout):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise ep.EndpointError("the graph store refused the upload (injected)")
+        return real(gsp, graph, triples, method, timeout)
+
+    monkeypatch.setattr(ep, "_put_graph", failing)
+    with pytest.raises(ep.EndpointError, match="injected"):
+        ep.push(bigger_build, own_server.query_url)
+    monkeypatch.undo()
+    assert _graphs(own_server) == before  # no target touched, no staging graph left
+
+
+def test_a_failed_switch_request_leaves_the_store_as_it_was(own_server, kg, bigger_build, monkeypatch):
+    ep.push(kg, own_server.query_url)
+    before = _graphs(own_server)
+    with pytest.raises(ep.EndpointError):
+        ep.push(bigger_build, own_server.query_url, update=own_server.base + "/no-update-here")
+    assert _graphs(own_server) == before
+
+
+def test_a_push_killed_half_way_leaves_the_store_as_it_was_and_the_next_push_sweeps(own_server, kg, bigger_build,
+                                                                                    tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from airm.namespaces import STAGING_GRAPH_BASE
+
+    ep.push(kg, own_server.query_url)
+    before = _graphs(own_server)
+    extra = tmp_path / "extra.ttl"
+    child = f"""
+import os, signal
+import airm
+from airm import endpoint as ep
+real, calls = ep._put_graph, [0]
+def killing(*args):
+    calls[0] += 1
+    if calls[0] == 4:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args)
+ep._put_graph = killing
+ep.push(airm.load(files=[{str(extra)!r}], cache=False), {own_server.query_url!r})
+"""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    after = _graphs(own_server)
+    staged = {g: n for g, n in after.items() if g.startswith(STAGING_GRAPH_BASE)}
+    assert len(staged) == 3  # what the killed push had uploaded, under the staging base only
+    assert {g: n for g, n in after.items() if g not in staged} == before  # every target as it was
+    report = ep.push(bigger_build, own_server.query_url)
+    assert sorted(report.swept) == sorted(staged)
+    final = _graphs(own_server)
+    assert not [g for g in final if g.startswith(STAGING_GRAPH_BASE)]
+    assert sum(final.values()) == len(bigger_build.store)
+
+
+def test_push_with_no_update_endpoint_is_a_clear_error(own_server, kg):
+    code, _out, err = run_cli("push", "--endpoint", own_server.query_url, "--update", "ftp://example.org/update")
+    assert code != 0 and "--update 'ftp://example.org/update' is not an http:// or https:// URL" in err
+    assert "Traceback" not in err
 
 
 # --- the whole catalog, remote vs embedded ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from airm import export
+from airm.atomic import write_file
 from airm.errors import InternalError, UserError
 from conftest import ROOT, run_cli
 
@@ -210,7 +211,7 @@ def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkey
 
     monkeypatch.setattr(os, "fsync", boom)
     with pytest.raises(KeyboardInterrupt):
-        export.atomic_write(target, b"new content that never lands")
+        write_file(target, b"new content that never lands")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["airm.ttl"]
 

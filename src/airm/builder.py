@@ -1,11 +1,14 @@
 """``airm build``: load, infer, validate, then write the merged graph in three formats and a build report.
 
-Everything is computed in memory and verified before the first byte is written; each file is replaced atomically.
+Everything is computed in memory and verified before the first byte is written; the four files are replaced
+together or not at all (``airm.atomic.write_files``; a build killed during its renames is finished by the next
+build), and the report lists each output's sha256, so a reader can check it has one build's files.
 Outputs carry no clock time, so the same inputs give byte-identical files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -39,7 +42,8 @@ class BuildResult:
 def build(out_dir, *, workspace=None, files=(), validate: bool = True) -> BuildResult:
     """Build the merged graph into ``out_dir``. Raises ValidationFailed (nothing written) on violations."""
     from . import kg as kgmod
-    from .export import atomic_write, canonical_from_store, serialize_all
+    from .atomic import write_files
+    from .export import canonical_from_store, serialize_all
     from .namespaces import curie
     from .validation import validate as run_validation
 
@@ -90,15 +94,14 @@ def build(out_dir, *, workspace=None, files=(), validate: bool = True) -> BuildR
         "instances_per_class": counts,
         "validation": report.summary if report is not None else None,
         "inputs": per_graph,
-        "outputs": {name: {"bytes": len(data)} for name, data in outputs.items()},
+        "outputs": {name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                    for name, data in outputs.items()},
         "tools": _tool_versions(),
     }
     outputs["build-report.json"] = (json.dumps(build_report, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
-    written = {}
     t = time.perf_counter()
-    for name, data in outputs.items():
-        atomic_write(out_dir / name, data)
-        written[name] = out_dir / name
+    write_files(out_dir, {out_dir / name: data for name, data in outputs.items()}, what="build folder")
+    written = {name: out_dir / name for name in outputs}
     timings["files"] = time.perf_counter() - t
     return BuildResult(out_dir=out_dir, files=written, report=build_report, validation=report, timings=timings)
 

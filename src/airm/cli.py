@@ -217,17 +217,22 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, wor
 @click.option("--endpoint", metavar="URL", required=True, help="the store's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query")
 @click.option("--gsp", metavar="URL", default=None,
               help="its Graph Store Protocol URL [default: Oxigraph's BASE/store beside BASE/query]")
+@click.option("--update", metavar="URL", default=None,
+              help="its SPARQL Update URL, for the one request that switches to the new build "
+                   "[default: Oxigraph's BASE/update beside BASE/query]")
 @click.option("--graph", metavar="IRI", default=None,
               help="put everything into this one graph ('default': the default graph) instead of one graph per source")
 @click.option("--replace/--no-replace", default=True, show_default=True,
               help="replace each graph (PUT; re-pushing is idempotent) or add to it (POST)")
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="seconds allowed for each request")
 @workspace_option
-def push(endpoint, gsp, graph, replace, timeout, workspace):
-    """Load the build (ontology, data, imports, entailments) into a SPARQL store via the Graph Store Protocol.
+def push(endpoint, gsp, update, graph, replace, timeout, workspace):
+    """Load the build (ontology, data, imports, entailments) into a SPARQL store, all of it or none of it.
 
-    One named graph per source, as in the embedded store; queries on the store need its default graph to be the
-    union of the named graphs (Oxigraph: 'oxigraph serve --union-default-graph'), or push with --graph default.
+    One named graph per source, as in the embedded store. Each is uploaded (Graph Store Protocol) into a staging
+    graph, then one SPARQL Update request moves them onto their targets. Queries on the store need its default
+    graph to be the union of the named graphs (Oxigraph: 'oxigraph serve --union-default-graph'), or push with
+    --graph default.
     """
     from . import kg as kgmod
     from .endpoint import push as run_push
@@ -236,7 +241,8 @@ def push(endpoint, gsp, graph, replace, timeout, workspace):
         from .errors import UserError
 
         raise UserError("--timeout must be a positive number of seconds")
-    report = run_push(kgmod.load(workspace=workspace), endpoint, gsp=gsp, graph=graph, replace=replace, timeout=timeout)
+    report = run_push(kgmod.load(workspace=workspace), endpoint, gsp=gsp, update=update, graph=graph, replace=replace,
+                      timeout=timeout)
     click.echo(report.to_text())
     for w in report.warnings:
         click.echo(f"warning: {w}", err=True)
@@ -344,7 +350,7 @@ def _write_or_echo(data: bytes, out_file) -> None:
     if out_file is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
-    from .export import atomic_write
+    from .atomic import write_file as atomic_write
 
     atomic_write(out_file, data)
     click.echo(f"wrote {out_file} ({len(data)} bytes)", err=True)

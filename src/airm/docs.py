@@ -257,7 +257,8 @@ def _alignment_sets(kg):
 def build_docs(out_dir, *, kg=None, workspace=None) -> DocsResult:
     """Render every page into ``out_dir`` (created); returns the files written."""
     from . import kg as kgmod
-    from .export import atomic_write, release
+    from .atomic import write_files
+    from .export import release
     from .namespaces import ONTOLOGY_IRI
 
     graph = kg if kg is not None else kgmod.load(workspace=workspace)
@@ -288,9 +289,9 @@ def build_docs(out_dir, *, kg=None, workspace=None) -> DocsResult:
     for s in schemes:
         pages[f"schemes/{s['slug']}.html"] = env.get_template("scheme").render(**common, root="../", title=s["label"], s=s)
     result = DocsResult(out_dir=out_dir)
-    for name, html in sorted(pages.items()):
-        atomic_write(out_dir / name, html.encode("utf-8"))
-        result.files.append(out_dir / name)
+    write_files(out_dir, {out_dir / name: html.encode("utf-8") for name, html in sorted(pages.items())},
+                what="documentation folder")  # the site changes as a whole: no page links to one not yet written
+    result.files = [out_dir / name for name in sorted(pages)]
     return result
 
 

@@ -12,9 +12,11 @@ bound before use where the top-level group sees the VALUES block; ``check_values
 error) a query that uses a parameter in a FILTER, BIND or OPTIONAL condition of a nested group that does not bind
 it itself, where the endpoint's answer could differ from the embedded engine's.
 
-Push: one ``PUT`` per named graph of the build (ontology, data, imports, entailments), each replacing that graph,
-so pushing again is idempotent; airm graphs the build no longer has are deleted. ``graph=IRI`` puts the union into
-one graph, ``graph="default"`` into the store's default graph (which every store queries).
+Push: each named graph of the build (ontology, data, imports, entailments) is uploaded with one Graph Store Protocol
+``PUT`` into a staging graph, then one SPARQL Update request moves them all onto their targets and drops the airm
+graphs the build no longer has: all or nothing on a store that runs an update request as one transaction. Pushing
+again is idempotent. ``graph=IRI`` puts the union into one graph, ``graph="default"`` into the store's default
+graph (which every store queries).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import functools
 import http.client
 import json
 import re
+import secrets
 import socket
 import time
 import urllib.error
@@ -66,15 +69,22 @@ def check_url(url: str, *, option: str = "--endpoint") -> str:
 
 def default_gsp_url(endpoint: str) -> str:
     """Oxigraph's layout: queries at BASE/query, the Graph Store Protocol at BASE/store."""
+    return _beside_query(endpoint, "store", "--gsp", "the Graph Store Protocol URL",
+                         "Oxigraph BASE/store, Fuseki BASE/DATASET/data, GraphDB BASE/repositories/REPO/rdf-graphs/service")
+
+
+def default_update_url(endpoint: str) -> str:
+    """Oxigraph's layout: SPARQL Update at BASE/update beside BASE/query."""
+    return _beside_query(endpoint, "update", "--update", "the SPARQL Update URL",
+                         "Oxigraph BASE/update, Fuseki BASE/DATASET/update, GraphDB BASE/repositories/REPO/statements")
+
+
+def _beside_query(endpoint: str, leaf: str, option: str, what: str, examples: str) -> str:
     parts = urllib.parse.urlsplit(check_url(endpoint))
     path = parts.path.rstrip("/")
     if not path.endswith("/query"):
-        raise EndpointError(
-            f"cannot tell the Graph Store Protocol URL of {endpoint!r}",
-            hint="give it with --gsp, e.g. Oxigraph BASE/store, Fuseki BASE/DATASET/data, "
-                 "GraphDB BASE/repositories/REPO/rdf-graphs/service",
-        )
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path[: -len("query")] + "store", "", ""))
+        raise EndpointError(f"cannot tell {what} of {endpoint!r}", hint=f"give it with {option}, e.g. {examples}")
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path[: -len("query")] + leaf, "", ""))
 
 
 def _with_query(url: str, params: dict | str) -> str:
@@ -501,6 +511,7 @@ class PushReport:
     removed: list[str] = field(default_factory=list)
     replaced: bool = True
     warnings: list[str] = field(default_factory=list)
+    swept: list[str] = field(default_factory=list)  # staging graphs an interrupted push had left
 
     @property
     def triples(self) -> int:
@@ -514,6 +525,8 @@ class PushReport:
         if self.removed:
             lines.append(f"removed {len(self.removed)} airm graph(s) the build no longer has:")
             lines += [f"  {g}" for g in self.removed]
+        if self.swept:
+            lines.append(f"dropped {len(self.swept)} staging graph(s) an interrupted push had left")
         return "\n".join(lines)
 
 
@@ -536,56 +549,98 @@ def _check_graph_iri(graph: str) -> str:
     return iri
 
 
-def push(kg, endpoint: str, *, gsp: str | None = None, graph: str | None = None, replace: bool = True,
-         timeout: float = DEFAULT_PUSH_TIMEOUT) -> PushReport:
-    """Load the build held by ``kg`` into a store over the SPARQL 1.1 Graph Store HTTP Protocol.
+def push(kg, endpoint: str, *, gsp: str | None = None, update: str | None = None, graph: str | None = None,
+         replace: bool = True, timeout: float = DEFAULT_PUSH_TIMEOUT) -> PushReport:
+    """Load the build held by ``kg`` into a store: all of it or none of it.
 
     ``endpoint`` is the store's SPARQL query endpoint (used to find stale airm graphs and to check what queries will
-    see); ``gsp`` its Graph Store Protocol URL (default: Oxigraph's BASE/store next to BASE/query). One request per
-    named graph, or, with ``graph``, the union into that one graph ("default": the default graph). ``replace``
-    sends PUT (the graph's content is replaced), otherwise POST (triples are added).
+    see); ``gsp`` its Graph Store Protocol URL (default: Oxigraph's BASE/store next to BASE/query), ``update`` its
+    SPARQL Update URL (default: BASE/update). Each graph is first uploaded into a staging graph of its own; then one
+    update request moves every staged graph onto its target (``replace``: the target's content is replaced;
+    otherwise added to) and drops the stale ones. A store that applies an update request as one transaction, as
+    SPARQL 1.1 Update asks and Oxigraph does, switches from the old build to the new one at once. If the push fails
+    or is killed before that request, the targets are untouched; staging graphs a killed push left are dropped by
+    the next push. ``graph`` puts the union into that one graph ("default": the default graph).
     """
     import pyoxigraph as ox
 
     from .namespaces import GRAPH_BASE
+    from .namespaces import STAGING_GRAPH_BASE as STAGING_BASE
 
     endpoint = check_url(endpoint)
     gsp = check_url(gsp, option="--gsp") if gsp else default_gsp_url(endpoint)
-    method = "PUT" if replace else "POST"
+    update = check_url(update, option="--update") if update else default_update_url(endpoint)
     report = PushReport(gsp=gsp, replaced=replace)
     store = kg.store
+    plan: list[tuple[str, list]] = []  # (target graph or "default", triples)
     if graph is not None:
-        target = _check_graph_iri(graph)
-        triples = sorted({q.triple for q in store}, key=str)
-        _put_graph(gsp, target, triples, method, timeout)
-        report.graphs.append((target, len(triples)))
+        plan.append((_check_graph_iri(graph), sorted({q.triple for q in store}, key=str)))
     else:
-        names = sorted((g.value for g in store.named_graphs()))
         owners: dict = {}
-        for name in names:
+        for name in sorted(g.value for g in store.named_graphs()):
             triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name))]
             for t in triples:
                 for term in (t.subject, t.object):
                     if isinstance(term, ox.BlankNode):
                         owners.setdefault(term.value, set()).add(name)
-            _put_graph(gsp, name, triples, method, timeout)
-            report.graphs.append((name, len(triples)))
+            plan.append((name, triples))
         shared = sum(1 for gs in owners.values() if len(gs) > 1)
         if shared:
             report.warnings.append(f"{shared} blank node(s) occur in more than one graph; pushed graph by graph they "
                                    "become different nodes on the server: push with --graph to keep them joined")
-        if replace:
-            stale = sorted(set(_airm_graphs_on(endpoint, GRAPH_BASE, timeout)) - set(names))
-            for name in stale:
-                _request("DELETE", _with_query(gsp, {"graph": name}), data=None, headers={}, timeout=timeout,
-                         what="the graph store")
-            report.removed = stale
+    on_server = _airm_graphs_on(endpoint, GRAPH_BASE, timeout)
+    leftovers = sorted(g for g in on_server if g.startswith(STAGING_BASE))
+    stale = []
+    if replace and graph is None:
+        stale = sorted(set(on_server) - set(leftovers) - {name for name, _t in plan})
+    batch = f"{STAGING_BASE}{secrets.token_hex(8)}/"
+    staged: list[tuple[str, str]] = []
+    try:
+        for i, (target, triples) in enumerate(plan):
+            staged_graph = f"{batch}{i}"
+            staged.append((staged_graph, target))  # before the request: a failed upload may have left part of it
+            _put_graph(gsp, staged_graph, triples, "PUT", timeout)
+        _request("POST", update, data=_switch_request(staged, stale + leftovers, replace).encode("utf-8"),
+                 headers={"Content-Type": "application/sparql-update"}, timeout=timeout, what="the update endpoint")
+    except BaseException:
+        _drop_quietly(gsp, [g for g, _t in staged], timeout=min(timeout, 10.0))
+        raise
+    report.graphs = [(target, len(triples)) for target, triples in plan]
+    report.removed = stale
+    report.swept = leftovers
     if not _default_graph_sees(endpoint, kg, timeout):
         report.warnings.append(
             "queries on this endpoint do not see the pushed graphs in their default graph, so catalog queries will "
             "find nothing: start Oxigraph with 'oxigraph serve --union-default-graph', set tdb2:unionDefaultGraph "
             "true on a Fuseki TDB2 dataset, or push with --graph default")
     return report
+
+
+def _switch_request(staged: list[tuple[str, str]], drop: list[str], replace: bool) -> str:
+    """The one SPARQL Update request that makes the push visible. Every IRI is written by pyoxigraph (escaped
+    N-Triples syntax), never pasted as text."""
+    import pyoxigraph as ox
+
+    ops = []
+    for staged_graph, target in staged:
+        source = f"GRAPH {ox.NamedNode(staged_graph)}"
+        dest = "DEFAULT" if target == "default" else f"GRAPH {ox.NamedNode(target)}"
+        if replace:  # the target is emptied even if the staged graph is empty (MOVE SILENT would then do nothing)
+            ops.append(f"DROP SILENT {dest}")
+        ops.append(f"ADD SILENT {source} TO {dest}")
+        ops.append(f"DROP SILENT {source}")
+    ops += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in drop]
+    return " ;\n".join(ops) + "\n"
+
+
+def _drop_quietly(gsp: str, graphs: list[str], *, timeout: float) -> None:
+    """Best effort after a failed push: remove its staging graphs (the next push sweeps any that remain)."""
+    for g in graphs:
+        try:
+            _request("DELETE", _with_query(gsp, {"graph": g}), data=None, headers={}, timeout=timeout,
+                     what="the graph store")
+        except Exception:  # noqa: BLE001 - the push's own error is the one to report
+            pass
 
 
 def _put_graph(gsp: str, graph: str, triples: list, method: str, timeout: float) -> None:

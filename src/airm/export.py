@@ -31,10 +31,7 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
-import tempfile
-from pathlib import Path
 
 from .errors import InternalError, UserError
 
@@ -1072,28 +1069,3 @@ def mappings_tsv(kg, *, scope: str = "all", set_id: str | None = None) -> bytes:
     if sorted(m.key()[:3] for m in back) != sorted(m.key()[:3] for m in mset.mappings):
         raise InternalError("the SSSOM table does not read back as the same mappings", hint="report this as a bug")
     return data
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, fsync, then rename over it: readers never see a partial file.
-
-    The file gets the usual permissions (0666 less the umask), not the owner-only ones of a temporary file.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(f.fileno(), 0o666 & ~umask)
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

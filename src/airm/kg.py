@@ -87,8 +87,6 @@ def load(
     and an N-Quads copy, which ``in_memory=True`` bulk-loads into memory (slower to open, faster to query: right for
     a server or a notebook asking many questions). Neither re-parses the sources nor re-reasons.
     """
-    import pyoxigraph as ox
-
     from . import catalog, infer
     from .catalog_rdf import catalog_quads
     from .workspace import imported_sources
@@ -137,7 +135,7 @@ def _write_cache(store, database: Path, dump: Path, keep: int = 8) -> None:
 
     import pyoxigraph as ox
 
-    from .export import atomic_write
+    from .atomic import write_file as atomic_write
 
     try:
         database.parent.mkdir(parents=True, exist_ok=True)

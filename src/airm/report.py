@@ -221,39 +221,23 @@ def write_report(kg, out_dir) -> list[Path]:
     """Write the heat maps (PNG and SVG), their data (CSV) and index.html into ``out_dir``; returns the paths."""
     import csv
 
-    from .export import atomic_write
+    from .atomic import write_files
 
     out = Path(out_dir)
     data = coverage_data(kg)
-    written = []
+    files: dict[Path, bytes] = {}
     for name, m in data["matrices"].items():
         for fmt in FORMATS:
-            path = out / f"{name}.{fmt}"
-            atomic_write(path, heatmap(m, fmt))
-            written.append(path)
+            files[out / f"{name}.{fmt}"] = heatmap(m, fmt)
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([m.ylabel + " \\ " + m.xlabel] + [label for _, label in m.cols])
         for (_, label), values in zip(m.rows, m.values):
             w.writerow([label] + values)
-        path = out / f"{name}.csv"
-        atomic_write(path, buf.getvalue().encode("utf-8"))
-        written.append(path)
-    path = out / "index.html"
-    atomic_write(path, report_html(data).encode("utf-8"))
-    written.append(path)
-    _readable(written)
-    return written
-
-
-def _readable(paths) -> None:
-    """Files for people to open or publish: the usual 0644 (less the umask), not the private mode of a temp file."""
-    import os
-
-    umask = os.umask(0)
-    os.umask(umask)
-    for p in paths:
-        os.chmod(p, 0o666 & ~umask)
+        files[out / f"{name}.csv"] = buf.getvalue().encode("utf-8")
+    files[out / "index.html"] = report_html(data).encode("utf-8")
+    write_files(out, files, what="report folder")  # figures, their numbers and the page: one run's, together
+    return list(files)
 
 
 def report_html(data: dict) -> str:
@@ -298,7 +282,7 @@ def _matrix_table(m: Matrix) -> str:
     out.append("</tr></thead><tbody>")
     for (_, label), values in zip(m.rows, m.values):
         out.append(f"<tr><th scope='row'>{esc(label)}</th>")
-        out += [f"<td class='zero'>0</td>" if v == 0 else f"<td>{v}</td>" for v in values]
+        out += ["<td class='zero'>0</td>" if v == 0 else f"<td>{v}</td>" for v in values]
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)

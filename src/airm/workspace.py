@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .atomic import settle
 from .graph import Source
 from .namespaces import GRAPH_BASE
 
@@ -24,10 +25,13 @@ def import_graph_iri(source_name: str) -> str:
 
 
 def imported_sources(workspace: str | os.PathLike | None = None) -> list[Source]:
-    root = workspace_dir(workspace) / "sources"
+    ws = workspace_dir(workspace)
+    settle(ws, what="workspace")  # an import killed half way is finished or dropped before its sources are read
+    root = ws / "sources"
     if not root.is_dir():
         return []
     return [
         Source(path=p, graph=import_graph_iri(p.stem), kind="import", display=str(p))
         for p in sorted(root.glob("*.nq"))
     ]
+

@@ -8,23 +8,22 @@ Layout of a workspace (``--workspace``, ``$AIRM_WORKSPACE`` or ``./airm-data``):
     review/<name>.tsv     row, field, value, reason: what was not imported as is
 
 The graph holds no clock value, so re-importing the same file changes nothing in it; the time of the import is in
-the JSON record only. Every file is first written beside its target and only then renamed over it; if anything
-fails before or while renaming, the previous files are put back. ``airm.load`` keys its cache by a hash of the
+the JSON record only. The three files are replaced together or not at all (``airm.atomic.write_files``: staged,
+journalled, renamed; an import killed outright is finished or dropped by the next command that opens the
+workspace). ``airm.load`` keys its cache by a hash of the
 input files, so a re-import is seen by the next query without further ado.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import json
-import os
 import re
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..atomic import STAGING_NAME, locked, settle, write_files
 from ..errors import UserError, ValidationFailed
 from .base import ImportOutcome, NullProgress, Provenance
 
@@ -208,8 +207,7 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
         ws / "sources" / f"{name}.json": (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         ws / "review" / f"{name}.tsv": review_tsv(outcome.review),
     }
-    with workspace_lock(ws):
-        commit(files, staging=ws / STAGING)
+    write_files(ws, files, what="workspace")
     timings["write"] = time.perf_counter() - t2
     summary.files = {"graph": nq_path, "record": ws / "sources" / f"{name}.json", "review": ws / "review" / f"{name}.tsv"}
     return summary
@@ -219,7 +217,9 @@ def list_sources(workspace=None) -> list[dict]:
     """What the workspace holds: one dict per imported source (name, file, sha256, version, license, counts...)."""
     from ..workspace import import_graph_iri, workspace_dir
 
-    root = workspace_dir(workspace) / "sources"
+    ws = workspace_dir(workspace)
+    settle(ws, what="workspace")
+    root = ws / "sources"
     if not root.is_dir():
         return []
     out = []
@@ -408,97 +408,12 @@ def validate_import(quads, name: str, *, workspace=None):
 # --- writing --------------------------------------------------------------------------------------------------------
 
 
-STAGING = ".staging"
+STAGING = STAGING_NAME
 
 
-@contextlib.contextmanager
 def workspace_lock(ws: Path):
-    """One writer at a time per workspace (an advisory lock on ws/.lock). Whatever a killed writer left in the
-    staging folder is swept once the lock is ours: nobody else can be writing there."""
-    import fcntl
-    import shutil
-
-    ws.mkdir(parents=True, exist_ok=True)
-    with open(ws / ".lock", "a+b") as lock:
-        try:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UserError(f"another airm command is writing to the workspace {ws}",
-                            hint="wait for it to finish, then run this again") from None
-        try:
-            shutil.rmtree(ws / STAGING, ignore_errors=True)
-            yield
-        finally:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
-
-
-def commit(files: dict[Path, bytes], *, staging: Path | None = None) -> None:
-    """Write every file or none: temporary files (in ``staging``, else beside the targets; same file system),
-    fsync, then rename each over its target; if a rename fails, the targets already replaced get their previous
-    content back. A writer killed outright leaves its temporaries in ``staging`` only, for the next one to sweep."""
-    temps: dict[Path, Path] = {}
-    backups: dict[Path, Path] = {}
-    done: list[Path] = []
-    try:
-        try:
-            for target, data in files.items():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                where = staging or target.parent
-                where.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=where)
-                temps[target] = Path(tmp)
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                    f.flush()
-                    os.fchmod(f.fileno(), 0o644)
-                    os.fsync(f.fileno())
-            for target in files:
-                if target.exists():
-                    where = staging or target.parent
-                    fd, bak = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bak", dir=where)
-                    os.close(fd)
-                    with open(target, "rb") as src, open(bak, "wb") as dst:
-                        dst.write(src.read())
-                    backups[target] = Path(bak)
-        except OSError as e:
-            raise UserError(f"cannot write to the workspace: {e}", hint="check the --workspace folder and its permissions") from None
-        try:
-            for target, tmp in temps.items():
-                os.replace(tmp, target)
-                done.append(target)
-        except BaseException:
-            for target in reversed(done):
-                if target in backups:
-                    os.replace(backups.pop(target), target)
-                else:
-                    target.unlink(missing_ok=True)
-            raise
-        _fsync_dirs({t.parent for t in files})
-    finally:
-        for p in list(temps.values()) + list(backups.values()):
-            try:
-                p.unlink()
-            except FileNotFoundError:
-                pass
-        if staging is not None:
-            try:
-                staging.rmdir()
-            except OSError:
-                pass
-
-
-def _fsync_dirs(dirs) -> None:
-    for d in dirs:
-        try:
-            fd = os.open(d, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+    """One writer at a time per workspace; what a killed writer left is settled first (airm.atomic.locked)."""
+    return locked(ws, what="workspace")
 
 
 def _sha256(data: bytes) -> str:
@@ -513,7 +428,7 @@ def _version() -> str:
     return __version__
 
 
-__all__ = ["ImportSummary", "import_source", "list_sources", "validate_import", "commit", "source_names"]
+__all__ = ["ImportSummary", "import_source", "list_sources", "validate_import", "source_names"]
 
 
 class TerminalProgress(NullProgress):
