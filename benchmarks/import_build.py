@@ -24,13 +24,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # beside its sibling scripts
+from common import fill_section, machine, versions  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -176,31 +178,9 @@ def run_baseline(workspace: Path, cap: float, scratch: Path) -> dict:
             "total_seconds": max(work, elapsed - stages.get("python_imports", {}).get("seconds", 0)) if capped else work}
 
 
-def machine() -> dict:
-    from importlib.metadata import version
-
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = None
-    try:
-        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
-        mem = round(pages * size / 2**30, 1)
-    except (ValueError, OSError):
-        pass
-    versions = {}
-    for dist in ("airm", "pyoxigraph", "rdflib", "owlrl", "pyshacl", "PyLD"):
-        try:
-            versions[dist] = version(dist)
-        except Exception:  # noqa: BLE001 - a missing distribution is reported as None
-            versions[dist] = None
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem, "load_average": list(os.getloadavg()),
-            "python": platform.python_version(), "versions": versions}
+def machine_and_versions() -> dict:
+    v = versions("airm", "pyoxigraph", "rdflib", "owlrl", "pyshacl", "PyLD")
+    return {**machine(), "python": v.pop("python"), "versions": v}
 
 
 def summarize(runs: list[dict], baseline: dict | None) -> dict:
@@ -280,16 +260,7 @@ def markdown(result: dict) -> str:
 
 
 def update_readme(text: str) -> None:
-    readme = README.read_text(encoding="utf-8")
-    if START in readme and END in readme:
-        head, rest = readme.split(START, 1)
-        _old, tail = rest.split(END, 1)
-        new = head + START + "\n" + text + "\n" + END + tail
-    else:
-        new = readme.rstrip("\n") + "\n\n" + START + "\n" + text + "\n" + END + "\n"
-    tmp = README.with_name(README.name + ".tmp")
-    tmp.write_text(new, encoding="utf-8")
-    os.replace(tmp, README)
+    fill_section(README, START, END, text)
 
 
 SECTION_HEAD = """## Import and build: the five public sources against rdflib + owlrl + pySHACL
@@ -333,7 +304,7 @@ def main(argv=None) -> int:
         print(f"error: reference data not found at {args.reference} (use --reference DIR)", file=sys.stderr)
         return 2
     start = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    info = machine()
+    info = machine_and_versions()
     with tempfile.TemporaryDirectory(prefix="airm-import-build-") as tmp:
         scratch = Path(tmp)
         runs = []

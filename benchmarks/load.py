@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,9 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # beside its sibling scripts
+from common import fill_section, machine, versions  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results" / "load-embedded.json"
@@ -276,7 +278,7 @@ def run(*, duration: float, baseline_duration: float, concurrency: int, workers:
         result = {
             "what": "mixed catalog workload: every stored query and test case, round-robin, GET over keep-alive "
                     "connections on loopback; client, airm and baseline in separate processes",
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+            "machine": machine(),
             "versions": _versions(),
             "graph": {"triples": len(kg), "cases": len(cases)},
             "settings": {"duration_s": duration, "baseline_duration_s": baseline_duration, "concurrency": concurrency,
@@ -313,20 +315,12 @@ def _each_once_sync(base, reqs):
 
 
 def _versions() -> dict:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for pkg in ("airm-kg", "pyoxigraph", "rdflib", "starlette", "uvicorn", "rdflib-endpoint"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = None
-    return out
+    return versions("airm-kg", "pyoxigraph", "rdflib", "starlette", "uvicorn", "rdflib-endpoint")
 
 
 def summary(r: dict) -> str:
     lines = [f"Embedded graph, {r['graph']['triples']:,} triples; {r['graph']['cases']} catalog cases round-robin; "
-             f"{r['settings']['concurrency']} keep-alive connections; {r['machine']['cpus']} cores; "
+             f"{r['settings']['concurrency']} keep-alive connections; {r['machine']['cores']} cores; "
              f"`airm serve --workers {r['settings']['airm_workers']}`.", "",
              "| server | seconds | requests | requests/s | errors | p50 ms | p90 ms | p99 ms | max ms |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -343,12 +337,7 @@ def summary(r: dict) -> str:
 
 
 def update_readme(r: dict, path: Path = README) -> None:
-    text = path.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise SystemExit(f"{path} has no {START} ... {END} markers")
-    head, rest = text.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    path.write_text(head + START + "\n" + summary(r) + END + tail, encoding="utf-8")
+    fill_section(path, START, END, summary(r))
 
 
 def main(argv=None) -> int:
@@ -373,7 +362,7 @@ def main(argv=None) -> int:
     r = run(duration=args.duration, baseline_duration=baseline, concurrency=args.concurrency, workers=args.workers,
             baseline_warm_up=not args.no_baseline_warm_up)
     data = (json.dumps(r, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    from airm.export import atomic_write
+    from airm.atomic import write_file as atomic_write
 
     atomic_write(args.out, data)
     os.chmod(args.out, 0o644)  # a figure file to commit and share, not a private temp file

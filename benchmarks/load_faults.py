@@ -31,7 +31,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import sys
 import tempfile
@@ -43,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from common import fill_section, machine  # noqa: E402
 from load import _percentiles, _start, _versions, read_response, stop, workload  # noqa: E402
 
 DEFAULT_OUT = HERE / "results" / "load-faults.json"
@@ -465,7 +465,7 @@ def run(*, duration: float, warm_up: float, concurrency: int, workers: int, time
         "what": "mixed workload with faults: catalog queries, free SPARQL, 10 % malformed (the HTTP bad-input "
                 "corpus) and 2 % pathological requests (from a separate client address), keep-alive connections "
                 "on loopback, client and server in separate processes",
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "versions": _versions(),
         "graph": {"triples": len(kg), "catalog_cases": len(pools["catalog"]), "free_queries": len(pools["free"]),
                   "malformed_cases": len(pools["malformed"]), "pathological_kinds": len(pools["pathological"])},
@@ -511,7 +511,7 @@ def summary(r: dict) -> str:
              f"plus one hostile address for the pathological requests; {s['duration_s']:g} s, warm-up "
              f"{s['warm_up_s']:g} s, which starts with one pass over every case "
              f"({r['once_over_pass']['requests']} requests, {r['once_over_pass']['failures']} failures); "
-             f"{r['machine']['cpus']} cores. {r['requests']:,} requests drawn ({r['requests_per_s']:,}/s); "
+             f"{r['machine']['cores']} cores. {r['requests']:,} requests drawn ({r['requests_per_s']:,}/s); "
              f"{r['workers_replaced']} workers replaced after overruns.", "",
              "| requests | share | count | statuses | failures | p50 ms | p90 ms | p99 ms | max ms |",
              "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
@@ -533,12 +533,7 @@ def summary(r: dict) -> str:
 
 
 def update_readme(r: dict, path: Path = README) -> None:
-    text = path.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise SystemExit(f"{path} has no {START} ... {END} markers")
-    head, rest = text.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    path.write_text(head + START + "\n" + summary(r) + END + tail, encoding="utf-8")
+    fill_section(path, START, END, summary(r))
 
 
 def main(argv=None) -> int:
@@ -558,7 +553,7 @@ def main(argv=None) -> int:
         raise SystemExit("--duration in (0, 600], --warm-up in [0, duration), --concurrency >= 1, --timeout in (0, 60]")
     r = run(duration=args.duration, warm_up=args.warm_up, concurrency=min(args.concurrency, 250),
             workers=args.workers, timeout=args.timeout, seed=args.seed)
-    from airm.export import atomic_write
+    from airm.atomic import write_file as atomic_write
 
     atomic_write(args.out, (json.dumps(r, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     os.chmod(args.out, 0o644)

@@ -25,7 +25,6 @@ import argparse
 import datetime as _dt
 import json
 import os
-import platform
 import select
 import shutil
 import statistics
@@ -34,6 +33,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # beside its sibling scripts
+from common import fill_section, machine, versions  # noqa: E402
+
+from airm.atomic import write_file  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -432,39 +436,6 @@ class Bench:
 
 # -- report --------------------------------------------------------------------------------------------------------
 
-def machine() -> dict:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem = round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem,
-            "load_average_at_start": [round(x, 2) for x in load] if load else None}
-
-
-def versions() -> dict:
-    from importlib import metadata
-
-    out = {"python": platform.python_version()}
-    for dist in ("airm-kg", "pyoxigraph", "rdflib", "owlrl"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = None
-    return out
-
-
 def verdict(graphs: list[dict], target_graph: str | None) -> dict:
     """The issue's targets, checked (not asserted): queries on the generated graph, opening on every graph."""
     misses = []
@@ -529,7 +500,7 @@ def render(report: dict) -> str:
     lines = []
     m, v = report["machine"], report["versions"]
     lines.append(f"Run of {report['date']} on {m['cpu']} ({m['cores']} cores, {m['memory_gb']} GB; load average "
-                 f"{m['load_average_at_start']} at start), Python {v['python']}, pyoxigraph {v['pyoxigraph']}, "
+                 f"{m['load_average']} at start), Python {v['python']}, pyoxigraph {v['pyoxigraph']}, "
                  f"rdflib {v['rdflib']}, owlrl {v['owlrl']}, airm {v['airm-kg']}. Medians of "
                  f"{report['settings']['repeats']} runs; rdflib capped at {timeout:g} s per query"
                  + (" (quick mode: a smoke test, not a measurement)." if report["settings"]["quick"] else "."))
@@ -624,22 +595,7 @@ def render(report: dict) -> str:
 
 
 def update_readme(path: Path, text: str) -> None:
-    content = path.read_text(encoding="utf-8")
-    if MARK_START not in content or MARK_END not in content:
-        raise RuntimeError(f"{path} has no {MARK_START} ... {MARK_END} section to fill")
-    before, rest = content.split(MARK_START, 1)
-    _, after = rest.split(MARK_END, 1)
-    _atomic_write(path, before + MARK_START + "\n" + text + MARK_END + after)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    fill_section(path, MARK_START, MARK_END, text)
 
 
 # -- main ----------------------------------------------------------------------------------------------------------
@@ -702,7 +658,7 @@ def main(argv=None) -> int:
         "date": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         "command": "python benchmarks/run.py " + " ".join(argv),
         "machine": machine(),
-        "versions": versions(),
+        "versions": versions("airm-kg", "pyoxigraph", "rdflib", "owlrl"),
         "settings": {"quick": a.quick, "repeats": a.repeats, "open_repeats": a.open_repeats, "timeout_s": a.timeout,
                      "budget_s": a.budget, "seed": a.seed, "triples_requested": a.triples,
                      "target_graph": f"generated-{a.triples // 1000}k" if a.triples >= 1000 else "generated"},
@@ -727,7 +683,7 @@ def main(argv=None) -> int:
     report["elapsed_s"] = round(time.perf_counter() - t0, 1)
     report["verdict"] = verdict(report["graphs"], report["settings"]["target_graph"])
     text = render(report)
-    _atomic_write(a.out, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_file(a.out, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     if a.readme:
         update_readme(a.readme, text)
     print(text)

@@ -43,8 +43,10 @@ def free_port() -> int:
 class OxigraphServer:
     """``oxigraph serve --location DIR --bind 127.0.0.1:PORT``; ``start()`` waits until it answers."""
 
-    def __init__(self, location: Path, *, union_default_graph: bool = True, timeout_s: int = 10):
+    def __init__(self, location: Path, *, union_default_graph: bool = True, timeout_s: int = 10,
+                 read_only: bool = False):
         self.location = Path(location)
+        self.read_only = read_only
         self.union_default_graph = union_default_graph
         self.timeout_s = timeout_s
         self.port = free_port()
@@ -55,7 +57,7 @@ class OxigraphServer:
         self.log = self.location.parent / f"{self.location.name}.log"
 
     def start(self, *, wait: float = 30.0) -> OxigraphServer:
-        cmd = [require_binary(), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
+        cmd = [require_binary(), "serve-read-only" if self.read_only else "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
                "--timeout-s", str(self.timeout_s)]
         if self.union_default_graph:
             cmd.append("--union-default-graph")

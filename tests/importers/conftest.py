@@ -50,6 +50,16 @@ class Index:
         return self.subjects("rdf:type", cls)
 
 
+def validate_outcome(outcome, source: str, workspace):
+    """An importer's outcome validated as ``airm import`` validates it (its own graph, the shapes, the ontology)."""
+    from airm.importers.store import validate_import
+    from airm.workspace import import_graph_iri
+
+    g = ox.NamedNode(import_graph_iri(source))
+    return validate_import([ox.Quad(t.subject, t.predicate, t.object, g) for t in outcome.triples], source,
+                           workspace=workspace)
+
+
 @pytest.fixture(scope="session")
 def mit_csv(reference) -> Path:
     return reference / "mit-ai-risk-repository" / "ai_risk_database_v3.csv"

@@ -16,6 +16,7 @@ import yaml
 from airm.errors import InputFileError
 from airm.importers import atlas
 from airm.namespaces import expand
+from conftest import run_cli as cli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "importers" / "atlas"
 CURATED = Path(__file__).resolve().parents[2] / "data" / "mappings" / "atlas-to-mit-risk-domains.ttl"
@@ -326,18 +327,6 @@ def test_read_writes_nothing(tmp_path):
 
 
 # --- end to end, through the command line ----------------------------------------------------------------------------
-
-
-def cli(*args) -> tuple[int, str, str]:
-    import contextlib
-    import io
-
-    from airm.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_import_then_query(reference, tmp_path):

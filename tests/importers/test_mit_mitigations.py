@@ -15,7 +15,7 @@ import yaml
 from airm.errors import InputFileError
 from airm.importers import mit_mitigations
 
-from .conftest import FIXTURES, Index, term
+from .conftest import FIXTURES, Index, term, validate_outcome
 
 EDGE = FIXTURES / "mit-mitigations" / "edge"
 KG = "knowledge_graph"
@@ -186,14 +186,7 @@ def test_edge_odd_records(eg, edge):
 
 
 def test_edge_validates(edge, tmp_path):
-    import pyoxigraph as ox
-
-    from airm.importers.store import validate_import
-    from airm.workspace import import_graph_iri
-
-    g = ox.NamedNode(import_graph_iri("mit-mitigations"))
-    report = validate_import([ox.Quad(t.subject, t.predicate, t.object, g) for t in edge.triples], "mit-mitigations",
-                             workspace=tmp_path)
+    report = validate_outcome(edge, "mit-mitigations", tmp_path)
     assert report.conforms, report.to_text()
     assert {p.focus for p in report.problems if p.severity == "Warning"} == {"mitmit:A0004"}  # no description
     assert {p.focus for p in report.problems if p.severity == "Info"} == {  # documents nobody can find

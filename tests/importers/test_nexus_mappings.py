@@ -16,6 +16,9 @@ import yaml
 from airm.errors import InputFileError
 from airm.importers import nexus_mappings as nexus
 from airm.namespaces import expand
+from conftest import run_cli as cli
+
+from .conftest import validate_outcome
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "importers" / "nexus" / "edge-cases"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -293,12 +296,7 @@ def test_edge_rows(edge):
 
 
 def test_edge_graph_validates(edge, tmp_path):
-    from airm.importers.store import validate_import
-    from airm.workspace import import_graph_iri
-
-    g = ox.NamedNode(import_graph_iri("nexus-mappings"))
-    report = validate_import([ox.Quad(x.subject, x.predicate, x.object, g) for x in edge.triples], "nexus-mappings",
-                             workspace=tmp_path)
+    report = validate_outcome(edge, "nexus-mappings", tmp_path)
     assert report.conforms, report.to_text()
     # the one warning: the orphan risk has no description in the fixture
     assert [p.focus for p in report.problems] == ["ibmrisk:atlas-orphan"]
@@ -392,18 +390,6 @@ def test_what_the_shared_sssom_reader_reports_reaches_the_review_file(tmp_path):
 
 
 # --- end to end, through the command line ----------------------------------------------------------------------------
-
-
-def cli(*args) -> tuple[int, str, str]:
-    import contextlib
-    import io
-
-    from airm.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_import_dry_run_then_import(root, tmp_path):

@@ -11,7 +11,7 @@ import yaml
 from airm.errors import InputFileError
 from airm.importers import nist_ai_600_1 as nist
 
-from .conftest import FIXTURES, Index, term
+from .conftest import FIXTURES, Index, term, validate_outcome
 
 EDGE = FIXTURES / "nist-ai-600-1" / "edge"
 KG = "knowledge_graph"
@@ -162,14 +162,7 @@ def test_edge_links_ids_and_duplicates(eg, edge):
 
 
 def test_edge_validates(edge, tmp_path):
-    import pyoxigraph as ox
-
-    from airm.importers.store import validate_import
-    from airm.workspace import import_graph_iri
-
-    g = ox.NamedNode(import_graph_iri("nist-ai-600-1"))
-    report = validate_import([ox.Quad(t.subject, t.predicate, t.object, g) for t in edge.triples], "nist-ai-600-1",
-                             workspace=tmp_path)
+    report = validate_outcome(edge, "nist-ai-600-1", tmp_path)
     assert report.conforms, report.to_text()
     assert {(p.focus, p.severity) for p in report.problems} == {
         ("nistgai:MS-2.7-002", "Warning"),  # no description

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,6 +22,7 @@ import pytest
 import yaml
 
 from airm import catalog
+from conftest import order_keys
 
 HERE = Path(__file__).resolve().parent / "conformance"
 PROTOCOL = yaml.safe_load((HERE / "protocol.yaml").read_text(encoding="utf-8"))
@@ -321,7 +321,7 @@ def oxigraph_read_only(tmp_path_factory, kg):
     ``oxigraph serve-read-only --union-default-graph`` on a free loopback port."""
     import pyoxigraph as ox
 
-    from oxigraph_server import free_port, require_binary
+    from oxigraph_server import OxigraphServer, require_binary
 
     binary = require_binary()
     folder = tmp_path_factory.mktemp("oxigraph-ro")
@@ -330,30 +330,9 @@ def oxigraph_read_only(tmp_path_factory, kg):
     location = folder / "store"
     subprocess.run([binary, "load", "--location", str(location), "--file", str(dump)], check=True,
                    capture_output=True, timeout=300)
-    port = free_port()
-    log = open(folder / "serve.log", "wb")
-    proc = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph", "--timeout-s", "60"], stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/", timeout=2):
-                break
-        except (urllib.error.URLError, OSError):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail(f"oxigraph serve-read-only did not start: {(folder / 'serve.log').read_text()[-2000:]}")
-            time.sleep(0.1)
-    yield base + "/query"
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-    log.close()
+    server = OxigraphServer(location, read_only=True, timeout_s=60).start()
+    yield server.query_url
+    server.stop()
 
 
 def oxigraph_query(url: str, text: str, accept: str) -> tuple[int, bytes]:
@@ -383,28 +362,6 @@ def table(body: bytes) -> tuple[list, list]:
 
     vars_ = doc["head"]["vars"]
     return vars_, [tuple(term(row.get(v)) for v in vars_) for row in doc["results"]["bindings"]]
-
-
-def order_keys(text: str) -> list[str] | None:
-    """Variables of a top-level ORDER BY; None when there is none or it sorts on expressions."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.term import Variable
-
-    from airm.namespaces import sparql_prologue
-
-    node = translateQuery(parseQuery(sparql_prologue() + text)).algebra.p
-    while getattr(node, "name", None) in ("Project", "Distinct", "Reduced", "Slice", "ToMultiSet"):
-        node = node.p
-    if getattr(node, "name", None) != "OrderBy":
-        return None
-    keys = []
-    for cond in node.expr:
-        expr = cond.expr if getattr(cond, "name", None) == "OrderCondition" else cond
-        if not isinstance(expr, Variable):
-            return None
-        keys.append(str(expr))
-    return keys
 
 
 def assert_same_table(ours: bytes, theirs: bytes, text: str) -> int:
