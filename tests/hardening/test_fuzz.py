@@ -127,3 +127,77 @@ def test_fuzz_ad_hoc_sparql(kg):
             pass
 
     run()
+
+
+# Importer inputs: each importer's edge-case fixture, one of its files mutated the way real files break (cut short,
+# a span lost, bytes or whole lines pasted from elsewhere in the file, a line doubled, an odd byte).
+IMPORTER_INPUTS = {  # source -> (fixture given to the importer, files in it to mutate)
+    "mit-risks": ("mit-risks/edge-cases.csv", ["."]),
+    "mit-mitigations": ("mit-mitigations/edge", ["knowledge_graph/mit_ai_risk_mitigation_data.yaml",
+                                                 "knowledge_graph/mit_ai_risk_repository_data_controls.yaml",
+                                                 "mappings/mit_ai_risk_mitigation_mappings.tsv"]),
+    "nist-ai-600-1": ("nist-ai-600-1/edge", ["nist_ai_rmf_data.yaml", "nist_ai_rmf_actions_data.yaml"]),
+    "atlas": ("atlas/edge-cases.yaml", ["."]),
+    "nexus-mappings": ("nexus/edge-cases", ["data/knowledge_graph/risk_atlas_data.yaml",
+                                            "data/knowledge_graph/owasp_llm_2.0_data.yaml",
+                                            "data/mappings/mit_ai_risk_mitigation_mappings.tsv"]),
+}
+
+
+@st.composite
+def mutated(draw, data: bytes) -> bytes:
+    for _ in range(draw(st.integers(1, 3))):
+        n = len(data)
+        kind = draw(st.sampled_from(["cut", "drop", "paste", "line", "byte"]))
+        i = draw(st.integers(0, n))
+        if kind == "cut":
+            data = data[:i]
+        elif kind == "drop":
+            data = data[:i] + data[min(n, i + draw(st.integers(1, 40))):]
+        elif kind == "paste":
+            j = draw(st.integers(0, n))
+            data = data[:i] + data[j:j + draw(st.integers(1, 60))] + data[i:]
+        elif kind == "line":
+            lines = data.split(b"\n")
+            k = draw(st.integers(0, len(lines) - 1))
+            lines.insert(draw(st.integers(0, len(lines))), lines[k])
+            data = b"\n".join(lines)
+        else:
+            data = data[:i] + bytes([draw(st.sampled_from([0, 9, 10, 13, 34, 39, 44, 58, 45, 38, 42, 0xFF, 0xC3]))]) \
+                + data[i:]
+    return data
+
+
+@pytest.mark.parametrize("source", sorted(IMPORTER_INPUTS))
+def test_fuzz_importer_inputs(source, tmp_path_factory):
+    """Any mutation of a real input file ends in an outcome or airm's typed error naming the input."""
+    import shutil
+    from pathlib import Path
+
+    from airm.importers import importer
+
+    fixture, files = IMPORTER_INPUTS[source]
+    original = Path(__file__).resolve().parents[1] / "fixtures" / "importers" / fixture
+    work = tmp_path_factory.mktemp("fuzz-import") / original.name
+    if original.is_dir():
+        shutil.copytree(original, work)
+    else:
+        shutil.copy(original, work)
+    module = importer(source)
+
+    @FUZZ
+    @given(data=st.data())
+    def run(data):
+        rel = data.draw(st.sampled_from(files))
+        target = work if rel == "." else work / rel
+        source_bytes = (original if rel == "." else original / rel).read_bytes()
+        target.write_bytes(data.draw(mutated(source_bytes)))
+        try:
+            module.read(work)
+        except AirmError as e:
+            assert "Traceback" not in str(e)
+            assert work.name in str(e) or target.name in str(e), f"the error does not name the input: {e}"
+        finally:
+            target.write_bytes(source_bytes)
+
+    run()
