@@ -8,7 +8,8 @@ compared as canonical sets of triples (blank nodes relabelled by RDFC-1.0, datat
 format         written by                                         read back by
 ============== ================================================== =================
 ttl            airm (canonical blank nodes, prefixes.ttl)         Oxigraph
-nt             airm (canonical N-Triples, sorted lines)           Oxigraph
+nt             airm (canonical N-Triples, sorted lines); the      Oxigraph
+               same bytes as Oxigraph's writer
 jsonld         airm, with PyLD's term selection (published         Oxigraph
                context); the same bytes as PyLD's own compaction
 rdfxml         Oxigraph (canonical blank nodes, sorted)           rdflib
@@ -16,7 +17,9 @@ rdfxml         Oxigraph (canonical blank nodes, sorted)           rdflib
 
 Everything works on one canonical form of the graph (:class:`CanonicalGraph`: Oxigraph terms, RDFC-1.0 blank-node
 labels), computed once per export; a build takes it straight from the store, without an rdflib copy. Should airm's
-Turtle or N-Triples writer ever fail its check, the file is written by Oxigraph instead and checked with rdflib.
+Turtle or N-Triples writer ever fail its check, the file is written by Oxigraph instead and checked with rdflib. The
+own writers exist for speed and for a second implementation to check them; the test suite holds the N-Triples
+writer to Oxigraph's bytes and the JSON-LD compaction to PyLD's.
 
 JSON-LD is compacted against the published context (``ontology/context.jsonld``: readable keys such as ``label``,
 ``addresses``, ``lifecycleStage`` and every airm prefix), embedded in the output so that reading it needs nothing
