@@ -185,3 +185,21 @@ atomic.write_files(ws, {{ws / "sources" / "x.nq": b"<a:b> <a:c> <a:d> <a:g> .\\n
     assert [s.path.name for s in imported_sources(ws)] == ["x.nq"]
     assert not atomic.pending(ws)
     assert (ws / "sources" / "x.json").read_bytes() == b'{"v": 2}'
+
+
+def test_without_proc_or_o_tmpfile_the_file_is_written_under_its_tagged_name(tmp_path, monkeypatch):
+    """Containers without /proc, file systems without O_TMPFILE: the write still lands, and still atomically."""
+    real_link = os.link
+
+    def no_proc(src, dst, **kwargs):
+        if str(src).startswith("/proc/self/fd/"):
+            raise FileNotFoundError(2, "No such file or directory", src)
+        return real_link(src, dst, **kwargs)
+
+    monkeypatch.setattr(atomic.os, "link", no_proc)
+    atomic.write_file(tmp_path / "a.ttl", b"A")
+    atomic.write_files(tmp_path / "set", {tmp_path / "set" / "b.nq": b"B"})
+    monkeypatch.delattr(atomic.os, "O_TMPFILE")
+    atomic.write_file(tmp_path / "c.ttl", b"C")
+    monkeypatch.undo()
+    assert listing(tmp_path) == {"a.ttl": b"A", "c.ttl": b"C", "set/b.nq": b"B", f"set/{atomic.LOCK_NAME}": b""}

@@ -47,32 +47,38 @@ def write_file(path, data: bytes) -> None:
 
 
 def _write_new(path: Path, data: bytes, *, mode: int) -> None:
-    """Create ``path`` holding ``data``, fsynced; the name appears only once the content is complete."""
-    fd = None
+    """Create ``path`` holding ``data``, fsynced; with O_TMPFILE the name appears only once the content is complete."""
     if hasattr(os, "O_TMPFILE"):
         try:
             fd = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, mode)
-        except OSError:  # file system without O_TMPFILE support
-            fd = None
-    if fd is None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        anonymous = False
-    else:
-        anonymous = True
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fchmod(fd, mode)
-        os.fsync(fd)
-        if anonymous:  # linkat(AT_SYMLINK_FOLLOW): os.link takes that path only when given a dir fd
-            dir_fd = os.open(path.parent, os.O_RDONLY)
+        except OSError:  # a file system without O_TMPFILE
+            pass
+        else:
             try:
-                os.link(f"/proc/self/fd/{fd}", path.name, dst_dir_fd=dir_fd, follow_symlinks=True)
+                _fill(fd, data, mode)
+                dir_fd = os.open(path.parent, os.O_RDONLY)
+                try:  # linkat(AT_SYMLINK_FOLLOW): os.link takes that path only when given a dir fd
+                    os.link(f"/proc/self/fd/{fd}", path.name, dst_dir_fd=dir_fd, follow_symlinks=True)
+                    return
+                except OSError:  # no /proc: write the file under its name instead
+                    pass
+                finally:
+                    os.close(dir_fd)
             finally:
-                os.close(dir_fd)
+                os.close(fd)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        _fill(fd, data, mode)
     finally:
         os.close(fd)
+
+
+def _fill(fd: int, data: bytes, mode: int) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fchmod(fd, mode)
+    os.fsync(fd)
 
 
 def _sweep_dead_temporaries(folder: Path) -> None:
