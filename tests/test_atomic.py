@@ -95,7 +95,7 @@ def _old_state(root: Path) -> dict:
 
 
 def data(root: Path) -> dict:
-    return {k: v for k, v in listing(root).items() if k != atomic.LOCK_NAME}
+    return listing(root)  # everything: airm leaves no lock or bookkeeping file behind
 
 
 def test_write_files_replaces_the_set(tmp_path):
@@ -202,4 +202,86 @@ def test_without_proc_or_o_tmpfile_the_file_is_written_under_its_tagged_name(tmp
     monkeypatch.delattr(atomic.os, "O_TMPFILE")
     atomic.write_file(tmp_path / "c.ttl", b"C")
     monkeypatch.undo()
-    assert listing(tmp_path) == {"a.ttl": b"A", "c.ttl": b"C", "set/b.nq": b"B", f"set/{atomic.LOCK_NAME}": b""}
+    assert listing(tmp_path) == {"a.ttl": b"A", "c.ttl": b"C", "set/b.nq": b"B"}
+
+
+def test_paths_relative_to_the_working_folder_land_inside_the_root(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    atomic.write_files(Path("ws"), {Path("ws") / "sources" / "a.nq": b"A", Path("ws/b.json"): b"B"})
+    atomic.write_files("ws", {"c.tsv": b"C"})  # or relative to the root itself
+    assert listing(tmp_path) == {"ws/sources/a.nq": b"A", "ws/b.json": b"B", "ws/c.tsv": b"C"}
+
+
+@pytest.mark.parametrize("outside", ["../escape.txt", "/etc/passwd-copy", "ws/../../escape.txt", ".airm-staging/x"])
+def test_a_target_outside_the_root_is_refused(outside, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UserError, match="is not a file inside"):
+        atomic.write_files(Path("ws"), {Path(outside): b"x"})
+    assert not (tmp_path.parent / "escape.txt").exists() and not (tmp_path / "escape.txt").exists()
+
+
+def test_a_linked_subfolder_is_written_through(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "sources").symlink_to(elsewhere)
+    atomic.write_files(tmp_path / "ws", {tmp_path / "ws" / "sources" / "a.nq": b"A"})
+    assert (elsewhere / "a.nq").read_bytes() == b"A"
+
+
+@pytest.mark.parametrize("journal", [
+    {"renames": [["/tmp/victim.txt", "../moved-here.txt"]]},
+    {"renames": [["0.new", "../outside.txt"]]},
+    {"restore": [["../../etc/x", "a.nq"]]},
+    {"remove": ["../victim.txt"]},
+    {"renames": "not a list"},
+    {"something": []},
+])
+def test_a_journal_airm_did_not_write_is_refused_and_nothing_moves(journal, tmp_path):
+    import json
+
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me")
+    root = tmp_path / "ws"
+    (root / atomic.STAGING_NAME).mkdir(parents=True)
+    (root / atomic.STAGING_NAME / "0.new").write_bytes(b"planted")
+    (root / atomic.STAGING_NAME / atomic.JOURNAL_NAME).write_text(json.dumps(journal), encoding="utf-8")
+    with pytest.raises(UserError, match="is not a journal airm wrote"):
+        with atomic.locked(root):
+            pass
+    atomic.settle(root)  # a reader leaves it alone, quietly
+    assert victim.read_bytes() == b"keep me" and not (tmp_path / "outside.txt").exists()
+    assert not (tmp_path / "moved-here.txt").exists()
+
+
+def test_a_writer_killed_while_putting_the_old_files_back_is_finished_by_the_next(tmp_path):
+    """An exception half way through the renames, then a SIGKILL half way through the way back."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "ws"
+    old = _old_state(root)
+    child = f"""
+import os, signal
+from pathlib import Path
+import airm.atomic as atomic
+
+real, calls = os.replace, [0]
+def replace(src, dst):
+    calls[0] += 1
+    if calls[0] == 4:  # 1: the journal, 2-3: two files renamed, 4: the third fails
+        raise OSError(5, "Input/output error (injected)")
+    if calls[0] == 6:  # 5: the way back journalled, 6: the first file put back
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(src, dst)
+os.replace = replace
+root = Path({str(root)!r})
+atomic.write_files(root, {{root / "a.nq": b"A2", root / "sub" / "b.json": b"B2", root / "c.tsv": b"C2"}})
+"""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    assert atomic.pending(root)
+    assert data(root) != old  # part new, part old on disk
+    atomic.settle(root)
+    assert data(root) == old

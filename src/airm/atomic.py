@@ -1,4 +1,5 @@
-"""Files written all or nothing: a reader sees the previous content or the whole new one, never a mix or a stub.
+"""Files written all or nothing: each file is the previous content or the whole new one, never a stub, and a set
+of files ends wholly old or wholly new.
 
 Two shapes of write:
 
@@ -6,11 +7,14 @@ Two shapes of write:
   with the process if the process is killed), are fsynced, linked beside the target under a name tagged with the
   writer's pid, and renamed over the target. Tagged names left by writers that are no longer alive (killed in the
   instant between link and rename, or on systems without ``O_TMPFILE``) are swept by the next write to that folder.
-- ``write_files`` replaces a set of files in one folder tree (a workspace, a build folder) under a lock: every new
-  file is written and fsynced in a staging folder, then a journal listing the renames is committed, then the
-  renames run. An exception during the renames puts the previous files back. A process killed outright (SIGKILL,
-  power loss) leaves either no journal (the targets were not touched; the staging folder is swept) or a complete
-  journal whose renames the next writer finishes (``recover``), so the set ends up wholly old or wholly new.
+- ``write_files`` replaces a set of files in one folder tree (a workspace, a build folder) under a lock on the
+  folder: every new file is written and fsynced in a staging folder, then a journal listing the renames is
+  committed, then the renames run. An exception during the renames journals the way back and puts the previous
+  files back. A process killed outright (SIGKILL, power loss) leaves either no journal (the targets were not
+  touched; the staging folder is dropped) or a complete one, which the next command that opens the folder
+  finishes (``recover``), so the set ends wholly old or wholly new. Readers take no lock: one that reads during
+  the renames (milliseconds) can see part of each set, which is why the records written with a set carry the
+  checksums of its other files.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pathlib import Path
 
 from .errors import UserError
 
-LOCK_NAME = ".airm-lock"
+LOCK_NAME = ".airm-lock"  # not written any more (the folder itself is locked); never a target
 STAGING_NAME = ".airm-staging"
 JOURNAL_NAME = "commit.json"
 _TAG = ".airm-tmp-"
@@ -55,7 +59,7 @@ def _write_new(path: Path, data: bytes, *, mode: int) -> None:
             pass
         else:
             try:
-                _fill(fd, data, mode)
+                _fill(fd, data)
                 dir_fd = os.open(path.parent, os.O_RDONLY)
                 try:  # linkat(AT_SYMLINK_FOLLOW): os.link takes that path only when given a dir fd
                     os.link(f"/proc/self/fd/{fd}", path.name, dst_dir_fd=dir_fd, follow_symlinks=True)
@@ -68,16 +72,15 @@ def _write_new(path: Path, data: bytes, *, mode: int) -> None:
                 os.close(fd)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        _fill(fd, data, mode)
+        _fill(fd, data)
     finally:
         os.close(fd)
 
 
-def _fill(fd: int, data: bytes, mode: int) -> None:
+def _fill(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
-    os.fchmod(fd, mode)
     os.fsync(fd)
 
 
@@ -107,7 +110,15 @@ def _alive(pid: int) -> bool:
 
 
 def _umask() -> int:
-    umask = os.umask(0)
+    """The process umask, read without setting it where Linux allows (setting it, even briefly, races threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
     os.umask(umask)
     return umask
 
@@ -117,34 +128,68 @@ def _umask() -> int:
 
 @contextlib.contextmanager
 def locked(root, *, what: str = "folder"):
-    """One writer at a time under ``root`` (an advisory lock on root/.airm-lock). Once the lock is ours, whatever a killed
-    writer left is settled first (``recover``): nobody else can be writing."""
+    """One writer at a time under ``root``: an advisory lock on the folder itself, so nothing is left behind in it.
+    Once the lock is ours, whatever a killed writer left is settled first (``recover``): nobody else is writing."""
     import fcntl
 
     root = Path(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
-        lock = open(root / LOCK_NAME, "a+b")
+        fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as e:
         raise UserError(f"cannot write to the {what} {root}: {e.strerror or e}",
                         hint="check the folder and its permissions") from None
-    with lock:
+    try:
         try:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise UserError(f"another airm command is writing to the {what} {root}",
                             hint="wait for it to finish, then run this again") from None
         try:
-            recover(root)
+            recover(root, what=what)
             yield
         finally:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
-def recover(root) -> bool:
+_STAGED = re.compile(r"^\d+\.(new|old)$")
+
+
+def _journal_entries(journal: Path, root: Path, what: str) -> dict:
+    """The journal, checked: staged names are airm's own, targets stay inside ``root``. Anything else is refused
+    rather than acted on (a journal is renamed into place whole, so a bad one was not written by airm)."""
+    def refuse(reason: str):
+        raise UserError(f"{journal} is not a journal airm wrote ({reason}); nothing was changed",
+                        hint=f"look at {journal.parent} and remove it by hand once you know what it holds")
+
+    try:
+        entries = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        refuse(f"unreadable: {e}")
+    if not isinstance(entries, dict) or not set(entries) <= {"renames", "restore", "remove"}:
+        refuse("unknown layout")
+    for key in ("renames", "restore", "remove"):
+        for item in entries.get(key, []):
+            pair = [item, item] if key == "remove" else item
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+                refuse(f"a {key} entry is not a pair of names")
+            staged, target = pair
+            if key != "remove" and not _STAGED.match(staged):
+                refuse(f"{staged!r} is not a staged file")
+            try:
+                _relative_target(Path(target), root, what)
+            except UserError:
+                refuse(f"{target!r} is not inside the folder")
+    return entries
+
+
+def recover(root, *, what: str = "folder") -> bool:
     """Settle what a killed writer left under ``root`` (call with the lock held). Returns whether a commit was
-    finished: with a journal, its remaining renames are done (its files are complete and fsynced); without one,
-    the staged files are dropped and the targets were never touched."""
+    finished. A journal of renames (written at the commit point) is finished: its files are complete and fsynced.
+    A journal of restores (written when a commit failed half way) is finished the other way. Without a journal,
+    the staged files are dropped: the targets were never touched."""
     import shutil
 
     root = Path(root)
@@ -152,20 +197,23 @@ def recover(root) -> bool:
     journal = staging / JOURNAL_NAME
     finished = False
     if journal.is_file():
-        try:
-            renames = json.loads(journal.read_text(encoding="utf-8"))["renames"]
-        except (OSError, ValueError, KeyError, TypeError):
-            renames = None  # a journal is renamed into place whole, so this is not ours: leave the targets be
-        if renames:
-            for staged, target in renames:
-                src, dst = staging / staged, root / target
-                if src.exists():
-                    dst.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(src, dst)
-            _fsync_dirs({(root / t).parent for _s, t in renames})
-            finished = True
+        entries = _journal_entries(journal, root, what)
+        finished = bool(entries.get("renames"))
+        _apply(root, staging, entries)
     shutil.rmtree(staging, ignore_errors=True)
     return finished
+
+
+def _apply(root: Path, staging: Path, entries: dict) -> None:
+    """Do what a journal says; each step can be done again, so a second crash in here is recovered the same way."""
+    for staged, target in entries.get("renames", []) + entries.get("restore", []):
+        src, dst = staging / staged, root / target
+        if src.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dst)
+    for target in entries.get("remove", []):
+        (root / target).unlink(missing_ok=True)
+    _fsync_dirs({(root / t).parent for _s, t in entries.get("renames", []) + entries.get("restore", [])})
 
 
 def settle(root, *, what: str = "folder") -> None:
@@ -196,38 +244,49 @@ def write_files(root, files: dict, *, what: str = "folder", hold_lock: bool = Tr
         _commit(root, files, what)
 
 
+def _relative_target(path: Path, root: Path, what: str) -> Path:
+    """``path`` (absolute, or relative to the working folder or to ``root``) as a path inside ``root``; links are
+    not followed, so a linked subfolder is written through, and nothing can land outside ``root``."""
+    if path.is_absolute() or path.parts[:len(root.parts)] == root.parts:
+        rel = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root)))
+    else:
+        rel = path
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts or rel.parts[0] in (STAGING_NAME, LOCK_NAME):
+        raise UserError(f"{path} is not a file inside the {what} {root}", hint="this is a bug: report it")
+    return rel
+
+
+def _write_journal(staging: Path, entries: dict) -> None:
+    part = staging / (JOURNAL_NAME + ".part")
+    part.unlink(missing_ok=True)
+    _write_new(part, json.dumps(entries).encode("utf-8"), mode=0o644)
+    _fsync_dir(staging)
+    os.replace(part, staging / JOURNAL_NAME)
+    _fsync_dir(staging)
+
+
 def _commit(root: Path, files: dict, what: str) -> None:
     import shutil
 
     staging = root / STAGING_NAME
-    targets = {}
-    for path in files:
-        rel = Path(path).resolve().relative_to(root.resolve()) if Path(path).is_absolute() else Path(path)
-        if rel.parts and rel.parts[0] in (STAGING_NAME, LOCK_NAME):
-            raise ValueError(f"{path} is airm's own bookkeeping file")
-        targets[rel] = files[path]
-    backups: dict[Path, Path] = {}
-    done: list[Path] = []
+    targets = {_relative_target(Path(path), root, what): data for path, data in files.items()}
+    renames: list[tuple[str, str]] = []
+    backups: dict[str, str] = {}  # target -> its previous file, kept (hard-linked) for a way back
     try:
         staging.mkdir(parents=True, exist_ok=True)
-        renames = []
         for i, (rel, data) in enumerate(targets.items()):
-            staged = f"{i}.new"
-            _write_new(staging / staged, data, mode=0o666 & ~_umask())
-            renames.append((staged, rel.as_posix()))
-        for i, (_staged, rel) in enumerate(renames):
             target = root / rel
+            if target.is_dir():
+                raise IsADirectoryError(21, "Is a directory", str(target))
+            _write_new(staging / f"{i}.new", data, mode=0o666 & ~_umask())
+            renames.append((f"{i}.new", rel.as_posix()))
             if target.exists():
-                backup = staging / f"{i}.old"
                 try:
-                    os.link(target, backup)  # the previous file, kept for a rollback; no copy
+                    os.link(target, staging / f"{i}.old")  # no copy
                 except OSError:
-                    shutil.copy2(target, backup)
-                backups[target] = backup
-        _write_new(staging / (JOURNAL_NAME + ".part"), json.dumps({"renames": renames}).encode("utf-8"), mode=0o644)
-        _fsync_dir(staging)
-        os.replace(staging / (JOURNAL_NAME + ".part"), staging / JOURNAL_NAME)  # the commit point
-        _fsync_dir(staging)
+                    shutil.copy2(target, staging / f"{i}.old")
+                backups[rel.as_posix()] = f"{i}.old"
+        _write_journal(staging, {"renames": renames})  # the commit point
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise UserError(f"cannot write to the {what} {root}: {e.strerror or e}",
@@ -235,19 +294,18 @@ def _commit(root: Path, files: dict, what: str) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    started: list[str] = []
     try:
         for staged, rel in renames:
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / staged, target)
-            done.append(target)
+            started.append(rel)  # before the rename: a signal between the two must not skip this file's way back
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / staged, root / rel)
     except BaseException:
-        (staging / JOURNAL_NAME).unlink(missing_ok=True)  # from here on, the way back, not forward
-        for target in reversed(done):
-            if target in backups:
-                os.replace(backups.pop(target), target)
-            else:
-                target.unlink(missing_ok=True)
+        # the way back, journalled first so that a crash while going back is finished by the next command
+        _write_journal(staging, {"restore": [[backups[t], t] for t in started if t in backups],
+                                 "remove": [t for t in started if t not in backups]})
+        _apply(root, staging, {"restore": [[backups[t], t] for t in started if t in backups],
+                               "remove": [t for t in started if t not in backups]})
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _fsync_dirs({(root / rel).parent for _s, rel in renames})

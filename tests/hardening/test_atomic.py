@@ -224,3 +224,21 @@ def test_an_export_killed_while_writing_leaves_the_old_file(func, n, left, tmp_p
     assert code == 0, err
     assert temporaries(out) == []
     assert sorted(p.name for p in out.iterdir()) == ["airm.nt", "airm.ttl"]
+
+
+def test_relative_workspace_and_out_folders_are_where_the_user_said(tmp_path, monkeypatch):
+    """The default workspace is ./airm-data: a relative folder must not become ./airm-data/airm-data."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AIRM_WORKSPACE", raising=False)
+    code, _o, err = run_cli("import", "mit-risks", str(EDGE))
+    assert code == 0, err
+    assert (tmp_path / "airm-data" / "sources" / "mit-risks.nq").is_file()
+    code, out, err = run_cli("sources")
+    assert code == 0 and "mit-risks" in out, err
+    code, _o, err = run_cli("build", "--out", "build")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == \
+        ["airm.jsonld", "airm.nt", "airm.ttl", "build-report.json"]
+    code, _o, err = run_cli("report", "--out", "report")
+    assert code == 0 and (tmp_path / "report" / "index.html").is_file(), err
+    assert not list(tmp_path.rglob("airm-data/airm-data")) and not (tmp_path / "build" / "build").exists()
