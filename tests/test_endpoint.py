@@ -91,7 +91,7 @@ def test_push_loads_every_graph_of_the_build(pushed, kg):
 
     server, out, err = pushed
     names = sorted(g.value for g in kg.store.named_graphs())
-    assert f"replaced {len(names)} graphs, {len(kg.store)} triples, at {server.store_url}" in out
+    assert f"replaced {len(names)} graphs, {len(kg.store)} triples, in one request to {server.base}/update" in out
     for name in names:
         assert name in out
     assert "warning" not in err
@@ -117,14 +117,14 @@ def test_push_deletes_stale_airm_graphs_only(pushed, kg):
     stale, foreign = GRAPH_BASE + "data/removed-file.ttl", "http://example.org/not-airm"
     triple = [ox.Triple(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), ox.Literal("o"))]
     for g in (stale, foreign):
-        ep._put_graph(server.store_url, g, triple, "PUT", 10)
+        _update(server, ep.push_request([(g, triple)], [], replace=True))
     try:
         report = ep.push(kg, server.query_url)
         assert report.removed == [stale]
         assert ep.triple_count(server.query_url, graph=stale) == 0
         assert ep.triple_count(server.query_url, graph=foreign) == 1
     finally:
-        ep._request("DELETE", f"{server.store_url}?graph={foreign}", data=None, headers={}, timeout=10, what="test")
+        _update(server, f"DROP GRAPH <{foreign}>".encode())
     assert ep.triple_count(server.query_url) == len(kg.store)
 
 
@@ -156,6 +156,11 @@ def bigger_build(tmp_path):
     return airm.load(files=[extra], cache=False)
 
 
+def _update(server, body: bytes) -> None:
+    ep._request("POST", server.base + "/update", data=body, headers={"Content-Type": "application/sparql-update"},
+                timeout=10, what="the update endpoint")
+
+
 def test_oxigraph_runs_an_update_request_as_one_transaction(own_server):
     """What push's all-or-nothing rests on: a request whose second operation fails changes nothing."""
     g = "https://example.org/atomicity"
@@ -167,69 +172,98 @@ def test_oxigraph_runs_an_update_request_as_one_transaction(own_server):
     assert _graphs(own_server) == {}
 
 
-def test_a_push_that_fails_half_way_leaves_the_store_as_it_was(own_server, kg, bigger_build, monkeypatch):
+def test_a_push_the_store_refuses_half_way_leaves_the_store_as_it_was(own_server, kg, bigger_build, monkeypatch):
+    """The request fails at the store after its drops and inserts have run: nothing of it remains."""
     ep.push(kg, own_server.query_url)
     before = _graphs(own_server)
-    real, calls = ep._put_graph, {"n": 0}
-
-    def failing(gsp, graph, triples, method, timeout):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise ep.EndpointError("the graph store refused the upload (injected)")
-        return real(gsp, graph, triples, method, timeout)
-
-    monkeypatch.setattr(ep, "_put_graph", failing)
-    with pytest.raises(ep.EndpointError, match="injected"):
+    real = ep.push_request
+    monkeypatch.setattr(ep, "push_request", lambda *a, **k: real(*a, **k) + b"; MOVE GRAPH <urn:no-such-graph> TO <urn:x>")
+    with pytest.raises(ep.EndpointError, match="does not exist"):
         ep.push(bigger_build, own_server.query_url)
     monkeypatch.undo()
-    assert _graphs(own_server) == before  # no target touched, no staging graph left
-
-
-def test_a_failed_switch_request_leaves_the_store_as_it_was(own_server, kg, bigger_build, monkeypatch):
-    ep.push(kg, own_server.query_url)
-    before = _graphs(own_server)
-    with pytest.raises(ep.EndpointError):
-        ep.push(bigger_build, own_server.query_url, update=own_server.base + "/no-update-here")
     assert _graphs(own_server) == before
 
 
-def test_a_push_killed_half_way_leaves_the_store_as_it_was_and_the_next_push_sweeps(own_server, kg, bigger_build,
-                                                                                    tmp_path):
+def test_a_push_to_a_wrong_update_url_leaves_the_store_as_it_was(own_server, kg, bigger_build):
+    ep.push(kg, own_server.query_url)
+    before = _graphs(own_server)
+    code, _out, err = run_cli("push", "--endpoint", own_server.query_url, "--update", own_server.base + "/nope")
+    assert code == 2 and "HTTP 404" in err and "--update" in err and "Traceback" not in err
+    assert _graphs(own_server) == before
+
+
+def test_a_push_killed_while_sending_leaves_the_store_as_it_was(own_server, kg, bigger_build, tmp_path):
+    """A real SIGKILL of the pushing process half way through its request body: the store applies nothing."""
     import os
     import signal
     import subprocess
     import sys
 
-    from airm.namespaces import STAGING_GRAPH_BASE
-
     ep.push(kg, own_server.query_url)
     before = _graphs(own_server)
     extra = tmp_path / "extra.ttl"
     child = f"""
-import os, signal
+import http.client, os, signal
 import airm
 from airm import endpoint as ep
-real, calls = ep._put_graph, [0]
-def killing(*args):
-    calls[0] += 1
-    if calls[0] == 4:
+real_send = http.client.HTTPConnection.send
+def send(self, data):
+    if isinstance(data, (bytes, bytearray)) and len(data) > 100000:
+        real_send(self, data[: len(data) // 2])
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(*args)
-ep._put_graph = killing
+    return real_send(self, data)
+http.client.HTTPConnection.send = send
 ep.push(airm.load(files=[{str(extra)!r}], cache=False), {own_server.query_url!r})
 """
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     proc = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
-    after = _graphs(own_server)
-    staged = {g: n for g, n in after.items() if g.startswith(STAGING_GRAPH_BASE)}
-    assert len(staged) == 3  # what the killed push had uploaded, under the staging base only
-    assert {g: n for g, n in after.items() if g not in staged} == before  # every target as it was
-    report = ep.push(bigger_build, own_server.query_url)
-    assert sorted(report.swept) == sorted(staged)
-    final = _graphs(own_server)
-    assert not [g for g in final if g.startswith(STAGING_GRAPH_BASE)]
-    assert sum(final.values()) == len(bigger_build.store)
+    assert _graphs(own_server) == before
+    report = ep.push(bigger_build, own_server.query_url)  # and the next push goes through whole
+    assert _graphs(own_server) == {g: n for g, n in report.graphs}
+    assert sum(_graphs(own_server).values()) == len(bigger_build.store)
+
+
+def test_blank_nodes_shared_by_two_graphs_stay_one_node(own_server):
+    """One request is one blank-node scope: a node two graphs share is still one node on the store."""
+    import types
+
+    import pyoxigraph as ox
+
+    node, p = ox.BlankNode(), ox.NamedNode("https://example.org/p")
+    build = types.SimpleNamespace(store=ox.Store())
+    build.store.extend([
+        ox.Quad(ox.NamedNode("https://example.org/x"), p, node, ox.NamedNode("https://example.org/g1")),
+        ox.Quad(ox.NamedNode("https://example.org/y"), p, node, ox.NamedNode("https://example.org/g2"))])
+    ep.push(build, own_server.query_url)
+    res = ep.run_query(own_server.query_url, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                       timeout=10)
+    assert res.rows[0]["n"].value == "1"
+
+
+def test_queries_during_a_push_see_the_old_build_or_the_new_one(own_server, kg, bigger_build):
+    """No temporary graph: a query never sees half a push or a copy beside the old build."""
+    import threading
+
+    ep.push(kg, own_server.query_url)
+    sizes = {len(kg.store), len(bigger_build.store)}
+    seen, done = [], threading.Event()
+
+    def watch():
+        while not done.is_set():
+            res = ep.run_query(own_server.query_url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                               timeout=10)
+            seen.append(int(res.rows[0]["n"].value))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for build in (bigger_build, kg, bigger_build):
+            ep.push(build, own_server.query_url)
+    finally:
+        done.set()
+        watcher.join(30)
+    assert seen and set(seen) <= sizes, f"a query saw {sorted(set(seen) - sizes)} triples"
 
 
 def test_push_with_no_update_endpoint_is_a_clear_error(own_server, kg):
@@ -440,10 +474,8 @@ def test_non_http_urls_are_refused_before_any_request():
 
 def test_push_errors_are_clear(pushed, kg):
     server, _out, _err = pushed
-    code, _out, err = run_cli("push", "--endpoint", server.query_url, "--gsp", server.base + "/nope")
-    assert code == 2 and "HTTP 404" in err and "--gsp" in err
     code, _out, err = run_cli("push", "--endpoint", server.base + "/sparql")
-    assert code == 2 and "--gsp" in err
+    assert code == 2 and "--update" in err
     code, _out, err = run_cli("push", "--endpoint", server.query_url, "--graph", "not an iri")
     assert code == 2 and "--graph" in err
     url = f"http://127.0.0.1:{free_port()}/query"

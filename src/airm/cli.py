@@ -215,24 +215,21 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, wor
 
 @cli.command()
 @click.option("--endpoint", metavar="URL", required=True, help="the store's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query")
-@click.option("--gsp", metavar="URL", default=None,
-              help="its Graph Store Protocol URL [default: Oxigraph's BASE/store beside BASE/query]")
 @click.option("--update", metavar="URL", default=None,
-              help="its SPARQL Update URL, for the one request that switches to the new build "
+              help="its SPARQL Update URL, for the one request that loads the build "
                    "[default: Oxigraph's BASE/update beside BASE/query]")
 @click.option("--graph", metavar="IRI", default=None,
               help="put everything into this one graph ('default': the default graph) instead of one graph per source")
 @click.option("--replace/--no-replace", default=True, show_default=True,
-              help="replace each graph (PUT; re-pushing is idempotent) or add to it (POST)")
+              help="replace each graph (re-pushing is idempotent) or add to it")
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="seconds allowed for each request")
 @workspace_option
-def push(endpoint, gsp, update, graph, replace, timeout, workspace):
+def push(endpoint, update, graph, replace, timeout, workspace):
     """Load the build (ontology, data, imports, entailments) into a SPARQL store, all of it or none of it.
 
-    One named graph per source, as in the embedded store. Each is uploaded (Graph Store Protocol) into a staging
-    graph, then one SPARQL Update request moves them onto their targets. Queries on the store need its default
-    graph to be the union of the named graphs (Oxigraph: 'oxigraph serve --union-default-graph'), or push with
-    --graph default.
+    One named graph per source, as in the embedded store, all sent in one SPARQL Update request, which a
+    transactional store (Oxigraph) applies whole or not at all. Queries on the store need its default graph to be
+    the union of the named graphs (Oxigraph: 'oxigraph serve --union-default-graph'), or push with --graph default.
     """
     from . import kg as kgmod
     from .endpoint import push as run_push
@@ -241,7 +238,7 @@ def push(endpoint, gsp, update, graph, replace, timeout, workspace):
         from .errors import UserError
 
         raise UserError("--timeout must be a positive number of seconds")
-    report = run_push(kgmod.load(workspace=workspace), endpoint, gsp=gsp, update=update, graph=graph, replace=replace,
+    report = run_push(kgmod.load(workspace=workspace), endpoint, update=update, graph=graph, replace=replace,
                       timeout=timeout)
     click.echo(report.to_text())
     for w in report.warnings:

@@ -1,5 +1,5 @@
-"""Any SPARQL 1.1 store as an engine: queries over the SPARQL 1.1 Protocol, a build pushed over the Graph Store
-Protocol.
+"""Any SPARQL 1.1 store as an engine: queries over the SPARQL 1.1 Protocol, a build pushed with one SPARQL 1.1
+Update request.
 
 Queries: the same stored text as the embedded engines, sent with ``POST application/sparql-query``; SELECT and ASK
 come back as SPARQL JSON, CONSTRUCT and DESCRIBE as N-Triples (or Turtle), and both become the same ``QueryResult``
@@ -12,10 +12,9 @@ bound before use where the top-level group sees the VALUES block; ``check_values
 error) a query that uses a parameter in a FILTER, BIND or OPTIONAL condition of a nested group that does not bind
 it itself, where the endpoint's answer could differ from the embedded engine's.
 
-Push: each named graph of the build (ontology, data, imports, entailments) is uploaded with one Graph Store Protocol
-``PUT`` into a staging graph, then one SPARQL Update request moves them all onto their targets and drops the airm
-graphs the build no longer has: all or nothing on a store that runs an update request as one transaction. Pushing
-again is idempotent. ``graph=IRI`` puts the union into one graph, ``graph="default"`` into the store's default
+Push: one SPARQL Update request replaces each named graph of the build (ontology, data, imports, entailments) and
+drops the airm graphs the build no longer has: all or nothing on a store that runs an update request as one
+transaction, as Oxigraph does. Pushing again is idempotent. ``graph=IRI`` puts the union into one graph, ``graph="default"`` into the store's default
 graph (which every store queries).
 """
 
@@ -25,7 +24,6 @@ import functools
 import http.client
 import json
 import re
-import secrets
 import socket
 import time
 import urllib.error
@@ -38,7 +36,6 @@ from .results import RDF_LANGSTRING, XSD_STRING, QueryResult, Term, term_from_ox
 
 ACCEPT_RESULTS = "application/sparql-results+json, application/json;q=0.5"
 ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
-GSP_MEDIA_TYPE = "application/n-triples"
 DEFAULT_PUSH_TIMEOUT = 120.0
 _CHUNK = 1 << 16
 MAX_ANSWER_BYTES = 512 * 1024 * 1024  # an answer past this is refused rather than held in memory
@@ -67,12 +64,6 @@ def check_url(url: str, *, option: str = "--endpoint") -> str:
     return url
 
 
-def default_gsp_url(endpoint: str) -> str:
-    """Oxigraph's layout: queries at BASE/query, the Graph Store Protocol at BASE/store."""
-    return _beside_query(endpoint, "store", "--gsp", "the Graph Store Protocol URL",
-                         "Oxigraph BASE/store, Fuseki BASE/DATASET/data, GraphDB BASE/repositories/REPO/rdf-graphs/service")
-
-
 def default_update_url(endpoint: str) -> str:
     """Oxigraph's layout: SPARQL Update at BASE/update beside BASE/query."""
     return _beside_query(endpoint, "update", "--update", "the SPARQL Update URL",
@@ -85,11 +76,6 @@ def _beside_query(endpoint: str, leaf: str, option: str, what: str, examples: st
     if not path.endswith("/query"):
         raise EndpointError(f"cannot tell {what} of {endpoint!r}", hint=f"give it with {option}, e.g. {examples}")
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path[: -len("query")] + leaf, "", ""))
-
-
-def _with_query(url: str, params: dict | str) -> str:
-    extra = params if isinstance(params, str) else urllib.parse.urlencode(params)
-    return url + ("&" if urllib.parse.urlsplit(url).query else "?") + extra
 
 
 # --- HTTP ---------------------------------------------------------------------------------------------------------
@@ -147,6 +133,10 @@ def _request(method: str, url: str, *, data: bytes | None, headers: dict, timeou
                     raise EndpointError(f"{what} {url} answered more than {MAX_ANSWER_BYTES >> 20} MB",
                                         hint="narrow the query or add a LIMIT")
             status, ctype = resp.status, resp.headers.get("Content-Type", "")
+            declared = resp.headers.get("Content-Length")
+        if declared is not None and declared.strip().isdigit() and int(declared) != size \
+                and "chunked" not in resp.headers.get("Transfer-Encoding", "").lower():
+            raise http.client.IncompleteRead(b"", int(declared) - size)  # read1() ends quietly at a short EOF
     except EndpointError:
         raise
     except http.client.IncompleteRead:
@@ -169,8 +159,8 @@ def _http_error(e: urllib.error.HTTPError, url: str, what: str) -> EndpointError
     if len(message) > 500:
         message = message[:499] + "…"
     hint = None
-    if e.code in (404, 405) and "graph store" in what:
-        hint = "check the Graph Store Protocol URL (--gsp): Oxigraph BASE/store, Fuseki BASE/DATASET/data"
+    if e.code in (404, 405) and "update endpoint" in what:
+        hint = "check the SPARQL Update URL (--update): Oxigraph BASE/update, Fuseki BASE/DATASET/update"
     elif e.code in (404, 405):
         hint = "check the endpoint URL: it must be the SPARQL query endpoint, e.g. Oxigraph BASE/query"
     elif e.code in (401, 403):
@@ -506,12 +496,11 @@ def _graph_result(resp: _Response, url: str, limit: int) -> QueryResult:
 class PushReport:
     """What ``push`` sent: per target graph ("default" for the default graph) the number of triples."""
 
-    gsp: str
+    update: str
     graphs: list[tuple[str, int]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     replaced: bool = True
     warnings: list[str] = field(default_factory=list)
-    swept: list[str] = field(default_factory=list)  # staging graphs an interrupted push had left
 
     @property
     def triples(self) -> int:
@@ -520,18 +509,12 @@ class PushReport:
     def to_text(self) -> str:
         verb = "replaced" if self.replaced else "added to"
         lines = [f"{verb} {len(self.graphs)} graph{'s' if len(self.graphs) != 1 else ''}, "
-                 f"{self.triples} triples, at {self.gsp}"]
+                 f"{self.triples} triples, in one request to {self.update}"]
         lines += [f"  {g}  {n}" for g, n in self.graphs]
         if self.removed:
             lines.append(f"removed {len(self.removed)} airm graph(s) the build no longer has:")
             lines += [f"  {g}" for g in self.removed]
-        if self.swept:
-            lines.append(f"dropped {len(self.swept)} staging graph(s) an interrupted push had left")
         return "\n".join(lines)
-
-
-def _graph_param(graph: str) -> dict | str:
-    return "default" if graph == "default" else {"graph": graph}
 
 
 def _check_graph_iri(graph: str) -> str:
@@ -549,65 +532,44 @@ def _check_graph_iri(graph: str) -> str:
     return iri
 
 
-def push(kg, endpoint: str, *, gsp: str | None = None, update: str | None = None, graph: str | None = None,
-         replace: bool = True, timeout: float = DEFAULT_PUSH_TIMEOUT) -> PushReport:
-    """Load the build held by ``kg`` into a store: all of it or none of it.
+def push(kg, endpoint: str, *, update: str | None = None, graph: str | None = None, replace: bool = True,
+         timeout: float = DEFAULT_PUSH_TIMEOUT) -> PushReport:
+    """Load the build held by ``kg`` into a store with one SPARQL Update request: all of it or none of it.
 
     ``endpoint`` is the store's SPARQL query endpoint (used to find stale airm graphs and to check what queries will
-    see); ``gsp`` its Graph Store Protocol URL (default: Oxigraph's BASE/store next to BASE/query), ``update`` its
-    SPARQL Update URL (default: BASE/update). Each graph is first uploaded into a staging graph of its own; then one
-    update request moves every staged graph onto its target (``replace``: the target's content is replaced;
-    otherwise added to) and drops the stale ones. A store that applies an update request as one transaction, as
-    SPARQL 1.1 Update asks and Oxigraph does, switches from the old build to the new one at once. If the push fails
-    or is killed before that request, the targets are untouched; staging graphs a killed push left are dropped by
-    the next push. ``graph`` puts the union into that one graph ("default": the default graph).
+    see); ``update`` its SPARQL Update URL (default: Oxigraph's BASE/update beside BASE/query). The request drops
+    each target graph (``replace``), inserts the build's triples into it, and drops the airm graphs the build no
+    longer has. A store that runs an update request as one transaction, as SPARQL 1.1 Update asks and Oxigraph
+    does, switches from the old build to the new one at once, and a push that fails or is cut off changes nothing;
+    no temporary graph is ever visible. Blank nodes shared by two graphs stay one node (one request, one scope).
+    ``graph`` puts the union into that one graph ("default": the default graph).
     """
     import pyoxigraph as ox
 
     from .namespaces import GRAPH_BASE
-    from .namespaces import STAGING_GRAPH_BASE as STAGING_BASE
 
     endpoint = check_url(endpoint)
-    gsp = check_url(gsp, option="--gsp") if gsp else default_gsp_url(endpoint)
     update = check_url(update, option="--update") if update else default_update_url(endpoint)
-    report = PushReport(gsp=gsp, replaced=replace)
+    report = PushReport(update=update, replaced=replace)
     store = kg.store
     plan: list[tuple[str, list]] = []  # (target graph or "default", triples)
     if graph is not None:
         plan.append((_check_graph_iri(graph), sorted({q.triple for q in store}, key=str)))
     else:
-        owners: dict = {}
         for name in sorted(g.value for g in store.named_graphs()):
-            triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name))]
-            for t in triples:
-                for term in (t.subject, t.object):
-                    if isinstance(term, ox.BlankNode):
-                        owners.setdefault(term.value, set()).add(name)
-            plan.append((name, triples))
-        shared = sum(1 for gs in owners.values() if len(gs) > 1)
-        if shared:
-            report.warnings.append(f"{shared} blank node(s) occur in more than one graph; pushed graph by graph they "
-                                   "become different nodes on the server: push with --graph to keep them joined")
-    on_server = _airm_graphs_on(endpoint, GRAPH_BASE, timeout)
-    leftovers = sorted(g for g in on_server if g.startswith(STAGING_BASE))
+            plan.append((name, [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name))]))
     stale = []
     if replace and graph is None:
-        stale = sorted(set(on_server) - set(leftovers) - {name for name, _t in plan})
-    batch = f"{STAGING_BASE}{secrets.token_hex(8)}/"
-    staged: list[tuple[str, str]] = []
+        stale = sorted(set(_airm_graphs_on(endpoint, GRAPH_BASE, timeout)) - {name for name, _t in plan})
+    body = push_request(plan, stale, replace)
     try:
-        for i, (target, triples) in enumerate(plan):
-            staged_graph = f"{batch}{i}"
-            staged.append((staged_graph, target))  # before the request: a failed upload may have left part of it
-            _put_graph(gsp, staged_graph, triples, "PUT", timeout)
-        _request("POST", update, data=_switch_request(staged, stale + leftovers, replace).encode("utf-8"),
-                 headers={"Content-Type": "application/sparql-update"}, timeout=timeout, what="the update endpoint")
-    except BaseException:
-        _drop_quietly(gsp, [g for g, _t in staged], timeout=min(timeout, 10.0))
-        raise
+        _request("POST", update, data=body, headers={"Content-Type": "application/sparql-update"}, timeout=timeout,
+                 what="the update endpoint")
+    except EndpointTimeout as e:
+        raise EndpointTimeout(f"{e}; whether the store applied the push is not known",
+                              hint="push again (pushing is idempotent), or raise --timeout") from None
     report.graphs = [(target, len(triples)) for target, triples in plan]
     report.removed = stale
-    report.swept = leftovers
     if not _default_graph_sees(endpoint, kg, timeout):
         report.warnings.append(
             "queries on this endpoint do not see the pushed graphs in their default graph, so catalog queries will "
@@ -616,39 +578,27 @@ def push(kg, endpoint: str, *, gsp: str | None = None, update: str | None = None
     return report
 
 
-def _switch_request(staged: list[tuple[str, str]], drop: list[str], replace: bool) -> str:
-    """The one SPARQL Update request that makes the push visible. Every IRI is written by pyoxigraph (escaped
-    N-Triples syntax), never pasted as text."""
+def push_request(plan: list[tuple[str, list]], stale: list[str], replace: bool) -> bytes:
+    """The one SPARQL Update request of a push. Every IRI and term is written by pyoxigraph (N-Triples syntax,
+    escaped), never pasted as text, so no value can change the request around it."""
     import pyoxigraph as ox
 
-    ops = []
-    for staged_graph, target in staged:
-        source = f"GRAPH {ox.NamedNode(staged_graph)}"
-        dest = "DEFAULT" if target == "default" else f"GRAPH {ox.NamedNode(target)}"
-        if replace:  # the target is emptied even if the staged graph is empty (MOVE SILENT would then do nothing)
-            ops.append(f"DROP SILENT {dest}")
-        ops.append(f"ADD SILENT {source} TO {dest}")
-        ops.append(f"DROP SILENT {source}")
-    ops += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in drop]
-    return " ;\n".join(ops) + "\n"
+    def where(target: str) -> str:
+        return "DEFAULT" if target == "default" else f"GRAPH {ox.NamedNode(target)}"
 
-
-def _drop_quietly(gsp: str, graphs: list[str], *, timeout: float) -> None:
-    """Best effort after a failed push: remove its staging graphs (the next push sweeps any that remain)."""
-    for g in graphs:
-        try:
-            _request("DELETE", _with_query(gsp, {"graph": g}), data=None, headers={}, timeout=timeout,
-                     what="the graph store")
-        except Exception:  # noqa: BLE001 - the push's own error is the one to report
-            pass
-
-
-def _put_graph(gsp: str, graph: str, triples: list, method: str, timeout: float) -> None:
-    import pyoxigraph as ox
-
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    _request(method, _with_query(gsp, _graph_param(graph)), data=body, timeout=timeout, what="the graph store",
-             headers={"Content-Type": GSP_MEDIA_TYPE})
+    head = []
+    if replace:
+        head += [f"DROP SILENT {where(target)}" for target, _t in plan]
+    head += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in stale]
+    parts = [(" ;\n".join(head) + " ;\n").encode("utf-8") if head else b"", b"INSERT DATA {\n"]
+    for target, triples in plan:
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        if target == "default":
+            parts.append(data)
+        else:
+            parts += [f"GRAPH {ox.NamedNode(target)} {{\n".encode("utf-8"), data, b"}\n"]
+    parts.append(b"}\n")
+    return b"".join(parts)
 
 
 _AIRM_GRAPHS = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), STR(?base))) }"""

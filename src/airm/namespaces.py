@@ -14,7 +14,6 @@ AIRM_ID = "https://w3id.org/airm/id/"
 GRAPH_BASE = "https://w3id.org/airm/graph/"
 ENTAILMENT_GRAPH = GRAPH_BASE + "entailments"
 CATALOG_GRAPH = GRAPH_BASE + "catalog"
-STAGING_GRAPH_BASE = GRAPH_BASE + "staging/"  # where airm push uploads before its switch-over request
 QUERY_BASE = "https://w3id.org/airm/query/"
 ONTOLOGY_IRI = "https://w3id.org/airm"
 
