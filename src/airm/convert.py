@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
+
+class _IllTypedLiteralNoise(logging.Filter):
+    """rdflib logs a warning with a whole traceback for every ill-typed literal it is handed ("abc"^^xsd:integer).
+    airm reports those itself (``airm validate`` names each one, with its file and line), so the noise is dropped;
+    every other rdflib message passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form to value")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralNoise())
+
 
 def to_rdflib_term(term):
     import pyoxigraph as ox

@@ -34,8 +34,33 @@ def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None
         text = sparql_prologue() + text  # a remote store knows none of our prefixes
     # the local engines take the prefixes as defaults, so error positions stay those of the user's own text
     check_read_only(text, allow_service=allow_service, engine=engine)
+    check_bindings(text, bindings or {})
     return _run(kg, text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query",
                 endpoint=endpoint)
+
+
+def check_bindings(text: str, bindings: dict) -> None:
+    """Ad-hoc bindings get the checks stored parameters get when the catalog loads: rdflib silently ignores a name
+    the query does not use or assigns with BIND/AS, and a plain string where a term is meant matches nothing."""
+    import re
+
+    import pyoxigraph as ox
+
+    code = "\n".join(line.split("#", 1)[0] if "<" not in line and '"' not in line else line
+                     for line in text.splitlines())
+    for name, value in bindings.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"binding {name!r} is not a SPARQL variable name", hint="give names without the '?'")
+        if not re.search(r"[?$]" + re.escape(name) + r"\b", code):
+            raise QueryError(f"binding ?{name}: the query has no variable ?{name}",
+                             hint="bind only variables the query uses")
+        if re.search(r"\bAS\s+[?$]" + re.escape(name) + r"\b", code, re.IGNORECASE):
+            raise QueryError(f"binding ?{name}: the query assigns ?{name} with BIND/AS, so a bound value would be "
+                             "ignored or give no rows", hint="bind variables used in triple patterns and FILTERs")
+        if not isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+            raise QueryError(f"binding ?{name} must be an RDF term (pyoxigraph NamedNode, Literal or BlankNode), "
+                             f"not {type(value).__name__}",
+                             hint="e.g. bindings={'x': pyoxigraph.NamedNode('https://...')} or pyoxigraph.Literal('text')")
 
 
 MAX_QUERY_CHARS = 1_000_000
@@ -280,7 +305,36 @@ def reference_graph(kg):
         from .convert import rdflib_graph
 
         cached = kg.__dict__["_rdflib_graph"] = rdflib_graph(kg.store)
+        _make_stoppable(cached.store)
     return cached
+
+
+class _Stopped(Exception):
+    """Raised inside rdflib's evaluation once the caller has given up on the query."""
+
+
+_QUERY_STOP = threading.local()  # the stop event of the rdflib query running on this thread
+
+
+def _make_stoppable(store) -> None:
+    """rdflib has no cancellation and holds the GIL while it evaluates: a query the caller gave up on would run on,
+    slowing everything else, for as long as it takes. Every pattern match goes through the store's ``triples``, so
+    that is where a query running on a thread whose stop event is set is ended."""
+    real = store.triples
+
+    def triples(pattern, context=None):
+        stop = getattr(_QUERY_STOP, "event", None)
+        if stop is None:
+            yield from real(pattern, context)
+            return
+        if stop.is_set():
+            raise _Stopped
+        for i, found in enumerate(real(pattern, context)):
+            if not i & 255 and stop.is_set():
+                raise _Stopped
+            yield found
+
+    store.triples = triples
 
 
 def _run_rdflib(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
@@ -296,7 +350,14 @@ def _run_rdflib(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
     except Exception as e:
         raise QueryError(f"SPARQL syntax error (rdflib): {e}") from None
     init = {k: to_rdflib_term(v) for k, v in bound.items()}
-    res = graph.query(prepared, initBindings=init)
+    _QUERY_STOP.event = stop
+    try:
+        return _rdflib_result(graph.query(prepared, initBindings=init), limit, stop)
+    finally:
+        _QUERY_STOP.event = None
+
+
+def _rdflib_result(res, limit: int, stop: threading.Event) -> QueryResult:
     if res.type == "ASK":
         return QueryResult(kind="ask", boolean=bool(res.askAnswer))
     if res.type == "SELECT":

@@ -164,10 +164,58 @@ def _canonicalized(quads) -> CanonicalGraph:
         else:
             blank.append(q)
     if blank:
+        _check_canonicalization_cost(blank)
         ds = ox.Dataset(blank)
         ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         blank = ds
     return CanonicalGraph(frozenset(ground), frozenset(blank))
+
+
+MAX_ALIKE_BLANK_NODES = 200  # linked blank nodes RDFC-1.0 cannot tell apart by their own statements (200: ~0.5 s)
+
+
+def _check_canonicalization_cost(quads) -> None:
+    """RDFC-1.0 labels a blank node by its own statements first; nodes those leave alike are told apart by walking
+    their neighbourhoods, which grows with the cube of a linked group of them (a 400-long chain of unlabelled nodes:
+    4 s; 3,000: most of an hour). Such a group is refused with a reason rather than left to run."""
+    import pyoxigraph as ox
+
+    BlankNode = ox.BlankNode
+    signatures: dict = {}
+    for q in quads:
+        terms = (q.subject, q.object, q.graph_name)
+        for node in terms:
+            if type(node) is BlankNode:
+                shape = tuple("a" if t == node else ("z" if type(t) is BlankNode else str(t)) for t in terms)
+                signatures.setdefault(node, []).append((shape, str(q.predicate)))
+    by_signature: dict = {}
+    for node, shapes in signatures.items():
+        by_signature.setdefault(tuple(sorted(shapes)), []).append(node)
+    alike = {n for group in by_signature.values() if len(group) > 1 for n in group}
+    if len(alike) <= MAX_ALIKE_BLANK_NODES:
+        return
+    parent = {n: n for n in alike}
+
+    def root(n):
+        while parent[n] is not n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for q in quads:
+        s, o = q.subject, q.object
+        if s in parent and o in parent:
+            parent[root(s)] = root(o)
+    sizes: dict = {}
+    for n in alike:
+        r = root(n)
+        sizes[r] = sizes.get(r, 0) + 1
+    largest = max(sizes.values())
+    if largest > MAX_ALIKE_BLANK_NODES:
+        raise UserError(
+            f"the graph links {largest} blank nodes that nothing tells apart (a long chain or web of unlabelled "
+            f"nodes); giving them canonical labels would take too long, so nothing was written",
+            hint="give those nodes IRIs, or a distinguishing value each (a label, an index)")
 
 
 def canonical(graph) -> CanonicalGraph:

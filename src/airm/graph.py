@@ -65,7 +65,19 @@ class LoadedDataset:
     sources: list[Source] = field(default_factory=list)
 
     def graphs_of(self, *kinds: str) -> list[str]:
-        return [s.graph for s in self.sources if s.kind in kinds]
+        names = [s.graph for s in self.sources if s.kind in kinds]
+        if "user" in kinds:
+            names += self.declared_graphs()
+        return names
+
+    def declared_graphs(self) -> list[str]:
+        """Named graphs a user's TriG or N-Quads file declares itself: they belong to the user's data (validated,
+        built, exported with it), not only to queries. Graphs under airm's own base stay airm's."""
+        if not any(s.kind == "user" and s.path.suffix.lower() in (".trig", ".nq") for s in self.sources):
+            return []
+        known = {s.graph for s in self.sources}
+        return sorted(g.value for g in self.store.named_graphs()
+                      if g.value not in known and not g.value.startswith(GRAPH_BASE))
 
 
 def load_sources(sources: list[Source], store=None) -> LoadedDataset:

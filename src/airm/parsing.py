@@ -57,6 +57,10 @@ def parse_file(path: Path, graph_iri: str | None, *, base_iri: str | None = None
         raise InputFileError(path, "not a regular file", hint="give an RDF file, not a folder or device")
     if size > MAX_FILE_BYTES:
         raise InputFileError(path, f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
+    if fmt == ox.RdfFormat.RDF_XML:
+        _refuse_entity_bombs(path)
+    elif fmt == ox.RdfFormat.JSON_LD:
+        _refuse_bad_language_tags(path)
     graph = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
     kwargs = {"format": fmt, "base_iri": base_iri or path.resolve().as_uri()}
     if fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
@@ -75,6 +79,56 @@ def parse_file(path: Path, graph_iri: str | None, *, base_iri: str | None = None
         raise InputFileError(path, "nesting too deep to parse", hint="flatten deeply nested blank nodes or lists") from None
     except (OSError, ValueError) as e:
         raise InputFileError(path, f"cannot parse: {e}") from None
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _refuse_bad_language_tags(path: Path) -> None:
+    """JSON-LD's toRdf drops a value whose @language is not a well-formed tag, and pyoxigraph follows it without a
+    word: the triple would be lost. Every other syntax refuses such a tag, so JSON-LD does too."""
+    import json
+
+    try:
+        doc = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return  # pyoxigraph reports what is wrong, with its position
+    except RecursionError:
+        raise InputFileError(path, "JSON nested too deeply to check (over a few hundred levels)",
+                             hint="flatten the document: give nested nodes an @id and list them in @graph") from None
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            tag = node.get("@language")
+            if isinstance(tag, str) and not _LANGUAGE_TAG.match(tag):
+                raise InputFileError(path, f"{tag!r} is not a language tag (@language)",
+                                     hint="use a BCP 47 tag such as en, en-GB or de")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _refuse_entity_bombs(path: Path) -> None:
+    """pyoxigraph expands XML internal entities without a bound: a 1 KB "billion laughs" file asks for gigabytes.
+    Python's expat (2.4 and later) counts the expansion and stops past a small factor, so it reads the file first;
+    entities used the usual way (namespace abbreviations, as Protégé writes them) pass. Anything else expat finds
+    wrong is left for pyoxigraph to report, as for every other file."""
+    import xml.parsers.expat as expat
+
+    parser = expat.ParserCreate()
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as e:
+        if "amplification" in str(e):
+            raise InputFileError(path, "XML entities expand far beyond the file's size; refused",
+                                 line=e.lineno,
+                                 hint="write the values out instead of nesting entity references") from None
+    except OSError as e:
+        raise InputFileError(path, f"cannot read: {e.strerror or e}") from None
 
 
 def _syntax_error(path: Path, e: SyntaxError) -> InputFileError:

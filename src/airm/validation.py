@@ -135,7 +135,8 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     work = ox.Store()
     work.extend(q for q in store.quads_for_pattern(None, None, None, None) if wanted(q))
     infer.materialise(work, graph=VALIDATION_ENTAILMENTS, domain_range=False)
-    problems = _run(rdflib_graph(work, data_graphs + [VALIDATION_ENTAILMENTS]), load_shapes("data"), focus)
+    data_graph = rdflib_graph(work, data_graphs + [VALIDATION_ENTAILMENTS])
+    problems = _ill_typed(data_graph, focus) + _run(data_graph, load_shapes("data"), focus)
     if include_ontology_check:
         problems += _run(rdflib_graph(work, dataset.graphs_of("ontology")), load_shapes("ontology"))
     problems_list = _with_locations(problems, dataset)
@@ -291,6 +292,22 @@ def _with_prepared_queries(graph):
 
     fast = PreparedQueryGraph(store=graph.store, identifier=graph.identifier, namespace_manager=graph.namespace_manager)
     return fast
+
+
+def _ill_typed(graph, focus=None) -> list[Problem]:
+    """Literals whose text is not a value of their datatype ("abc"^^xsd:integer, "2024-13-01"^^xsd:date): RDF
+    calls them ill-typed and most tools drop or mangle them, so they are refused like any other violation."""
+    from rdflib import Literal, URIRef
+
+    wanted = None if focus is None else {URIRef(getattr(n, "value", n)) for n in focus}
+    problems = []
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.ill_typed and (wanted is None or s in wanted):
+            problems.append(Problem(
+                severity="Violation", focus=_show(s), focus_label=None, path=curie(str(p)), value=_show(o),
+                message=f"{json.dumps(str(o), ensure_ascii=False)} is not a valid {curie(str(o.datatype))} value: "
+                        "write a valid one, or give the literal another datatype"))
+    return problems
 
 
 def _show(term) -> str:
