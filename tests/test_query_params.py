@@ -173,3 +173,14 @@ def test_an_oversized_query_is_refused():
 def test_syntax_error_positions_are_in_the_users_own_text():
     code, _, err = run_cli("sparql", "SELECT ?s\nWHERE {\n ?s rdfs:label ?l ;\n ?p }")
     assert code == 2 and "error at 4:" in err
+
+
+def test_an_ad_hoc_binding_named_only_in_a_comment_or_string_is_refused(kg):
+    import pyoxigraph as ox
+
+    from airm.errors import QueryError
+
+    text = 'SELECT ?x WHERE { ?x a airm:Mitigation # ?y is not used\n FILTER(?x != <https://e/?y>) BIND("?y" AS ?z) }'
+    for engine in ("oxigraph", "rdflib"):
+        with pytest.raises(QueryError, match="the query has no variable"):
+            kg.sparql(text, bindings={"y": ox.Literal("1")}, engine=engine)

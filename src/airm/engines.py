@@ -46,8 +46,7 @@ def check_bindings(text: str, bindings: dict) -> None:
 
     import pyoxigraph as ox
 
-    code = "\n".join(line.split("#", 1)[0] if "<" not in line and '"' not in line else line
-                     for line in text.splitlines())
+    code = code_only(text)
     for name, value in bindings.items():
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"binding {name!r} is not a SPARQL variable name", hint="give names without the '?'")
@@ -80,34 +79,54 @@ def check_size(text: str) -> None:
                          hint="flatten the nested groups")
 
 
-def nesting_depth(text: str) -> int:
-    """Deepest nesting of { ( [ outside strings, IRIs and comments."""
-    depth = deepest = 0
+def code_only(text: str) -> str:
+    """``text`` with its comments, string literals and IRIs blanked out (same length, line breaks kept): what is
+    left is the query's own syntax, where variables, keywords and brackets can be looked for safely."""
+    out = list(text)
     i, n = 0, len(text)
+
+    def blank(a: int, b: int) -> None:
+        for k in range(a, min(b, n)):
+            if out[k] != "\n":
+                out[k] = " "
+
     while i < n:
         c = text[i]
         if c == "#":
             j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif c in "\"'":
+            j = n if j < 0 else j
+            blank(i, j)
+            i = j
+            continue
+        if c in "\"'":
             quote = c * 3 if text.startswith(c * 3, i) else c
             j = i + len(quote)
             while j < n and not text.startswith(quote, j):
                 j += 2 if text[j] == "\\" else 1
+            blank(i, j + len(quote))
             i = j + len(quote)
             continue
-        elif c == "<":
+        if c == "<":
             j = i + 1
             while j < n and text[j] not in "<>\"{}|^`\\ \t\n":
                 j += 1
-            if j < n and text[j] == ">":
-                i = j  # an IRI: skip it
-        elif c in "{([":
+            if j < n and text[j] == ">":  # an IRI (not a less-than)
+                blank(i, j + 1)
+                i = j + 1
+                continue
+        i += 1
+    return "".join(out)
+
+
+def nesting_depth(text: str) -> int:
+    """Deepest nesting of { ( [ outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for c in code_only(text):
+        if c in "{([":
             depth += 1
             deepest = max(deepest, depth)
         elif c in "})]":
             depth -= 1
-        i += 1
     return deepest
 
 
