@@ -295,6 +295,14 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
         raise QueryError(f"the query failed: {e}") from None
     if isinstance(res, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(res))
+    memo: dict = {}  # a result repeats its terms (labels, schemes, types): each is converted once
+
+    def term(t):
+        r = memo.get(t)
+        if r is None:
+            r = memo[t] = term_from_ox(t)
+        return r
+
     if isinstance(res, ox.QuerySolutions):
         variables = [v.value for v in res.variables]
         rows, truncated = [], False
@@ -304,7 +312,7 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
             if len(rows) >= limit:
                 truncated = True
                 break
-            rows.append({v: term_from_ox(sol[v]) for v in variables if sol[v] is not None})
+            rows.append({v: term(t) for v, t in zip(variables, sol) if t is not None})  # values in variable order
         return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
     triples, truncated = [], False
     for t in res:
@@ -313,7 +321,7 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
         if len(triples) >= limit:
             truncated = True
             break
-        triples.append((term_from_ox(t.subject), term_from_ox(t.predicate), term_from_ox(t.object)))
+        triples.append((term(t.subject), term(t.predicate), term(t.object)))
     return QueryResult(kind="construct", triples=triples, truncated=truncated)
 
 
