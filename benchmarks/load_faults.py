@@ -22,7 +22,7 @@ sampled every half second for the peak. Latency percentiles go to a JSON file an
 between the load-faults markers.
 
     python benchmarks/load_faults.py                         # 60 s, writes benchmarks/results/load-faults.json
-    python benchmarks/load_faults.py --duration 20 --warm-up 5 --out /tmp/lf.json     # the test's smoke run
+    python benchmarks/load_faults.py --duration 30 --warm-up 10 --out /tmp/lf.json    # the test's smoke run
 """
 
 from __future__ import annotations
