@@ -252,14 +252,7 @@ def query_cases() -> list[tuple[str, str, dict]]:
     """Every stored query, with the cases tests/test_catalog.py uses: defaults, and examples where declared."""
     from airm import catalog
 
-    out = []
-    for name, q in sorted(catalog.catalog().items()):
-        if not any(p.required and p.default is None for p in q.params.values()):
-            out.append((name, "default", {}))
-        examples = {p.name: p.example for p in q.params.values() if p.example is not None}
-        if examples:
-            out.append((name, "example", examples))
-    return out
+    return [(name, case, params) for name, q in sorted(catalog.catalog().items()) for case, params in q.cases()]
 
 
 def _median_ms(times):

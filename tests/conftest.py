@@ -44,6 +44,19 @@ def reference():
     return REFERENCE
 
 
+def import_all_sources(reference: Path, workspace: Path) -> Path:
+    """The five public sources of ../shared/reference imported into ``workspace`` (issue 4's combined graph)."""
+    from airm.importers.store import import_source
+
+    nexus = reference / "ai-atlas-nexus"
+    import_source("mit-risks", reference / "mit-ai-risk-repository" / "ai_risk_database_v3.csv", workspace=workspace)
+    import_source("mit-mitigations", nexus, workspace=workspace)
+    import_source("nist-ai-600-1", nexus, workspace=workspace)
+    import_source("atlas", reference / "mitre-atlas" / "dist" / "ATLAS.yaml", workspace=workspace)
+    import_source("nexus-mappings", nexus, workspace=workspace)
+    return workspace
+
+
 def run_cli(*args, env=None):
     """Run the CLI in-process; returns (exit code, stdout, stderr)."""
     import contextlib

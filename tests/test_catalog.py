@@ -35,12 +35,7 @@ EXTRA_CASES = {
 def cases():
     out = []
     for name, q in sorted(catalog.catalog().items()):
-        required_missing = any(p.required and p.default is None for p in q.params.values())
-        examples = {p.name: p.example for p in q.params.values() if p.example is not None}
-        if not required_missing:
-            out.append((name, "default", {}, ()))
-        if examples:
-            out.append((name, "example", examples, ()))
+        out += [(name, case, params, ()) for case, params in q.cases()]
         for case, params, files in EXTRA_CASES.get(name, []):
             out.append((name, case, params, files))
     return out

@@ -19,13 +19,7 @@ from conftest import order_keys, run_cli
 from oxigraph_server import OxigraphServer, free_port, require_binary
 
 # Every query of the catalog, read when the tests are collected: queries added later are covered without edits.
-CASES = []
-for _name, _q in sorted(catalog.catalog().items()):
-    if not any(p.required and p.default is None for p in _q.params.values()):
-        CASES.append((_name, "default", {}))
-    _examples = {p.name: p.example for p in _q.params.values() if p.example is not None}
-    if _examples:
-        CASES.append((_name, "example", _examples))
+CASES = [(name, case, params) for name, q in sorted(catalog.catalog().items()) for case, params in q.cases()]
 
 # A query slow enough for any small timeout: a three-way cross product of the build, counted.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -491,15 +491,9 @@ def test_the_check_sees_an_extra_triple_and_a_named_graph(built):
 def full_build(reference, tmp_path_factory):
     """All five reference sources imported and built (issue 4's combined graph)."""
     import airm
-    from airm.importers.store import import_source
+    from conftest import import_all_sources
 
-    ws = tmp_path_factory.mktemp("export-all-sources")
-    nexus = reference / "ai-atlas-nexus"
-    import_source("mit-risks", reference / "mit-ai-risk-repository" / "ai_risk_database_v3.csv", workspace=ws)
-    import_source("mit-mitigations", nexus, workspace=ws)
-    import_source("nist-ai-600-1", nexus, workspace=ws)
-    import_source("atlas", reference / "mitre-atlas" / "dist" / "ATLAS.yaml", workspace=ws)
-    import_source("nexus-mappings", nexus, workspace=ws)
+    ws = import_all_sources(reference, tmp_path_factory.mktemp("export-all-sources"))
     out = tmp_path_factory.mktemp("export-all-build")
     result = airm.build(out, workspace=ws)
     kg = airm.load(workspace=ws)

@@ -28,7 +28,6 @@ from pathlib import Path
 
 from .errors import UserError
 
-LOCK_NAME = ".airm-lock"  # not written any more (the folder itself is locked); never a target
 STAGING_NAME = ".airm-staging"
 JOURNAL_NAME = "commit.json"
 _TAG = ".airm-tmp-"
@@ -185,23 +184,18 @@ def _journal_entries(journal: Path, root: Path, what: str) -> dict:
     return entries
 
 
-def recover(root, *, what: str = "folder") -> bool:
-    """Settle what a killed writer left under ``root`` (call with the lock held). Returns whether a commit was
-    finished. A journal of renames (written at the commit point) is finished: its files are complete and fsynced.
-    A journal of restores (written when a commit failed half way) is finished the other way. Without a journal,
+def recover(root, *, what: str = "folder") -> None:
+    """Settle what a killed writer left under ``root`` (call with the lock held). A journal of renames (written at
+    the commit point) is finished: its files are complete and fsynced. A journal of restores (written when a commit failed half way) is finished the other way. Without a journal,
     the staged files are dropped: the targets were never touched."""
     import shutil
 
     root = Path(root)
     staging = root / STAGING_NAME
     journal = staging / JOURNAL_NAME
-    finished = False
     if journal.is_file():
-        entries = _journal_entries(journal, root, what)
-        finished = bool(entries.get("renames"))
-        _apply(root, staging, entries)
+        _apply(root, staging, _journal_entries(journal, root, what))
     shutil.rmtree(staging, ignore_errors=True)
-    return finished
 
 
 def _apply(root: Path, staging: Path, entries: dict) -> None:
@@ -232,15 +226,10 @@ def pending(root) -> bool:
     return (Path(root) / STAGING_NAME / JOURNAL_NAME).is_file()
 
 
-def write_files(root, files: dict, *, what: str = "folder", hold_lock: bool = True) -> None:
-    """Replace every file of ``files`` (paths inside ``root`` -> bytes) or none of them (module docstring).
-
-    ``hold_lock=False`` when the caller already holds ``locked(root)``."""
+def write_files(root, files: dict, *, what: str = "folder") -> None:
+    """Replace every file of ``files`` (paths inside ``root`` -> bytes) or none of them (module docstring)."""
     root = Path(root)
-    if hold_lock:
-        with locked(root, what=what):
-            _commit(root, files, what)
-    else:
+    with locked(root, what=what):
         _commit(root, files, what)
 
 
@@ -251,7 +240,7 @@ def _relative_target(path: Path, root: Path, what: str) -> Path:
         rel = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root)))
     else:
         rel = path
-    if rel.is_absolute() or ".." in rel.parts or not rel.parts or rel.parts[0] in (STAGING_NAME, LOCK_NAME):
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts or rel.parts[0] == STAGING_NAME:
         raise UserError(f"{path} is not a file inside the {what} {root}", hint="this is a bug: report it")
     return rel
 
@@ -302,10 +291,10 @@ def _commit(root: Path, files: dict, what: str) -> None:
             os.replace(staging / staged, root / rel)
     except BaseException:
         # the way back, journalled first so that a crash while going back is finished by the next command
-        _write_journal(staging, {"restore": [[backups[t], t] for t in started if t in backups],
-                                 "remove": [t for t in started if t not in backups]})
-        _apply(root, staging, {"restore": [[backups[t], t] for t in started if t in backups],
-                               "remove": [t for t in started if t not in backups]})
+        way_back = {"restore": [[backups[t], t] for t in started if t in backups],
+                    "remove": [t for t in started if t not in backups]}
+        _write_journal(staging, way_back)
+        _apply(root, staging, way_back)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _fsync_dirs({(root / rel).parent for _s, rel in renames})

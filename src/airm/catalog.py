@@ -63,6 +63,17 @@ class StoredQuery:
             "tags": list(self.tags),
         }
 
+    def cases(self) -> list[tuple[str, dict]]:
+        """The runs its header declares: "default" (no parameters) unless one is required without a default, and
+        "example" with every declared example. Goldens, engine comparisons and benchmarks all run these."""
+        out = []
+        if not any(p.required and p.default is None for p in self.params.values()):
+            out.append(("default", {}))
+        examples = {p.name: p.example for p in self.params.values() if p.example is not None}
+        if examples:
+            out.append(("example", examples))
+        return out
+
 
 def parse_query_file(path: Path) -> StoredQuery:
     import yaml

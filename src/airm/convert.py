@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 
@@ -64,13 +65,7 @@ def rdflib_graph(store, graphs=None):
     g = Graph()
     bind_all(g)
     names = [ox.NamedNode(x) for x in graphs] if graphs is not None else list(store.named_graphs())
-    memo: dict = {}
-
-    def term(x):
-        r = memo.get(x)
-        if r is None:
-            r = memo[x] = to_rdflib_term(x)
-        return r
+    term = functools.lru_cache(maxsize=None)(to_rdflib_term)  # each distinct term converted once
 
     add = g.add
     for name in names:

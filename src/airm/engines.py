@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 
 from .errors import QueryError, QueryTimeout
@@ -295,13 +296,7 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
         raise QueryError(f"the query failed: {e}") from None
     if isinstance(res, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(res))
-    memo: dict = {}  # a result repeats its terms (labels, schemes, types): each is converted once
-
-    def term(t):
-        r = memo.get(t)
-        if r is None:
-            r = memo[t] = term_from_ox(t)
-        return r
+    term = functools.lru_cache(maxsize=None)(term_from_ox)  # a result repeats its terms: each converted once
 
     if isinstance(res, ox.QuerySolutions):
         variables = [v.value for v in res.variables]

@@ -228,14 +228,7 @@ def canonical(graph) -> CanonicalGraph:
     if hasattr(graph, "triples") and hasattr(graph, "namespace_manager"):  # rdflib
         from .convert import to_ox_term
 
-        memo: dict = {}
-
-        def term(x):
-            r = memo.get(x)
-            if r is None:
-                r = memo[x] = to_ox_term(x)
-            return r
-
+        term = functools.lru_cache(maxsize=None)(to_ox_term)  # each distinct term converted once
         return _canonicalized(ox.Quad(term(s), term(p), term(o)) for s, p, o in graph)
     return _canonicalized(ox.Quad(t.subject, t.predicate, t.object) for t in graph)
 

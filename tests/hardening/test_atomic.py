@@ -28,18 +28,18 @@ SET_KILL_POINTS = [("write", 1, False), ("fsync", 3, False), ("replace", 1, Fals
 
 
 def files_of(root: Path, *subs: str) -> dict:
-    """Every file a reader may see, with its checksum (airm's own lock file aside)."""
+    """Every file a reader may see, with its checksum."""
     out = {}
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
-        if p.is_file() and rel != atomic.LOCK_NAME and (not subs or rel.split("/")[0] in subs):
+        if p.is_file() and (not subs or rel.split("/")[0] in subs):
             out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
 
 
 def temporaries(root: Path) -> list[str]:
     return [p.relative_to(root).as_posix() for p in root.rglob("*")
-            if p.name.startswith(".") and p.name != atomic.LOCK_NAME]
+            if p.name.startswith(".")]
 
 
 # --- import ---------------------------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def two_builds(tmp_path_factory):
 def _fresh_copy(src: Path, dst: Path) -> Path:
     dst.mkdir()
     for p in src.iterdir():
-        if p.is_file() and p.name != atomic.LOCK_NAME:
+        if p.is_file():
             (dst / p.name).write_bytes(p.read_bytes())
     return dst
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_cli
+from conftest import import_all_sources, run_cli
 
 NIST = "https://w3id.org/airm/id/nist-ai-600-1/"
 ATLAS = "https://w3id.org/airm/id/atlas/"
@@ -13,16 +13,7 @@ ATLAS = "https://w3id.org/airm/id/atlas/"
 
 @pytest.fixture(scope="module")
 def workspace(reference, tmp_path_factory):
-    from airm.importers.store import import_source
-
-    ws = tmp_path_factory.mktemp("all-sources")
-    nexus = reference / "ai-atlas-nexus"
-    import_source("mit-risks", reference / "mit-ai-risk-repository" / "ai_risk_database_v3.csv", workspace=ws)
-    import_source("mit-mitigations", nexus, workspace=ws)
-    import_source("nist-ai-600-1", nexus, workspace=ws)
-    import_source("atlas", reference / "mitre-atlas" / "dist" / "ATLAS.yaml", workspace=ws)
-    import_source("nexus-mappings", nexus, workspace=ws)
-    return ws
+    return import_all_sources(reference, tmp_path_factory.mktemp("all-sources"))
 
 
 @pytest.mark.slow

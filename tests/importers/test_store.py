@@ -12,7 +12,6 @@ import pytest
 
 import airm
 from airm.errors import UserError, ValidationFailed
-from airm.atomic import LOCK_NAME
 from airm.importers import mit_risks
 from airm.importers.store import import_source, list_sources, provenance_triples, validate_import
 from airm.workspace import import_graph_iri
@@ -26,7 +25,7 @@ NAME = "mit-risks"
 def snapshot(ws) -> dict:
     """Every file under the workspace with its bytes (temporary files included, so leftovers show)."""
     return {p.relative_to(ws).as_posix(): p.read_bytes() for p in sorted(ws.rglob("*"))
-            if p.is_file() and p.name != LOCK_NAME}  # the writers' lock file carries no data
+            if p.is_file()}
 
 
 @pytest.fixture

@@ -294,14 +294,7 @@ def test_boolean_results(server, query, answer, media):
 # --- differential: the catalog on airm serve and on oxigraph serve-read-only ----------------------------------------
 
 def catalog_cases():
-    out = []
-    for name, q in sorted(catalog.catalog().items()):
-        if not any(p.required and p.default is None for p in q.params.values()):
-            out.append((name, "default", {}))
-        examples = {p.name: p.example for p in q.params.values() if p.example is not None}
-        if examples:
-            out.append((name, "example", examples))
-    return out
+    return [(name, case, params) for name, q in sorted(catalog.catalog().items()) for case, params in q.cases()]
 
 
 CASES = catalog_cases()
