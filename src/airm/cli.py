@@ -311,8 +311,13 @@ def sources(fmt, workspace):
 @click.option("--client-queries", type=int, default=1, show_default=True,
               help="free SPARQL queries one client address may run at once; more wait in line (stored queries "
                    "and pages are not limited)")
+@click.option("--forwarded-allow-ips", metavar="ADDRESSES", default=None,
+              help="comma-separated addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers "
+                   "are believed ('*': any); by default none are, and each client is its socket's address")
+@click.option("--header-timeout", type=float, default=10.0, show_default=True,
+              help="seconds a connection has to send a request's headers before it is closed")
 @workspace_option
-def serve(host, port, workers, timeout, limit, client_queries, workspace):
+def serve(host, port, workers, timeout, limit, client_queries, forwarded_allow_ips, header_timeout, workspace):
     """Serve the graph over HTTP: SPARQL endpoint (/sparql), stored queries (/queries), linked-data pages for every
     IRI (/id/...), a mitigation browser, coverage heat maps and a query editor.
 
@@ -322,7 +327,8 @@ def serve(host, port, workers, timeout, limit, client_queries, workspace):
     from .server import serve as run_server
 
     run_server(ServerConfig(host=host, port=port, workers=workers, timeout=timeout, limit=limit, workspace=workspace,
-                            client_queries=client_queries),
+                            client_queries=client_queries, forwarded_allow_ips=forwarded_allow_ips,
+                            header_timeout=header_timeout),
                echo=lambda text, **_: click.echo(text))
 
 

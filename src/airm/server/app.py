@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..namespaces import AIRM, AIRM_ID, ONTOLOGY_IRI
 from . import conneg
+from .http import refuse_large_headers
 from .web import HERE, environment
 
 log = logging.getLogger("airm.server")
@@ -50,6 +51,8 @@ class ServerConfig:
     memory_mb: int = 4096
     max_waiting: int = 256
     client_queries: int = 1  # free SPARQL queries one client address may run at once; more wait in line
+    forwarded_allow_ips: str | None = None  # proxies whose X-Forwarded-For is believed (none by default)
+    header_timeout: float = 10.0  # seconds for a request's headers to arrive
     extra: dict = field(default_factory=dict)
 
 
@@ -697,6 +700,14 @@ def wrap(app):
             return await app(scope, receive, send)
         start = time.perf_counter()
         info = {"status": 0, "bytes": 0}
+        refusal = refuse_large_headers(scope)
+        if refusal is not None:
+            status, headers, body = refusal
+            await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
+            await send({"type": "http.response.body", "body": body})
+            info.update(status=status, bytes=len(body))
+            _log(scope, info, start)
+            return
         if scope["method"] == "OPTIONS":
             await send({"type": "http.response.start", "status": 204, "headers": PREFLIGHT_HEADERS})
             await send({"type": "http.response.body", "body": b""})
