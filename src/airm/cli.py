@@ -7,7 +7,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import AirmError, ValidationFailed
+from .errors import AirmError, ValidationFailed, shown
 
 WORKSPACE_HELP = "folder of imported sources [default: $AIRM_WORKSPACE or ./airm-data]"
 
@@ -71,7 +71,8 @@ def validate(paths, fmt, no_embedded, severity):
         sys.exit(1)
 
 
-SELECT_FORMATS = ["table", "csv", "csv-safe", "tsv", "json", "md"]
+# csv escapes cells a spreadsheet would run as formulas (a leading '); csv-raw writes values as they are
+SELECT_FORMATS = ["table", "csv", "csv-raw", "csv-safe", "tsv", "json", "md"]
 GRAPH_FORMATS = ["ttl", "nt", "jsonld"]
 
 
@@ -81,11 +82,11 @@ def _parse_params(pairs) -> dict:
     params = {}
     for pair in pairs:
         if "=" not in pair:
-            raise QueryError(f"--param {pair!r} is not NAME=VALUE", hint='e.g. --param risk="value misalignment"')
+            raise QueryError(f"--param {shown(pair)} is not NAME=VALUE", hint='e.g. --param risk="value misalignment"')
         name, value = pair.split("=", 1)
         name = name.strip()
         if name in params:
-            raise QueryError(f"parameter {name!r} given twice")
+            raise QueryError(f"parameter {shown(name)} given twice")
         params[name] = value
     return params
 
@@ -165,7 +166,8 @@ def _engine_options(f):
 @query.command("run")
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
-@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True,
+              help="csv puts a ' before cells a spreadsheet would run as formulas (= + - @ tab CR); csv-raw does not")
 @_engine_options
 def query_run(name, params, fmt, timeout, limit, engine, endpoint, workspace):
     """Run a stored query on the embedded data and imported sources.
@@ -188,21 +190,17 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, workspace):
 
 @cli.command()
 @click.argument("query_text", metavar="QUERY|@FILE.rq")
-@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True,
+              help="csv puts a ' before cells a spreadsheet would run as formulas (= + - @ tab CR); csv-raw does not")
 @click.option("--allow-service", is_flag=True, help="let SERVICE clauses reach other SPARQL endpoints")
 @_engine_options
 def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, workspace):
     """Run an ad-hoc read-only SPARQL query (text, or @path to a .rq file). Updates are refused."""
-    from pathlib import Path
-
     from . import kg as kgmod
-    from .errors import InputFileError
+    from .query_checks import read_query_file
+
     if query_text.startswith("@"):
-        path = Path(query_text[1:])
-        try:
-            query_text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise InputFileError(path, f"cannot read query file: {e}") from None
+        query_text = read_query_file(query_text[1:])
     if endpoint is not None:
         from .engines import run_sparql
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import threading
 
-from .errors import QueryError, QueryTimeout
+from .errors import QueryError, QueryTimeout, shown
 from .query_checks import MAX_NESTING, MAX_QUERY_CHARS, check_query, check_size, code_only, nesting_depth  # noqa: F401
 from .results import QueryResult, term_from_ox, term_from_rdflib
 
@@ -51,7 +51,7 @@ def check_bindings(text: str, bindings: dict) -> None:
     code = code_only(text)
     for name, value in bindings.items():
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise QueryError(f"binding {name!r} is not a SPARQL variable name", hint="give names without the '?'")
+            raise QueryError(f"binding {shown(name)} is not a SPARQL variable name", hint="give names without the '?'")
         if not re.search(r"[?$]" + re.escape(name) + r"\b", code):
             raise QueryError(f"binding ?{name}: the query has no variable ?{name}",
                              hint="bind only variables the query uses")

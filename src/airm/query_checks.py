@@ -32,7 +32,7 @@ class Checked:
 
 
 def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigraph") -> Checked:
-    """Size, escapes, read-only, SERVICE and FROM checks; the text to run."""
+    """Size, escapes, read-only, SERVICE, and on rdflib FROM and GRAPH checks; the text to run."""
     check_size(text)
     text = expand_escapes(text)
     parsed = parse_read_only(text)
@@ -40,6 +40,9 @@ def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigra
     if engine == "rdflib" and dataset:
         raise QueryError("FROM / FROM NAMED are refused on the rdflib engine: they would load what they name",
                          hint="use GRAPH <...> { } patterns, or the oxigraph engine")
+    if engine == "rdflib" and _contains(parsed, "GraphGraphPattern"):
+        raise QueryError("GRAPH patterns are refused on the rdflib engine: it queries the union of the named graphs "
+                         "as one graph, so it cannot tell them apart", hint="run it on the oxigraph engine (the default)")
     if not allow_service:
         if _contains(parsed, "ServiceGraphPattern"):
             raise QueryError(SERVICE_REFUSED, hint=SERVICE_HINT)
@@ -48,6 +51,38 @@ def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigra
                              "or strings differently, and one of them sees a SERVICE clause there",
                              hint="end comments with a line feed and write strings without raw line breaks")
     return Checked(text=text, dataset_clause=dataset)
+
+
+MAX_QUERY_FILE_BYTES = 4 * MAX_QUERY_CHARS  # UTF-8 takes at most four bytes a character
+
+
+def read_query_file(path) -> str:
+    """A query file's text: a regular file (not a FIFO or a device such as /dev/zero, which never end), at most
+    MAX_QUERY_FILE_BYTES, UTF-8 with or without a byte-order mark."""
+    import os
+    import stat
+    from pathlib import Path
+
+    from .errors import InputFileError
+
+    path = Path(path)
+    try:
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputFileError(path, "not a regular file (a device, a pipe or a folder): airm reads queries "
+                                           "from files", hint="save the query in a .rq file")
+            data = f.read(MAX_QUERY_FILE_BYTES + 1)
+    except OSError as e:
+        raise InputFileError(path, f"cannot read query file: {e.strerror or e}") from None
+    if len(data) > MAX_QUERY_FILE_BYTES:
+        raise InputFileError(path, f"the query file is larger than {MAX_QUERY_FILE_BYTES:,} bytes",
+                             hint="store large value lists as data and join them instead")
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark some editors write is not part of the query
+    except UnicodeDecodeError as e:
+        raise InputFileError(path, f"cannot read query file: not UTF-8 ({e.reason} at byte {e.start})",
+                             hint="save the file as UTF-8") from None
 
 
 def check_size(text: str) -> None:

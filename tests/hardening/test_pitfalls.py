@@ -508,15 +508,23 @@ def test_ad_hoc_binding_given_as_a_plain_string_is_not_silently_empty(kg, engine
 
 # --- 15: CSV cells that spreadsheets run as formulas ----------------------------------------------------------------
 
-def test_csv_safe_escapes_formula_cells(kg):
-    query = 'SELECT ?v WHERE { VALUES ?v { "=1+1" "+1" "-1" "@SUM(A1)" "plain" "a=b" } }'
-    code, out, err = run_cli("sparql", query, "--format", "csv-safe")
+FORMULAS = 'SELECT ?v WHERE { VALUES ?v { "=1+1" "+1+A1" "-1+A1" "@SUM(A1)" "\\tTAB" "\\rCR" "-1" "+2.5" "plain" "a=b" } }'
+ESCAPED = {"'=1+1", "'+1+A1", "'-1+A1", "'@SUM(A1)", "'\tTAB", "'\rCR", "-1", "+2.5", "plain", "a=b"}
+RAW = {"=1+1", "+1+A1", "-1+A1", "@SUM(A1)", "\tTAB", "\rCR", "-1", "+2.5", "plain", "a=b"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv-safe"])
+def test_csv_escapes_formula_cells_by_default(kg, fmt):
+    """Issue 12: CSV is escaped by default (a leading ' before = + - @ tab CR; plain numbers kept)."""
+    code, out, err = run_cli("sparql", FORMULAS, "--format", fmt)
     assert code == 0, err
-    cells = {row[0] for row in list(csv.reader(io.StringIO(out)))[1:]}
-    assert cells == {"'=1+1", "'+1", "'-1", "'@SUM(A1)", "plain", "a=b"}
-    code, out, err = run_cli("sparql", query, "--format", "csv")  # plain SPARQL CSV keeps the values as they are
+    assert {row[0] for row in list(csv.reader(io.StringIO(out)))[1:]} == ESCAPED
+
+
+def test_csv_raw_keeps_the_values_as_they_are(kg):
+    code, out, err = run_cli("sparql", FORMULAS, "--format", "csv-raw")
     assert code == 0, err
-    assert {row[0] for row in list(csv.reader(io.StringIO(out)))[1:]} == {"=1+1", "+1", "-1", "@SUM(A1)", "plain", "a=b"}
+    assert {row[0] for row in list(csv.reader(io.StringIO(out)))[1:]} == RAW
 
 
 # --- 16-19: fidelity of exports -------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
+from ..errors import shown
 from ..namespaces import AIRM, AIRM_ID, ONTOLOGY_IRI
 from . import conneg
 from .http import refuse_large_headers
@@ -242,7 +243,7 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
                 elif ctype == "application/sparql-update":
                     raise HTTPError(403, "updates are refused: this endpoint is read-only", "update-refused")
                 else:
-                    raise HTTPError(415, f"unsupported content type {ctype or '(none)'!r}; POST "
+                    raise HTTPError(415, f"unsupported content type {shown(ctype) if ctype else '(none)'}; POST "
                                          "application/sparql-query or application/x-www-form-urlencoded",
                                     "unsupported-media-type")
             if "update" in params:
@@ -340,7 +341,7 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
         if query_text is None and example:
             if example not in queries:
                 return error_response(request, {"status": 404, "kind": "not-found",
-                                                "message": f"no stored query named {example!r}"}, html=True)
+                                                "message": f"no stored query named {shown(example)}"}, html=True)
             q = queries[example]
             body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#+")).lstrip("\n")
             params = ", ".join(f"?{n}" for n in q.params)
@@ -378,7 +379,7 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
             if allowed is not None and k not in allowed:
                 continue
             if k in given:
-                raise HTTPError(400, f"parameter {k!r} given twice")
+                raise HTTPError(400, f"parameter {shown(k)} given twice")
             given[k] = v
         return given
 
