@@ -160,7 +160,18 @@ def _engine_options(f):
                      help="oxigraph (fast, the default) or rdflib (the reference)")(f)
     f = click.option("--endpoint", metavar="URL", default=None,
                      help="run on this SPARQL 1.1 query endpoint instead (e.g. http://127.0.0.1:7878/query)")(f)
+    f = click.option("--memory", type=click.IntRange(min=0), default=None, metavar="MB",
+                     help="most memory the query's process may use, in MB (0: no cap) [default: 4096]")(f)
     return workspace_option(f)
+
+
+def _bounded(work, timeout, limit, memory):
+    """Run ``work(ready)`` in a child process under the query's deadline and a memory cap (airm.isolation)."""
+    from .engines import check_bounds
+    from .isolation import DEFAULT_MEMORY_MB, run_in_child
+
+    timeout, _ = check_bounds(timeout, limit)  # refused here, before anything starts
+    return run_in_child(work, timeout=timeout, memory_mb=DEFAULT_MEMORY_MB if memory is None else memory)
 
 
 @query.command("run")
@@ -169,7 +180,7 @@ def _engine_options(f):
 @click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True,
               help="csv puts a ' before cells a spreadsheet would run as formulas (= + - @ tab CR); csv-raw does not")
 @_engine_options
-def query_run(name, params, fmt, timeout, limit, engine, endpoint, workspace):
+def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, workspace):
     """Run a stored query on the embedded data and imported sources.
 
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
@@ -183,9 +194,14 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, workspace):
     given = _parse_params(params)
     # labels and codes are resolved on the local build; an endpoint run needs it only for that
     needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
-    graph = kgmod.load(workspace=workspace) if needs_local else None
-    bound = bind_params(graph, q, given)
-    _emit(run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint), fmt)
+
+    def work(ready):
+        graph = kgmod.load(workspace=workspace) if needs_local else None
+        ready()
+        bound = bind_params(graph, q, given)
+        return run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint)
+
+    _emit(_bounded(work, timeout, limit, memory) if endpoint is None else work(lambda: None), fmt)
 
 
 @cli.command()
@@ -194,7 +210,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, workspace):
               help="csv puts a ' before cells a spreadsheet would run as formulas (= + - @ tab CR); csv-raw does not")
 @click.option("--allow-service", is_flag=True, help="let SERVICE clauses reach other SPARQL endpoints")
 @_engine_options
-def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, workspace):
+def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, memory, workspace):
     """Run an ad-hoc read-only SPARQL query (text, or @path to a .rq file). Updates are refused."""
     from . import kg as kgmod
     from .query_checks import read_query_file
@@ -207,8 +223,13 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, wor
         _emit(run_sparql(None, query_text, timeout=timeout, limit=limit, engine=engine, endpoint=endpoint,
                          allow_service=allow_service), fmt)
         return
-    graph = kgmod.load(workspace=workspace)
-    _emit(graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service), fmt)
+
+    def work(ready):
+        graph = kgmod.load(workspace=workspace)
+        ready()
+        return graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service)
+
+    _emit(_bounded(work, timeout, limit, memory), fmt)
 
 
 @cli.command()
