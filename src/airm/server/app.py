@@ -243,7 +243,7 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
                 elif ctype == "application/sparql-update":
                     raise HTTPError(403, "updates are refused: this endpoint is read-only", "update-refused")
                 else:
-                    raise HTTPError(415, f"unsupported content type {shown(ctype) if ctype else '(none)'}; POST "
+                    raise HTTPError(415, f"unsupported content type {shown(ctype or '(none)')}; POST "
                                          "application/sparql-query or application/x-www-form-urlencoded",
                                     "unsupported-media-type")
             if "update" in params:
