@@ -222,3 +222,7 @@ def test_a_stored_query_file_that_is_not_a_regular_file_is_refused(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(InputFileError, match="not a regular file"):
         parse_query_file(fifo)
+
+
+def test_a_byte_order_mark_before_an_inline_query_is_not_syntax(kg):
+    assert kg.sparql("\ufeffASK { ?s ?p ?o }").boolean is True

@@ -34,7 +34,7 @@ class Checked:
 def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigraph") -> Checked:
     """Size, escapes, read-only, SERVICE, and on rdflib FROM and GRAPH checks; the text to run."""
     check_size(text)
-    text = expand_escapes(text)
+    text = expand_escapes(text.removeprefix("\ufeff"))  # a byte-order mark some editors put first is no syntax
     parsed = parse_read_only(text)
     dataset = _has_dataset_clause(parsed)
     if engine == "rdflib" and dataset:

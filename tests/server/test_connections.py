@@ -103,3 +103,14 @@ def test_a_70_kb_header_is_refused_against_the_64_kb_cap(server):
     assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
     assert b"at most 65,536" in answer
     assert server.alive()
+
+
+def test_a_body_that_never_ends_is_cut_off(proxied):
+    """The body has three times the header deadline (6 s here): a client trickling it in is answered 408."""
+    request = (b"POST /sparql HTTP/1.1\r\nHost: t\r\nContent-Type: application/sparql-query\r\n"
+               b"Content-Length: 1000\r\n\r\nASK {")
+    answer, waited = _raw(proxied.url, request)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:300]
+    assert b"the request body did not arrive within 6 s" in answer
+    assert waited < 15
+    assert proxied.alive()

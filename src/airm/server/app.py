@@ -34,6 +34,7 @@ access_log = logging.getLogger("airm.server.access")
 
 MAX_BODY = 2 * 1024 * 1024  # bytes of a POSTed query (the engine refuses queries over 1,000,000 characters)
 DRAIN_MAX = 16 * 1024 * 1024  # a larger body is not even read to the end before the 413
+BODY_TIMEOUT_FACTOR = 3  # a request body must arrive within three times --header-timeout (30 s by default)
 FACETS = ("risk", "category", "stage", "actor", "function", "source")
 RESERVED = ("format",)  # query-string names the catalog pages keep for themselves
 RDF_SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
@@ -201,16 +202,21 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
         from starlette.requests import ClientDisconnect
 
         chunks, size = [], 0
+        deadline = BODY_TIMEOUT_FACTOR * config.header_timeout  # a body trickled in holds a connection too
         try:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > DRAIN_MAX:
-                    raise too_large
-                if size <= MAX_BODY:
-                    chunks.append(chunk)
+            async with asyncio.timeout(deadline):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > DRAIN_MAX:
+                        raise too_large
+                    if size <= MAX_BODY:
+                        chunks.append(chunk)
         except ClientDisconnect:  # the client went away mid-body: nobody to answer, nothing to log as a failure
             raise HTTPError(400, "the client closed the connection before the end of the request body",
                             "client-disconnected") from None
+        except TimeoutError:
+            raise HTTPError(408, f"the request body did not arrive within {deadline:g} s", "body-timeout",
+                            {"Connection": "close"}) from None
         if size > MAX_BODY:
             raise too_large  # read to the end first, so that the client sees the answer rather than a reset
         return b"".join(chunks)
