@@ -8,7 +8,7 @@ import functools
 import threading
 
 from .errors import QueryError, QueryTimeout, shown
-from .query_checks import MAX_NESTING, MAX_QUERY_CHARS, check_query, check_size, code_only, nesting_depth  # noqa: F401
+from .query_checks import check_query, check_size, code_only
 from .results import QueryResult, term_from_ox, term_from_rdflib
 
 ENGINES = ("oxigraph", "rdflib", "endpoint")
