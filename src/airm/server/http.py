@@ -76,8 +76,9 @@ class BoundedH11Protocol(H11Protocol):
         self._header_timer = None
         if self.transport.is_closing():
             return
-        if self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]:
-            self.transport.close()  # an idle keep-alive connection: nothing to answer
+        partial = self.conn.trailing_data[0]
+        if not (self.conn.their_state is h11.IDLE and self.conn.our_state is h11.IDLE and partial):
+            self.transport.close()  # idle (keep-alive), or past an answer already sent: nothing to say
             return
         body = f"error: the request headers did not arrive within {timeout:g} s\n".encode("utf-8")
         self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
