@@ -41,7 +41,7 @@ def _materialise(case, tmp_path: Path) -> list[str]:
     reference = str(Path(__file__).resolve().parents[2] / "shared" / "reference")
     fixtures = str(Path(__file__).resolve().parent / "fixtures")
     return [str(a).replace("{tmp}", str(tmp_path)).replace("{reference}", reference).replace("{fixtures}", fixtures)
-            for a in case["args"]]
+            .replace("{120k}", "x" * 120_000) for a in case["args"]]
 
 
 @pytest.mark.parametrize(("entry_point", "case"), load_cases())

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pyoxigraph as ox
 import pytest
 
 from conftest import run_cli
@@ -140,6 +141,21 @@ def test_row_cap_marks_the_result_truncated(kg):
     assert len(result.rows) == 10 and result.truncated
 
 
+def test_from_selects_the_dataset_on_oxigraph(kg):
+    """Issue 12: FROM was silently ignored (the union default graph won); it now picks the default graph, and FROM
+    NAMED alone leaves the default graph empty, as SPARQL says."""
+    count = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
+    graphs = [g.value for g in kg.store.named_graphs()]
+    one = graphs[0]
+    sizes = {g: len(list(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))) for g in graphs}
+    union = kg.sparql(count.format("")).values()[0]["n"]
+    assert kg.sparql(count.format(f"FROM <{one}>")).values()[0]["n"] == sizes[one] < union
+    assert kg.sparql(count.format(f"FROM NAMED <{one}>")).values()[0]["n"] == 0
+    named = kg.sparql(f"SELECT DISTINCT ?g FROM NAMED <{one}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}").values()
+    assert named == [{"g": one}]
+    assert kg.sparql(count.format("FROM <https://example.org/no-such-graph>")).values()[0]["n"] == 0
+
+
 def test_from_is_refused_on_the_rdflib_engine_only():
     query = "SELECT * FROM <https://example.org/remote.ttl> WHERE { ?s ?p ?o } LIMIT 1"
     code, _, err = run_cli("sparql", query, "--engine", "rdflib")
@@ -184,3 +200,29 @@ def test_an_ad_hoc_binding_named_only_in_a_comment_or_string_is_refused(kg):
     for engine in ("oxigraph", "rdflib"):
         with pytest.raises(QueryError, match="the query has no variable"):
             kg.sparql(text, bindings={"y": ox.Literal("1")}, engine=engine)
+
+
+def test_a_stored_query_file_with_a_byte_order_mark_is_read(tmp_path):
+    """Issue 12: a BOM before '#+' hid the header ("no '#+ ' header"); it is not part of the query."""
+    from airm.catalog import parse_query_file
+
+    path = tmp_path / "with-bom.rq"
+    path.write_bytes(b"\xef\xbb\xbf#+ title: T\n#+ description: D\n#+ question: Q?\nASK { ?s ?p ?o }\n")
+    q = parse_query_file(path)
+    assert q.title == "T" and q.kind == "ask" and not q.text.startswith("\ufeff")
+
+
+def test_a_stored_query_file_that_is_not_a_regular_file_is_refused(tmp_path):
+    import os
+
+    from airm.catalog import parse_query_file
+    from airm.errors import InputFileError
+
+    fifo = tmp_path / "pipe.rq"
+    os.mkfifo(fifo)
+    with pytest.raises(InputFileError, match="not a regular file"):
+        parse_query_file(fifo)
+
+
+def test_a_byte_order_mark_before_an_inline_query_is_not_syntax(kg):
+    assert kg.sparql("\ufeffASK { ?s ?p ?o }").boolean is True

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputFileError, QueryError
+from .errors import InputFileError, QueryError, shown
 
 PARAM_TYPES = ("resource", "iri", "string", "integer", "decimal", "boolean")
 REQUIRED_KEYS = ("title", "description", "question")
@@ -78,11 +78,10 @@ class StoredQuery:
 def parse_query_file(path: Path) -> StoredQuery:
     import yaml
 
+    from .query_checks import read_query_file
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputFileError(path, f"cannot read query: {e}") from None
+    text = read_query_file(path)
     name = path.stem
     if not NAME_RE.match(name):
         raise InputFileError(path, f"query name {name!r} must be lowercase words joined by '-'")
@@ -203,7 +202,7 @@ def get(name: str, directory=None) -> StoredQuery:
     if name not in queries:
         close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4)
         hint = f"did you mean {', '.join(close)}?" if close else "run 'airm query list' to see the catalog"
-        raise QueryError(f"no stored query named {name!r}", hint=hint)
+        raise QueryError(f"no stored query named {shown(name)}", hint=hint)
     return queries[name]
 
 
@@ -215,7 +214,7 @@ def bind_params(kg, query: StoredQuery, given: dict) -> dict:
     if unknown:
         known = ", ".join(query.params) or "none"
         raise QueryError(
-            f"query {query.name!r} has no parameter {', '.join(repr(u) for u in sorted(unknown))}",
+            f"query {query.name!r} has no parameter {', '.join(shown(u) for u in sorted(unknown)[:5])}{' and more' if len(unknown) > 5 else ''}",
             hint=f"its parameters: {known}",
         )
     bound = {}
@@ -244,7 +243,7 @@ def coerce(kg, p: Param, value):
                 raise ValueError
             n = int(str(value).strip())
         except ValueError:
-            raise QueryError(f"parameter {p.name!r} must be a whole number, not {value!r}") from None
+            raise QueryError(f"parameter {p.name!r} must be a whole number, not {shown(value)}") from None
         return ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))
     if p.type == "decimal":
         try:
@@ -254,17 +253,17 @@ def coerce(kg, p: Param, value):
             if not d.is_finite():
                 raise InvalidOperation
         except Exception:
-            raise QueryError(f"parameter {p.name!r} must be a decimal number, not {value!r}") from None
+            raise QueryError(f"parameter {p.name!r} must be a decimal number, not {shown(value)}") from None
         return ox.Literal(format(d, "f"), datatype=ox.NamedNode(XSD + "decimal"))
     if p.type == "boolean":
         s = str(value).strip().lower()
         if s not in ("true", "false", "1", "0", "yes", "no"):
-            raise QueryError(f"parameter {p.name!r} must be true or false, not {value!r}")
+            raise QueryError(f"parameter {p.name!r} must be true or false, not {shown(value)}")
         return ox.Literal("true" if s in ("true", "1", "yes") else "false", datatype=ox.NamedNode(XSD + "boolean"))
     if p.type == "iri":
         iri = _as_iri(str(value).strip())
         if iri is None:
-            raise QueryError(f"parameter {p.name!r} must be an IRI (https://...) or a CURIE (prefix:name), not {value!r}")
+            raise QueryError(f"parameter {p.name!r} must be an IRI (https://...) or a CURIE (prefix:name), not {shown(value)}")
         return ox.NamedNode(iri)
     return ox.NamedNode(resolve_resource(kg, p, str(value)))
 
@@ -342,7 +341,7 @@ def resolve_resource(kg, p: Param, text: str) -> str:
         if len(found) > 1:
             listed = "; ".join(f"{curie(x)} ({labels.get(x, '')})" for x in sorted(found)[:8])
             raise QueryError(
-                f"{text!r} matches several values for parameter {p.name!r}: {listed}",
+                f"{shown(text)} matches several values for parameter {p.name!r}: {listed}",
                 hint="give the CURIE (e.g. " + curie(sorted(found)[0]) + ") to pick one",
             )
     choices = {}
@@ -357,7 +356,7 @@ def resolve_resource(kg, p: Param, text: str) -> str:
         hint = f"closest: {listed}"
     else:
         hint = "give an IRI, a CURIE, a code or a label"
-    raise QueryError(f"no {p.cls or p.scheme or 'concept'} matches {text!r} for parameter {p.name!r}", hint=hint)
+    raise QueryError(f"no {p.cls or p.scheme or 'concept'} matches {shown(text)} for parameter {p.name!r}", hint=hint)
 
 
 _QUERY_PREFIXES = {

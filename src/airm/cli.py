@@ -7,7 +7,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import AirmError, ValidationFailed
+from .errors import AirmError, ValidationFailed, shown
 
 WORKSPACE_HELP = "folder of imported sources [default: $AIRM_WORKSPACE or ./airm-data]"
 
@@ -71,7 +71,8 @@ def validate(paths, fmt, no_embedded, severity):
         sys.exit(1)
 
 
-SELECT_FORMATS = ["table", "csv", "csv-safe", "tsv", "json", "md"]
+# csv escapes cells a spreadsheet would run as formulas (a leading '); csv-raw writes values as they are
+SELECT_FORMATS = ["table", "csv", "csv-raw", "csv-safe", "tsv", "json", "md"]
 GRAPH_FORMATS = ["ttl", "nt", "jsonld"]
 
 
@@ -81,11 +82,11 @@ def _parse_params(pairs) -> dict:
     params = {}
     for pair in pairs:
         if "=" not in pair:
-            raise QueryError(f"--param {pair!r} is not NAME=VALUE", hint='e.g. --param risk="value misalignment"')
+            raise QueryError(f"--param {shown(pair)} is not NAME=VALUE", hint='e.g. --param risk="value misalignment"')
         name, value = pair.split("=", 1)
         name = name.strip()
         if name in params:
-            raise QueryError(f"parameter {name!r} given twice")
+            raise QueryError(f"parameter {shown(name)} given twice")
         params[name] = value
     return params
 
@@ -159,15 +160,27 @@ def _engine_options(f):
                      help="oxigraph (fast, the default) or rdflib (the reference)")(f)
     f = click.option("--endpoint", metavar="URL", default=None,
                      help="run on this SPARQL 1.1 query endpoint instead (e.g. http://127.0.0.1:7878/query)")(f)
+    f = click.option("--memory", type=click.IntRange(min=0), default=None, metavar="MB",
+                     help="most memory the query's process may use, in MB (0: no cap) [default: 4096]")(f)
     return workspace_option(f)
+
+
+def _bounded(work, timeout, limit, memory):
+    """Run ``work(ready)`` in a child process under the query's deadline and a memory cap (airm.isolation)."""
+    from .engines import check_bounds
+    from .isolation import DEFAULT_MEMORY_MB, run_in_child
+
+    timeout, _ = check_bounds(timeout, limit)  # refused here, before anything starts
+    return run_in_child(work, timeout=timeout, memory_mb=DEFAULT_MEMORY_MB if memory is None else memory)
 
 
 @query.command("run")
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
-@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True,
+              help="csv puts a ' before cells a spreadsheet would run as formulas (= + - @ tab CR); csv-raw does not")
 @_engine_options
-def query_run(name, params, fmt, timeout, limit, engine, endpoint, workspace):
+def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, workspace):
     """Run a stored query on the embedded data and imported sources.
 
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
@@ -181,36 +194,42 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, workspace):
     given = _parse_params(params)
     # labels and codes are resolved on the local build; an endpoint run needs it only for that
     needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
-    graph = kgmod.load(workspace=workspace) if needs_local else None
-    bound = bind_params(graph, q, given)
-    _emit(run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint), fmt)
+
+    def work(ready):
+        graph = kgmod.load(workspace=workspace) if needs_local else None
+        ready()
+        bound = bind_params(graph, q, given)
+        return run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint)
+
+    _emit(_bounded(work, timeout, limit, memory) if endpoint is None else work(lambda: None), fmt)
 
 
 @cli.command()
 @click.argument("query_text", metavar="QUERY|@FILE.rq")
-@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True,
+              help="csv puts a ' before cells a spreadsheet would run as formulas (= + - @ tab CR); csv-raw does not")
 @click.option("--allow-service", is_flag=True, help="let SERVICE clauses reach other SPARQL endpoints")
 @_engine_options
-def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, workspace):
+def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, memory, workspace):
     """Run an ad-hoc read-only SPARQL query (text, or @path to a .rq file). Updates are refused."""
-    from pathlib import Path
-
     from . import kg as kgmod
-    from .errors import InputFileError
+    from .query_checks import read_query_file
+
     if query_text.startswith("@"):
-        path = Path(query_text[1:])
-        try:
-            query_text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise InputFileError(path, f"cannot read query file: {e}") from None
+        query_text = read_query_file(query_text[1:])
     if endpoint is not None:
         from .engines import run_sparql
 
         _emit(run_sparql(None, query_text, timeout=timeout, limit=limit, engine=engine, endpoint=endpoint,
                          allow_service=allow_service), fmt)
         return
-    graph = kgmod.load(workspace=workspace)
-    _emit(graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service), fmt)
+
+    def work(ready):
+        graph = kgmod.load(workspace=workspace)
+        ready()
+        return graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service)
+
+    _emit(_bounded(work, timeout, limit, memory), fmt)
 
 
 @cli.command()
@@ -311,8 +330,13 @@ def sources(fmt, workspace):
 @click.option("--client-queries", type=int, default=1, show_default=True,
               help="free SPARQL queries one client address may run at once; more wait in line (stored queries "
                    "and pages are not limited)")
+@click.option("--forwarded-allow-ips", metavar="ADDRESSES", default=None,
+              help="comma-separated addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers "
+                   "are believed ('*': any); by default none are, and each client is its socket's address")
+@click.option("--header-timeout", type=float, default=10.0, show_default=True,
+              help="seconds a connection has to send a request's headers before it is closed")
 @workspace_option
-def serve(host, port, workers, timeout, limit, client_queries, workspace):
+def serve(host, port, workers, timeout, limit, client_queries, forwarded_allow_ips, header_timeout, workspace):
     """Serve the graph over HTTP: SPARQL endpoint (/sparql), stored queries (/queries), linked-data pages for every
     IRI (/id/...), a mitigation browser, coverage heat maps and a query editor.
 
@@ -322,7 +346,8 @@ def serve(host, port, workers, timeout, limit, client_queries, workspace):
     from .server import serve as run_server
 
     run_server(ServerConfig(host=host, port=port, workers=workers, timeout=timeout, limit=limit, workspace=workspace,
-                            client_queries=client_queries),
+                            client_queries=client_queries, forwarded_allow_ips=forwarded_allow_ips,
+                            header_timeout=header_timeout),
                echo=lambda text, **_: click.echo(text))
 
 

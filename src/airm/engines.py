@@ -7,7 +7,8 @@ from __future__ import annotations
 import functools
 import threading
 
-from .errors import QueryError, QueryTimeout
+from .errors import QueryError, QueryTimeout, shown
+from .query_checks import check_query, check_size, code_only
 from .results import QueryResult, term_from_ox, term_from_rdflib
 
 ENGINES = ("oxigraph", "rdflib", "endpoint")
@@ -34,10 +35,10 @@ def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None
     if engine == "endpoint":
         text = sparql_prologue() + text  # a remote store knows none of our prefixes
     # the local engines take the prefixes as defaults, so error positions stay those of the user's own text
-    check_read_only(text, allow_service=allow_service, engine=engine)
-    check_bindings(text, bindings or {})
-    return _run(kg, text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query",
-                endpoint=endpoint)
+    checked = check_query(text, allow_service=allow_service, engine=engine)
+    check_bindings(checked.text, bindings or {})
+    return _run(kg, checked.text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query",
+                endpoint=endpoint, dataset_clause=checked.dataset_clause)
 
 
 def check_bindings(text: str, bindings: dict) -> None:
@@ -50,7 +51,7 @@ def check_bindings(text: str, bindings: dict) -> None:
     code = code_only(text)
     for name, value in bindings.items():
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise QueryError(f"binding {name!r} is not a SPARQL variable name", hint="give names without the '?'")
+            raise QueryError(f"binding {shown(name)} is not a SPARQL variable name", hint="give names without the '?'")
         if not re.search(r"[?$]" + re.escape(name) + r"\b", code):
             raise QueryError(f"binding ?{name}: the query has no variable ?{name}",
                              hint="bind only variables the query uses")
@@ -63,72 +64,22 @@ def check_bindings(text: str, bindings: dict) -> None:
                              hint="e.g. bindings={'x': pyoxigraph.NamedNode('https://...')} or pyoxigraph.Literal('text')")
 
 
-MAX_QUERY_CHARS = 1_000_000
-MAX_NESTING = 32  # rdflib's parser overflows Python's stack near 40 levels; Oxigraph's crashes a thread far deeper
+MAX_TIMEOUT = 86_400.0  # a day: a deadline must be a number a clock can wait for (1e300 s overflows it)
 
 
-def check_size(text: str) -> None:
-    """Refuse queries too long or too deeply nested to parse safely, before any parser sees them."""
-    if not text.strip():
-        raise QueryError("the query is empty", hint="give a SELECT, CONSTRUCT, ASK or DESCRIBE query")
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is {len(text):,} characters long; airm accepts at most {MAX_QUERY_CHARS:,}",
-                         hint="store large value lists as data and join them instead")
-    depth = nesting_depth(text)
-    if depth > MAX_NESTING:
-        raise QueryError(f"the query nests groups or brackets {depth} levels deep; airm accepts at most {MAX_NESTING}",
-                         hint="flatten the nested groups")
+def check_bounds(timeout, limit) -> tuple[float, int]:
+    """The deadline and row cap a query runs under: defaults for None; NaN, infinite, huge or non-positive values
+    are the user's mistake, refused rather than clamped (a NaN deadline never fires)."""
+    import math
 
-
-def code_only(text: str) -> str:
-    """``text`` with its comments, string literals and IRIs blanked out (same length, line breaks kept): what is
-    left is the query's own syntax, where variables, keywords and brackets can be looked for safely."""
-    out = list(text)
-    i, n = 0, len(text)
-
-    def blank(a: int, b: int) -> None:
-        for k in range(a, min(b, n)):
-            if out[k] != "\n":
-                out[k] = " "
-
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            blank(i, j)
-            i = j
-            continue
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            blank(i, j + len(quote))
-            i = j + len(quote)
-            continue
-        if c == "<":
-            j = i + 1
-            while j < n and text[j] not in "<>\"{}|^`\\ \t\n":
-                j += 1
-            if j < n and text[j] == ">":  # an IRI (not a less-than)
-                blank(i, j + 1)
-                i = j + 1
-                continue
-        i += 1
-    return "".join(out)
-
-
-def nesting_depth(text: str) -> int:
-    """Deepest nesting of { ( [ outside strings, IRIs and comments."""
-    depth = deepest = 0
-    for c in code_only(text):
-        if c in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c in "})]":
-            depth -= 1
-    return deepest
+    timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise QueryError(f"the timeout must be a positive number of seconds up to {MAX_TIMEOUT:,.0f}, "
+                         f"not {timeout:g}", hint="e.g. --timeout 30")
+    limit = DEFAULT_LIMIT if limit is None else int(limit)
+    if limit < 1:
+        raise QueryError(f"the row limit must be at least 1, not {limit}", hint="e.g. --limit 1000")
+    return timeout, limit
 
 
 def _pick_engine(engine: str | None, endpoint: str | None) -> str:
@@ -143,86 +94,12 @@ def _pick_engine(engine: str | None, endpoint: str | None) -> str:
     return engine or "oxigraph"
 
 
-def check_read_only(text: str, *, allow_service: bool = False, engine: str = "oxigraph") -> None:
-    """Refuse updates, SERVICE (unless allowed) and, on rdflib, FROM/FROM NAMED (which would load what they name)."""
-    from rdflib.plugins.sparql import parser
-    from rdflib.plugins.sparql.algebra import translateQuery
-
-    try:
-        parsed = parser.parseQuery(text)
-    except Exception:
-        try:
-            parser.parseUpdate(text)
-        except Exception:
-            _raise_syntax(text)
-        raise QueryError(
-            "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) are refused: airm queries are read-only",
-            hint="change the data files and rebuild instead",
-        ) from None
-    if engine == "rdflib" and _has_dataset_clause(parsed):
-        raise QueryError("FROM / FROM NAMED are refused on the rdflib engine: they would load what they name",
-                         hint="use GRAPH <...> { } patterns, or the oxigraph engine")
-    if not allow_service:
-        from .namespaces import prefixes
-
-        try:
-            algebra = translateQuery(parsed, initNs=prefixes()).algebra
-        except Exception:
-            # cannot analyse it: the engine will report its own error, but never let SERVICE through unseen
-            import re
-
-            if re.search(r"\bSERVICE\b", text, re.IGNORECASE):
-                raise QueryError("SERVICE is refused: it would send requests to another server",
-                                 hint="pass --allow-service if you mean to query a remote endpoint") from None
-            return
-        if _contains(algebra, "ServiceGraphPattern"):
-            raise QueryError("SERVICE is refused: it would send requests to another server",
-                             hint="pass --allow-service if you mean to query a remote endpoint")
-
-
-def _has_dataset_clause(parsed) -> bool:
-    try:
-        value = parsed[1].get("datasetClause")
-        return bool(value) and not isinstance(value, str)  # a missing key comes back as its own name
-    except Exception:
-        return False
-
-
-def _contains(node, name: str, _seen=None) -> bool:
-    _seen = _seen if _seen is not None else set()
-    if id(node) in _seen:
-        return False
-    _seen.add(id(node))
-    if getattr(node, "name", None) == name:
-        return True
-    if isinstance(node, dict):
-        return any(_contains(v, name, _seen) for v in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(_contains(v, name, _seen) for v in node)
-    return False
-
-
-def _raise_syntax(text: str):
-    import pyoxigraph as ox
-
-    try:
-        ox.Store().query(text, prefixes=_prefixes())
-    except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {e}", hint="check the query near the position given") from None
-    except Exception as e:
-        raise QueryError(f"the query cannot be run: {e}") from None
-    raise QueryError("the query could not be parsed")
-
-
 def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | None, limit: int | None, label: str,
-         endpoint: str | None = None):
+         endpoint: str | None = None, dataset_clause: bool = False):
     engine = _pick_engine(engine, endpoint)
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
-    timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
-    if timeout <= 0:
-        raise QueryError("the timeout must be a positive number of seconds")
-    limit = DEFAULT_LIMIT if limit is None else int(limit)
+    timeout, limit = check_bounds(timeout, limit)
     if engine == "oxigraph" and bound:
         # bound by a VALUES block at the start of the WHERE group, terms written by pyoxigraph: Oxigraph plans
         # property paths from VALUES but not from substitutions (1.7 s against 3 ms on a 100k-triple graph).
@@ -233,7 +110,8 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
             text, bound = bind_values(text, bound, verify=False), {}
         except QueryError:
             pass  # VALUES would not be equivalent in this query: Oxigraph's substitutions (bound before evaluation)
-    runner = {"oxigraph": _run_oxigraph, "rdflib": _run_rdflib}.get(engine)
+    # FROM / FROM NAMED select the dataset on Oxigraph: the union default graph only when the query names none
+    runner = {"oxigraph": functools.partial(_run_oxigraph, union=not dataset_clause), "rdflib": _run_rdflib}.get(engine)
     join_timeout = timeout
     if engine == "endpoint":
         from .endpoint import check_url
@@ -284,12 +162,12 @@ def _prefixes() -> dict:
     return prefixes()
 
 
-def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
+def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool = True) -> QueryResult:
     import pyoxigraph as ox
 
     subs = {ox.Variable(k): v for k, v in bound.items()}  # only where VALUES binding was not equivalent
     try:
-        res = kg.store.query(text, use_default_graph_as_union=True, substitutions=subs or None, prefixes=_prefixes())
+        res = kg.store.query(text, use_default_graph_as_union=union, substitutions=subs or None, prefixes=_prefixes())
     except RuntimeError as e:
         raise QueryError(f"the query cannot be run: {e}") from None
     except OSError as e:

@@ -61,3 +61,13 @@ class InternalError(AirmError):
     """A bug or an inconsistency in airm's own files. Exit 3."""
 
     exit_code = 3
+
+
+def shown(value, limit: int = 80) -> str:
+    """``repr(value)`` for an error message, cut to ``limit`` characters with a count of the whole: a message
+    echoes what the user gave, never all 120,000 characters of it."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    whole = len(value) if isinstance(value, str) else len(text)
+    return f"{text[:limit - 1]}… ({whole:,} characters)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -88,6 +89,18 @@ def term_from_rdflib(t) -> Term:
     raise TypeError(f"unsupported term {t!r}")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula (OWASP)
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def escape_formula(cell: str) -> str:
+    """A CSV cell a spreadsheet will show rather than run: a leading ' before = + - @ tab or CR. Plain numbers
+    (-1, +2.5e3) are kept: a spreadsheet reads them as numbers, never as formulas."""
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def display(term: Term | None, *, curies: bool = True) -> str:
     if term is None:
         return ""
@@ -137,7 +150,7 @@ class QueryResult:
     def _cells(self, curies: bool) -> list[list[str]]:
         return [[display(row.get(v), curies=curies) for v in self.variables] for row in self.rows]
 
-    def to_delimited(self, delimiter: str, *, escape_formulas: bool = False) -> str:
+    def to_delimited(self, delimiter: str, *, escape_formulas: bool = True) -> str:
         buf = io.StringIO()
         if delimiter == "\t":
             # SPARQL 1.1 TSV: terms in Turtle-like syntax, variables with '?'
@@ -149,9 +162,7 @@ class QueryResult:
         w.writerow(self.variables)
         for row in self.rows:
             cells = [row[v].value if v in row else "" for v in self.variables]
-            if escape_formulas:
-                cells = ["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in cells]
-            w.writerow(cells)
+            w.writerow([escape_formula(c) for c in cells] if escape_formulas else cells)
         return buf.getvalue()
 
     def to_markdown(self) -> str:
@@ -208,7 +219,8 @@ class QueryResult:
         return {
             "table": self.to_table,
             "csv": lambda: self.to_delimited(","),
-            "csv-safe": lambda: self.to_delimited(",", escape_formulas=True),
+            "csv-safe": lambda: self.to_delimited(","),  # the name CSV with escaped formulas had before it was the default
+            "csv-raw": lambda: self.to_delimited(",", escape_formulas=False),
             "tsv": lambda: self.to_delimited("\t"),
             "md": self.to_markdown,
         }[fmt]()

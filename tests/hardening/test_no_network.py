@@ -6,15 +6,14 @@ and a listening loopback socket that must see zero connections (pyoxigraph's Rus
 
 from __future__ import annotations
 
-import socket
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 import airm
 from conftest import run_cli
+from netwitness import BYPASS_QUERIES, Listener
 
 _WATCH = {"on": False, "events": []}
 
@@ -31,39 +30,6 @@ def _hook(event, args):
 
 
 sys.addaudithook(_hook)
-
-
-class Listener:
-    """A loopback TCP server that counts connections and answers nothing useful."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self):
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self._stop = True
-        self._thread.join(2)
-        self.sock.close()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}/"
 
 
 @pytest.fixture
@@ -119,8 +85,20 @@ def test_validation_fetches_nothing(tmp_path, listener, watch):
 def test_queries_reach_nothing(template, engine, listener, watch, kg):
     code, _, err = run_cli("sparql", template.format(url=listener.url), "--engine", engine)
     assert "Traceback" not in err
+    _in_this_process(kg, template.format(url=listener.url), engine)
     assert listener.connections == 0
     assert watch == []
+
+
+def _in_this_process(kg, text: str, engine: str) -> None:
+    """The CLI runs a query in a child process, whose Python requests this process's audit hook cannot see (the
+    listener sees both): the same query through the library, here, for the hook."""
+    from airm.errors import AirmError
+
+    try:
+        kg.sparql(text, engine=engine, timeout=10)
+    except AirmError:
+        pass
 
 
 def test_stored_queries_reach_nothing(listener, watch, kg):
@@ -150,3 +128,38 @@ def test_the_witnesses_notice_a_request_when_the_user_asks_for_one(listener, wat
     except Exception:
         pass
     assert any(e[0] in ("urllib.Request", "socket.connect") for e in watch)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("name", sorted(BYPASS_QUERIES))
+def test_queries_only_oxigraph_reads_are_refused_unrun(name, engine, listener, watch, kg):
+    """Issue 12: a query rdflib cannot check was handed to Oxigraph for a syntax message and its SERVICE ran."""
+    code, _, err = run_cli("sparql", BYPASS_QUERIES[name].format(url=listener.url), "--engine", engine)
+    assert "Traceback" not in err
+    _in_this_process(kg, BYPASS_QUERIES[name].format(url=listener.url), engine)
+    if name == "escaped-quote-hides-service":  # both engines now read one long string where SERVICE was: it runs
+        assert code == 0, err
+    else:
+        assert code == 2, err
+        assert "cannot be checked" in err or "SERVICE is refused" in err, err
+    assert listener.connections == 0
+    assert watch == []
+
+
+def test_the_syntax_check_parses_without_evaluating(listener):
+    """pyoxigraph parses, converts its dataset arguments, then evaluates; the parse-only check relies on that order:
+    a valid query with a SERVICE gets no syntax message and reaches nothing."""
+    from airm.query_checks import oxigraph_syntax_error
+
+    for template in BYPASS_QUERIES.values():
+        assert oxigraph_syntax_error(template.format(url=listener.url)) is None
+    assert oxigraph_syntax_error("SELECT * WHERE { ?s ?p }").startswith("error at 1:25")
+    assert listener.connections == 0
+
+
+def test_escapes_are_expanded_once_for_every_engine(kg):
+    """rdflib expands \\u escapes everywhere, Oxigraph only in strings and IRIs: both now run the expanded text."""
+    rows = kg.sparql('SELECT ?x WHERE { BIND("caf\\u00e9" AS ?x) }').rows
+    assert rows[0]["x"].value == "café"
+    code, _, err = run_cli("sparql", "SELECT * WHERE { \\u003Fs ?p ?o } LIMIT 1")
+    assert code == 0, err

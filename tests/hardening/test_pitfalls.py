@@ -48,7 +48,8 @@ here exists, that every test of this file is named, and that there is one row pe
 |    |                                |     | tests/hardening/test_pitfalls.py::test_ad_hoc_bindings_with_an_unknown_name_are_refused (rdflib case was a bug, fixed) |
 |    |                                |     | tests/hardening/test_pitfalls.py::test_ad_hoc_binding_of_a_bind_assigned_variable_is_refused (was a bug, fixed) |
 |    |                                |     | tests/hardening/test_pitfalls.py::test_ad_hoc_binding_given_as_a_plain_string_is_not_silently_empty |
-| 15 | csv-formula-cells              | b   | tests/hardening/test_pitfalls.py::test_csv_safe_escapes_formula_cells (CLI; HTTP CSV stays SPARQL CSV) |
+| 15 | csv-formula-cells              | b   | tests/hardening/test_pitfalls.py::test_csv_escapes_formula_cells_by_default (CLI; HTTP: tests/server/test_results_http.py) |
+|    |                                |     | tests/hardening/test_pitfalls.py::test_csv_raw_keeps_the_values_as_they_are |
 | 16 | turtle-undeclared-ns1-prefix   | a+b | tests/test_export.py::test_own_writers_on_awkward_blank_node_shapes |
 |    |                                |     | tests/hardening/test_pitfalls.py::test_turtle_with_predicates_ending_in_a_dot_parses_back |
 | 17 | jsonld-drops-bnode-cycles      | b   | tests/hardening/test_pitfalls.py::test_jsonld_export_keeps_blank_node_cycles |
@@ -508,15 +509,23 @@ def test_ad_hoc_binding_given_as_a_plain_string_is_not_silently_empty(kg, engine
 
 # --- 15: CSV cells that spreadsheets run as formulas ----------------------------------------------------------------
 
-def test_csv_safe_escapes_formula_cells(kg):
-    query = 'SELECT ?v WHERE { VALUES ?v { "=1+1" "+1" "-1" "@SUM(A1)" "plain" "a=b" } }'
-    code, out, err = run_cli("sparql", query, "--format", "csv-safe")
+FORMULAS = 'SELECT ?v WHERE { VALUES ?v { "=1+1" "+1+A1" "-1+A1" "@SUM(A1)" "\\tTAB" "\\rCR" "-1" "+2.5" "plain" "a=b" } }'
+ESCAPED = {"'=1+1", "'+1+A1", "'-1+A1", "'@SUM(A1)", "'\tTAB", "'\rCR", "-1", "+2.5", "plain", "a=b"}
+RAW = {"=1+1", "+1+A1", "-1+A1", "@SUM(A1)", "\tTAB", "\rCR", "-1", "+2.5", "plain", "a=b"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv-safe"])
+def test_csv_escapes_formula_cells_by_default(kg, fmt):
+    """Issue 12: CSV is escaped by default (a leading ' before = + - @ tab CR; plain numbers kept)."""
+    code, out, err = run_cli("sparql", FORMULAS, "--format", fmt)
     assert code == 0, err
-    cells = {row[0] for row in list(csv.reader(io.StringIO(out)))[1:]}
-    assert cells == {"'=1+1", "'+1", "'-1", "'@SUM(A1)", "plain", "a=b"}
-    code, out, err = run_cli("sparql", query, "--format", "csv")  # plain SPARQL CSV keeps the values as they are
+    assert {row[0] for row in list(csv.reader(io.StringIO(out)))[1:]} == ESCAPED
+
+
+def test_csv_raw_keeps_the_values_as_they_are(kg):
+    code, out, err = run_cli("sparql", FORMULAS, "--format", "csv-raw")
     assert code == 0, err
-    assert {row[0] for row in list(csv.reader(io.StringIO(out)))[1:]} == {"=1+1", "+1", "-1", "@SUM(A1)", "plain", "a=b"}
+    assert {row[0] for row in list(csv.reader(io.StringIO(out)))[1:]} == RAW
 
 
 # --- 16-19: fidelity of exports -------------------------------------------------------------------------------------

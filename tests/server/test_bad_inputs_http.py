@@ -27,10 +27,11 @@ def load_cases() -> list[dict]:
 
 def build_request(case: dict) -> tuple[str, str, dict, bytes | None]:
     """method, path with its query string, headers, body — as ``Server.request`` takes them."""
-    path = case.get("path", "/")
+    big = "x" * 50_000  # `{50k}`: long enough to be cut in a message, short enough for the 64 KB header cap
+    path = case.get("path", "/").replace("{50k}", big)
     params = case.get("params") or []
     if params:
-        path += "?" + urllib.parse.urlencode([(str(k), str(v)) for k, v in params])
+        path += "?" + urllib.parse.urlencode([(str(k).replace("{50k}", big), str(v)) for k, v in params])
     headers = {str(k): str(v) for k, v in (case.get("headers") or {}).items()}
     body = None
     if "form" in case:
@@ -49,7 +50,7 @@ def build_request(case: dict) -> tuple[str, str, dict, bytes | None]:
 def raw_bytes(case: dict) -> bytes:
     if "raw_hex" in case:
         return bytes.fromhex(case["raw_hex"])
-    return case["raw"].replace("{1m}", "a" * 1_000_000).encode("utf-8")
+    return case["raw"].replace("{1m}", "a" * 1_000_000).replace("{70k}", "a" * 70_000).encode("utf-8")
 
 
 def send_raw(url: str, data: bytes, timeout: float = 30.0) -> tuple[int, dict, bytes]:

@@ -8,29 +8,29 @@ its worker instead of taking a core, or the server, with it. See app.py and pool
 from __future__ import annotations
 
 from .app import ServerConfig, create_app
+from .http import HEADER_TIMEOUT, MAX_HEADER_BYTES, BoundedH11Protocol
 
-__all__ = ["ServerConfig", "create_app", "serve"]
-
-MAX_HEADER_BYTES = 64 * 1024  # request line and headers together
+__all__ = ["HEADER_TIMEOUT", "MAX_HEADER_BYTES", "ServerConfig", "create_app", "serve"]
 
 
 def serve(config: ServerConfig, *, echo=print) -> None:
     """Run the server until interrupted. Checks the inputs first (a broken workspace fails here, not in a worker)."""
     import logging
+    import math
     import socket
     import sys
 
     import uvicorn
 
     from .. import kg as kgmod
+    from ..engines import check_bounds
     from ..errors import UserError
 
     if config.workers < 1:
         raise UserError("--workers must be at least 1")
-    if not config.timeout > 0:
-        raise UserError("--timeout must be a positive number of seconds")
-    if config.limit < 1:
-        raise UserError("--limit must be at least 1")
+    check_bounds(config.timeout, config.limit)  # NaN, infinite, huge or non-positive: refused
+    if not (math.isfinite(config.header_timeout) and config.header_timeout > 0):
+        raise UserError("--header-timeout must be a positive number of seconds")
     if config.client_queries < 1:
         raise UserError("--client-queries must be at least 1")
     if not 0 <= config.port <= 65535:
@@ -65,9 +65,15 @@ def serve(config: ServerConfig, *, echo=print) -> None:
     config.extra["on_ready"] = on_ready
     app = create_app(config)
     # h11 rather than httptools: httptools buffers request headers of any size (a 100 MB header line costs the web
-    # process 100 MB); h11 refuses a request whose headers pass MAX_HEADER_BYTES with a 400.
+    # process 100 MB); h11 refuses a request whose incomplete headers pass MAX_HEADER_BYTES with a 400, the app a
+    # complete one with a 431, and BoundedH11Protocol closes a connection whose headers are late (http.py).
+    # Proxy headers (X-Forwarded-For) are believed only from the addresses the user names: uvicorn's default
+    # believes any local peer, which would let one client pass for many (--client-queries) and forge the log.
     uv = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_keep_alive=30,
-                        timeout_graceful_shutdown=5, server_header=False, http="h11",
-                        h11_max_incomplete_event_size=MAX_HEADER_BYTES)
+                        timeout_graceful_shutdown=5, server_header=False, http=BoundedH11Protocol,
+                        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+                        proxy_headers=bool(config.forwarded_allow_ips),
+                        forwarded_allow_ips=config.forwarded_allow_ips or "")
+    uv.airm_header_timeout = config.header_timeout
     server = uvicorn.Server(uv)
     server.run(sockets=[sock])

@@ -23,8 +23,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
+from ..errors import shown
 from ..namespaces import AIRM, AIRM_ID, ONTOLOGY_IRI
 from . import conneg
+from .http import refuse_large_headers
 from .web import HERE, environment
 
 log = logging.getLogger("airm.server")
@@ -32,6 +34,7 @@ access_log = logging.getLogger("airm.server.access")
 
 MAX_BODY = 2 * 1024 * 1024  # bytes of a POSTed query (the engine refuses queries over 1,000,000 characters)
 DRAIN_MAX = 16 * 1024 * 1024  # a larger body is not even read to the end before the 413
+BODY_TIMEOUT_FACTOR = 3  # a request body must arrive within three times --header-timeout (30 s by default)
 FACETS = ("risk", "category", "stage", "actor", "function", "source")
 RESERVED = ("format",)  # query-string names the catalog pages keep for themselves
 RDF_SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
@@ -50,6 +53,8 @@ class ServerConfig:
     memory_mb: int = 4096
     max_waiting: int = 256
     client_queries: int = 1  # free SPARQL queries one client address may run at once; more wait in line
+    forwarded_allow_ips: str | None = None  # proxies whose X-Forwarded-For is believed (none by default)
+    header_timeout: float = 10.0  # seconds for a request's headers to arrive
     extra: dict = field(default_factory=dict)
 
 
@@ -197,16 +202,21 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
         from starlette.requests import ClientDisconnect
 
         chunks, size = [], 0
+        deadline = BODY_TIMEOUT_FACTOR * config.header_timeout  # a body trickled in holds a connection too
         try:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > DRAIN_MAX:
-                    raise too_large
-                if size <= MAX_BODY:
-                    chunks.append(chunk)
+            async with asyncio.timeout(deadline):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > DRAIN_MAX:
+                        raise too_large
+                    if size <= MAX_BODY:
+                        chunks.append(chunk)
         except ClientDisconnect:  # the client went away mid-body: nobody to answer, nothing to log as a failure
             raise HTTPError(400, "the client closed the connection before the end of the request body",
                             "client-disconnected") from None
+        except TimeoutError:
+            raise HTTPError(408, f"the request body did not arrive within {deadline:g} s", "body-timeout",
+                            {"Connection": "close"}) from None
         if size > MAX_BODY:
             raise too_large  # read to the end first, so that the client sees the answer rather than a reset
         return b"".join(chunks)
@@ -239,7 +249,7 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
                 elif ctype == "application/sparql-update":
                     raise HTTPError(403, "updates are refused: this endpoint is read-only", "update-refused")
                 else:
-                    raise HTTPError(415, f"unsupported content type {ctype or '(none)'!r}; POST "
+                    raise HTTPError(415, f"unsupported content type {shown(ctype or '(none)')}; POST "
                                          "application/sparql-query or application/x-www-form-urlencoded",
                                     "unsupported-media-type")
             if "update" in params:
@@ -337,7 +347,7 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
         if query_text is None and example:
             if example not in queries:
                 return error_response(request, {"status": 404, "kind": "not-found",
-                                                "message": f"no stored query named {example!r}"}, html=True)
+                                                "message": f"no stored query named {shown(example)}"}, html=True)
             q = queries[example]
             body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#+")).lstrip("\n")
             params = ", ".join(f"?{n}" for n in q.params)
@@ -375,7 +385,7 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
             if allowed is not None and k not in allowed:
                 continue
             if k in given:
-                raise HTTPError(400, f"parameter {k!r} given twice")
+                raise HTTPError(400, f"parameter {shown(k)} given twice")
             given[k] = v
         return given
 
@@ -697,6 +707,14 @@ def wrap(app):
             return await app(scope, receive, send)
         start = time.perf_counter()
         info = {"status": 0, "bytes": 0}
+        refusal = refuse_large_headers(scope)
+        if refusal is not None:
+            status, headers, body = refusal
+            await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
+            await send({"type": "http.response.body", "body": body})
+            info.update(status=status, bytes=len(body))
+            _log(scope, info, start)
+            return
         if scope["method"] == "OPTIONS":
             await send({"type": "http.response.start", "status": 204, "headers": PREFLIGHT_HEADERS})
             await send({"type": "http.response.body", "body": b""})

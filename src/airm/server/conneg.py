@@ -12,7 +12,8 @@ from dataclasses import dataclass
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",  # formula cells escaped (a leading ')
+    "csv-raw": "text/csv; charset=utf-8",  # values as they are: only by ?format=csv-raw, never negotiated
     "tsv": "text/tab-separated-values; charset=utf-8",
     "ttl": "text/turtle; charset=utf-8",
     "nt": "application/n-triples",
@@ -39,7 +40,7 @@ ACCEPTED = {
     "application/xhtml+xml": "html",
 }
 
-TABLE_FORMATS = ("json", "xml", "csv", "tsv")
+TABLE_FORMATS = ("json", "xml", "csv", "tsv", "csv-raw")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld", "rdfxml")
 FORMAT_ALIASES = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "rdf": "rdfxml",
                   "srj": "json", "srx": "xml"}

@@ -6,7 +6,7 @@ import csv
 import io
 from xml.sax.saxutils import escape, quoteattr
 
-from ..results import XSD_STRING, QueryResult
+from ..results import XSD_STRING, QueryResult, escape_formula
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
@@ -47,8 +47,9 @@ def sparql_xml(result: QueryResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def sparql_csv(result: QueryResult) -> str:
-    """SPARQL 1.1 CSV: plain values, blank nodes as _:label, CRLF line ends."""
+def sparql_csv(result: QueryResult, *, escape_formulas: bool = True) -> str:
+    """SPARQL 1.1 CSV: plain values, blank nodes as _:label, CRLF line ends; cells a spreadsheet would run as
+    formulas get a leading ' unless ``escape_formulas`` is off (``?format=csv-raw``)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(result.variables)
@@ -57,18 +58,20 @@ def sparql_csv(result: QueryResult) -> str:
         for v in result.variables:
             t = row.get(v)
             cells.append("" if t is None else ("_:" + t.value if t.type == "bnode" else t.value))
-        w.writerow(cells)
+        w.writerow([escape_formula(c) for c in cells] if escape_formulas else cells)
     return buf.getvalue()
 
 
 def body(result: QueryResult, fmt: str) -> bytes:
-    """The bytes of ``result`` in ``fmt`` (json, xml, csv, tsv, ttl, nt, jsonld, rdfxml)."""
+    """The bytes of ``result`` in ``fmt`` (json, xml, csv, csv-raw, tsv, ttl, nt, jsonld, rdfxml)."""
     if fmt == "json":
         return result.to_sparql_json().encode("utf-8")
     if fmt == "xml":
         return sparql_xml(result).encode("utf-8")
     if fmt == "csv":
         return sparql_csv(result).encode("utf-8")
+    if fmt == "csv-raw":
+        return sparql_csv(result, escape_formulas=False).encode("utf-8")
     if fmt == "tsv":
         return result.to_delimited("\t").encode("utf-8")
     if fmt in ("ttl", "nt", "jsonld", "rdfxml"):

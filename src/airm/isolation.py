@@ -1,0 +1,131 @@
+"""Run one query in a child process with a memory cap and a deadline the child cannot ignore: the CLI's bound, as
+``airm serve``'s worker processes are the server's.
+
+In-process deadlines are threads, and two things defeat them: rdflib evaluates a REGEX with Python's ``re``, which
+holds the interpreter lock for as long as a catastrophic pattern backtracks, so the waiting thread never wakes; and
+Oxigraph, out of memory, aborts the whole process from Rust. A forked child (forked before the graph is opened, while
+the CLI is single-threaded) loads the graph, caps its address space and runs the query; the parent waits for the
+query's deadline plus a grace and kills the child past it, and names what happened when the child dies.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from .errors import AirmError, QueryError, QueryTimeout
+
+DEFAULT_MEMORY_MB = 4096
+GRACE = 2.0  # seconds past the query's own deadline (which fires first when it can) before the child is killed
+
+
+def run_in_child(work, *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB, label: str = "the query"):
+    """``work(ready)`` in a forked child, returning its (picklable) value; ``ready()`` starts the deadline (call it
+    once the graph is loaded). Without fork (Windows), ``work`` runs here, bounded by the engine's own deadline."""
+    import multiprocessing
+
+    if not hasattr(os, "fork"):
+        return work(lambda: None)
+    import tempfile
+
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # nothing buffered before the fork may be written twice
+    with tempfile.TemporaryFile() as errors:
+        proc = ctx.Process(target=_child, args=(child, work, memory_mb, errors.fileno()), name="airm-query",
+                           daemon=True)
+        proc.start()
+        child.close()
+        try:
+            return _wait(parent, proc, timeout=timeout, memory_mb=memory_mb, label=label)
+        finally:
+            parent.close()
+            if proc.is_alive():
+                proc.kill()
+            proc.join(5)
+            _relay(errors, proc.exitcode)
+
+
+def _relay(errors, exitcode) -> None:
+    """What the child wrote to stderr (warnings), unless it died: then it is Rust's allocation-failure noise, and
+    the parent's own message says what happened."""
+    if exitcode != 0:
+        return
+    errors.seek(0)
+    text = errors.read().decode("utf-8", "replace")
+    if text:
+        sys.stderr.write(text)
+
+
+def _wait(conn, proc, *, timeout: float, memory_mb: int, label: str):
+    started = False
+    while True:
+        # loading the graph has no deadline of its own here (it is bounded where it happens); the query has
+        if not conn.poll(None if not started else timeout + GRACE):
+            raise QueryTimeout(f"{label} did not finish within {timeout:g} s", hint="narrow it, or raise --timeout")
+        try:
+            kind, payload = conn.recv()
+        except (EOFError, OSError):
+            proc.join(5)
+            raise _died(proc.exitcode, memory_mb, label) from None
+        if kind == "started":
+            started = True
+            continue
+        if kind == "ok":
+            return payload
+        raise _rebuilt(payload)
+
+
+def _child(conn, work, memory_mb: int, errors_fd: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child with the parent
+    os.dup2(errors_fd, 2)  # the parent relays it (see _relay)
+    _limit_memory(memory_mb)
+    try:
+        value = work(lambda: conn.send(("started", None)))
+        conn.send(("ok", value))
+    except MemoryError:
+        conn.send(("error", ("memory", None, None, None)))
+    except AirmError as e:
+        conn.send(("error", ("airm", type(e), e.message, e.hint)))
+    except BaseException as e:  # a bug: the parent reports it as one
+        conn.send(("error", ("bug", None, f"{type(e).__name__}: {e}", None)))
+    finally:
+        conn.close()
+
+
+def _limit_memory(megabytes: int) -> None:
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+
+        cap = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this platform: the deadline still bounds the query
+
+
+def _rebuilt(payload) -> Exception:
+    """The child's error as the parent raises it (exception classes pickle without their hints)."""
+    what, cls, message, hint = payload
+    if what == "memory":
+        return _memory_error(None)
+    if what == "bug":
+        return RuntimeError(message)
+    error = cls.__new__(cls)
+    AirmError.__init__(error, message, hint=hint)
+    return error
+
+
+def _died(exitcode, memory_mb: int, label: str) -> Exception:
+    if exitcode in (-signal.SIGABRT, -signal.SIGKILL):  # Rust's answer to a failed allocation; the OOM killer's
+        return _memory_error(memory_mb, label)
+    return RuntimeError(f"the process running {label} exited unexpectedly (exit code {exitcode})")
+
+
+def _memory_error(memory_mb: int | None, label: str = "the query") -> QueryError:
+    cap = f" ({memory_mb:,} MB, --memory)" if memory_mb else ""
+    return QueryError(f"{label} needed more memory than airm allows a query{cap} and was stopped",
+                      hint="narrow it (a cross product or a large ORDER BY/DISTINCT), or raise --memory")

@@ -1,0 +1,255 @@
+"""What an ad-hoc query may do, decided before any engine runs it: size, nesting, read-only, no SERVICE, no FROM on
+rdflib. Nothing here evaluates a query.
+
+The checks read the query with rdflib's SPARQL 1.1 parser. Oxigraph reads more (SPARQL 1.2: VERSION, LATERAL,
+ADJUST, triple terms, reifiers), so a query rdflib cannot read is refused rather than run unchecked; its syntax
+message comes from Oxigraph's parser alone (see ``oxigraph_syntax_error``). The two parsers must also read the same
+text: rdflib expands ``\\u`` escapes everywhere before parsing (as SPARQL 1.1 section 19.2 says) and Oxigraph only in
+strings and IRIs, so every engine gets the expanded text; and a SERVICE keyword that a third, plain lexer finds in
+the query's code but rdflib does not (a comment ended by a bare carriage return, say) gets the query refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import InternalError, QueryError
+
+MAX_QUERY_CHARS = 1_000_000
+MAX_NESTING = 32  # rdflib's parser overflows Python's stack near 40 levels; Oxigraph's crashes a thread far deeper
+ESCAPE_RE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)  # the escapes rdflib expands
+SERVICE_REFUSED = "SERVICE is refused: it would send requests to another server"
+SERVICE_HINT = "pass --allow-service if you mean to query a remote endpoint"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A query that passed the checks: the text every engine is to run, and whether it names its own dataset."""
+
+    text: str
+    dataset_clause: bool
+
+
+def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigraph") -> Checked:
+    """Size, escapes, read-only, SERVICE, and on rdflib FROM and GRAPH checks; the text to run."""
+    check_size(text)
+    text = expand_escapes(text.removeprefix("\ufeff"))  # a byte-order mark some editors put first is no syntax
+    parsed = parse_read_only(text)
+    dataset = _has_dataset_clause(parsed)
+    if engine == "rdflib" and dataset:
+        raise QueryError("FROM / FROM NAMED are refused on the rdflib engine: they would load what they name",
+                         hint="use GRAPH <...> { } patterns, or the oxigraph engine")
+    if engine == "rdflib" and _contains(parsed, "GraphGraphPattern"):
+        raise QueryError("GRAPH patterns are refused on the rdflib engine: it queries the union of the named graphs "
+                         "as one graph, so it cannot tell them apart", hint="run it on the oxigraph engine (the default)")
+    if not allow_service:
+        if _contains(parsed, "ServiceGraphPattern"):
+            raise QueryError(SERVICE_REFUSED, hint=SERVICE_HINT)
+        if re.search(r"(?<![?$:\w-])SERVICE(?![\w:-])", code_only(text), re.IGNORECASE):
+            raise QueryError("the query cannot be checked: airm's checker and the query engine read its comments "
+                             "or strings differently, and one of them sees a SERVICE clause there",
+                             hint="end comments with a line feed and write strings without raw line breaks")
+    return Checked(text=text, dataset_clause=dataset)
+
+
+MAX_QUERY_FILE_BYTES = 4 * MAX_QUERY_CHARS  # UTF-8 takes at most four bytes a character
+
+
+def read_query_file(path) -> str:
+    """A query file's text: a regular file (not a FIFO or a device such as /dev/zero, which never end), at most
+    MAX_QUERY_FILE_BYTES, UTF-8 with or without a byte-order mark."""
+    import os
+    import stat
+    from pathlib import Path
+
+    from .errors import InputFileError
+
+    path = Path(path)
+    try:
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputFileError(path, "not a regular file (a device, a pipe or a folder): airm reads queries "
+                                           "from files", hint="save the query in a .rq file")
+            data = f.read(MAX_QUERY_FILE_BYTES + 1)
+    except OSError as e:
+        raise InputFileError(path, f"cannot read query file: {e.strerror or e}") from None
+    if len(data) > MAX_QUERY_FILE_BYTES:
+        raise InputFileError(path, f"the query file is larger than {MAX_QUERY_FILE_BYTES:,} bytes",
+                             hint="store large value lists as data and join them instead")
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark some editors write is not part of the query
+    except UnicodeDecodeError as e:
+        raise InputFileError(path, f"cannot read query file: not UTF-8 ({e.reason} at byte {e.start})",
+                             hint="save the file as UTF-8") from None
+
+
+def check_size(text: str) -> None:
+    """Refuse queries too long or too deeply nested to parse safely, before any parser sees them."""
+    if not text.strip():
+        raise QueryError("the query is empty", hint="give a SELECT, CONSTRUCT, ASK or DESCRIBE query")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long; airm accepts at most {MAX_QUERY_CHARS:,}",
+                         hint="store large value lists as data and join them instead")
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise QueryError(f"the query nests groups or brackets {depth} levels deep; airm accepts at most {MAX_NESTING}",
+                         hint="flatten the nested groups")
+
+
+def expand_escapes(text: str) -> str:
+    """The text with its ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes expanded, as rdflib's parser expands them: what both
+    engines are given, so that the one that runs the query reads what the checks read."""
+    if not ESCAPE_RE.search(text):
+        return text
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        out = expandUnicodeEscapes(text)
+        out.encode("utf-8")
+    except (ValueError, OverflowError, UnicodeEncodeError):
+        raise QueryError("the query has a \\u escape that is not a Unicode character (or is half of a pair)",
+                         hint="write the character itself") from None
+    if ESCAPE_RE.search(out):
+        raise QueryError("the query's \\u escapes spell further \\u escapes, which engines read differently",
+                         hint="write the characters themselves") from None
+    return out
+
+
+def parse_read_only(text: str):
+    """rdflib's parse of a query; an update, a syntax error or syntax rdflib cannot check is refused."""
+    from rdflib.plugins.sparql import parser
+
+    try:
+        return parser.parseQuery(text)
+    except RecursionError:
+        raise QueryError("the query is nested too deeply to check", hint="flatten the nested groups") from None
+    except Exception as e:
+        checker_error = e
+    try:
+        parser.parseUpdate(text)
+    except Exception:
+        pass
+    else:
+        raise QueryError(
+            "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) are refused: airm queries are read-only",
+            hint="change the data files and rebuild instead",
+        )
+    message = oxigraph_syntax_error(text)
+    if message is not None:
+        raise QueryError(f"SPARQL syntax error: {message}", hint="check the query near the position given")
+    where = _checker_position(checker_error)
+    raise QueryError(
+        "the query cannot be checked, so it is not run: airm checks every query with a SPARQL 1.1 parser before "
+        f"running it, and that parser stops {where}. Oxigraph would read it (SPARQL 1.2 syntax such as VERSION, "
+        "LATERAL, ADJUST, triple terms <<( )>> or reifiers ~ is beyond the check)",
+        hint="write the query in SPARQL 1.1")
+
+
+_NOT_A_GRAPH = object()
+
+
+def oxigraph_syntax_error(text: str) -> str | None:
+    """Oxigraph's own syntax message for ``text``, or None when Oxigraph can parse it; never evaluates it.
+
+    pyoxigraph parses the query, then converts the dataset arguments, then evaluates: a named graph that is not a
+    term stops the call between the first two (tests/hardening/test_no_network.py holds pyoxigraph to that order).
+    """
+    import pyoxigraph as ox
+
+    from .namespaces import prefixes
+
+    try:
+        ox.Store().query(text, prefixes=prefixes(), named_graphs=[_NOT_A_GRAPH])
+    except SyntaxError as e:
+        return str(e)
+    except (TypeError, ValueError):
+        return None
+    raise InternalError("pyoxigraph ran a query it was only asked to parse: airm's parse-only check no longer holds",
+                        hint="report this with the pyoxigraph version")
+
+
+def _checker_position(error: Exception) -> str:
+    line, col = getattr(error, "lineno", None), getattr(error, "col", None)
+    found = re.search(r"found (.{1,40}?)\s+\(at char", str(error))
+    where = f"at {line}:{col}" if line is not None else "somewhere"
+    return where + (f" (at {found.group(1)})" if found else "")
+
+
+def _has_dataset_clause(parsed) -> bool:
+    try:
+        value = parsed[1].get("datasetClause")
+        return bool(value) and not isinstance(value, str)  # a missing key comes back as its own name
+    except Exception:
+        return False
+
+
+def _contains(node, name: str, _seen=None) -> bool:
+    """Whether the parse tree holds a node called ``name`` (pyparsing results, rdflib CompValues, lists)."""
+    from pyparsing import ParseResults
+
+    _seen = _seen if _seen is not None else set()
+    if id(node) in _seen:
+        return False
+    _seen.add(id(node))
+    if getattr(node, "name", None) == name:
+        return True
+    if isinstance(node, dict):
+        return any(_contains(v, name, _seen) for v in node.values())
+    if isinstance(node, (list, tuple, ParseResults)):
+        return any(_contains(v, name, _seen) for v in node)
+    return False
+
+
+def code_only(text: str) -> str:
+    """``text`` with its comments, string literals and IRIs blanked out (same length, line breaks kept): what is
+    left is the query's own syntax, where variables, keywords and brackets can be looked for safely. A comment ends
+    at a line feed or a carriage return, whichever comes first (Oxigraph ends it at either)."""
+    out = list(text)
+    i, n = 0, len(text)
+
+    def blank(a: int, b: int) -> None:
+        for k in range(a, min(b, n)):
+            if out[k] != "\n":
+                out[k] = " "
+
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = i
+            while j < n and text[j] not in "\r\n":
+                j += 1
+            blank(i, j)
+            i = j
+            continue
+        if c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            blank(i, j + len(quote))
+            i = j + len(quote)
+            continue
+        if c == "<":
+            j = i + 1
+            while j < n and text[j] not in "<>\"{}|^`\\ \t\n":
+                j += 1
+            if j < n and text[j] == ">":  # an IRI (not a less-than)
+                blank(i, j + 1)
+                i = j + 1
+                continue
+        i += 1
+    return "".join(out)
+
+
+def nesting_depth(text: str) -> int:
+    """Deepest nesting of { ( [ outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for c in code_only(text):
+        if c in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "})]":
+            depth -= 1
+    return deepest

@@ -1,0 +1,66 @@
+"""The CLI's bound on a query (issue 12): a child process with a memory cap and a deadline it cannot ignore."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from airm.errors import QueryError
+from airm.isolation import run_in_child
+
+CATASTROPHIC_REGEX = ('SELECT * WHERE { BIND("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab" AS ?x) '
+                      'FILTER(REGEX(?x, "^(a+)+$")) }')  # Python's re backtracks for hours, holding the GIL
+CROSS_PRODUCT_SORTED = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"  # sorts ~10^9 rows
+
+
+def _airm(*args, timeout=120):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.run([sys.executable, "-m", "airm.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=timeout)  # a hang fails here
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_a_catastrophic_regex_on_rdflib_obeys_the_timeout(kg):
+    code, _, err = _airm("sparql", CATASTROPHIC_REGEX, "--engine", "rdflib", "--timeout", "1")
+    assert code == 2, err
+    assert "did not finish within 1 s" in err and "Traceback" not in err
+
+
+def test_a_query_past_the_memory_cap_is_a_clear_error_not_an_abort(kg):
+    code, out, err = _airm("sparql", CROSS_PRODUCT_SORTED, "--memory", "1024", "--timeout", "100")
+    assert code == 2, err
+    assert "needed more memory than airm allows a query (1,024 MB, --memory)" in err
+    assert "memory allocation" not in err and "Traceback" not in err  # Rust's abort message stays in the child
+
+
+def test_the_childs_errors_keep_their_class_and_hint():
+    def work(ready):
+        ready()
+        raise QueryError("no such thing", hint="try another")
+
+    with pytest.raises(QueryError) as info:
+        run_in_child(work, timeout=10)
+    assert info.value.message == "no such thing" and info.value.hint == "try another"
+    assert info.value.exit_code == 2
+
+
+def test_a_bug_in_the_child_is_reported_as_one():
+    def work(ready):
+        raise KeyError("oops")
+
+    with pytest.raises(RuntimeError, match="KeyError"):
+        run_in_child(work, timeout=10)
+
+
+def test_the_value_comes_back_and_the_deadline_starts_when_the_child_is_ready():
+    def work(ready):
+        import time
+
+        time.sleep(1.5)  # loading: not counted against the query's deadline
+        ready()
+        return {"rows": [1, 2, 3]}
+
+    assert run_in_child(work, timeout=0.5) == {"rows": [1, 2, 3]}
