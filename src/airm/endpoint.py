@@ -12,9 +12,10 @@ bound before use where the top-level group sees the VALUES block; ``check_values
 error) a query that uses a parameter in a FILTER, BIND or OPTIONAL condition of a nested group that does not bind
 it itself, where the endpoint's answer could differ from the embedded engine's.
 
-Push: one SPARQL Update request replaces each named graph of the build (ontology, data, imports, entailments) and
-drops the airm graphs the build no longer has: all or nothing on a store that runs an update request as one
-transaction, as Oxigraph does. Pushing again is idempotent. ``graph=IRI`` puts the union into one graph, ``graph="default"`` into the store's default
+Push: one SPARQL Update request replaces each named graph of the build (ontology, data, imports, entailments),
+blank nodes skolemised, and drops what airm has there that the build does not (``airm.store_layout``): all or nothing
+on a store that runs an update request as one transaction, as Oxigraph does; the store is counted afterwards, and a
+push that raced another is sent again. Pushing again is idempotent. ``graph=IRI`` puts the union into one graph, ``graph="default"`` into the store's default
 graph (which every store queries).
 """
 
