@@ -134,6 +134,7 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     # structural entailments for validation, computed on a copy so the caller's store is never changed
     work = ox.Store()
     work.extend(q for q in store.quads_for_pattern(None, None, None, None) if wanted(q))
+    merge_restated_blank_nodes(work)
     infer.materialise(work, graph=VALIDATION_ENTAILMENTS, domain_range=False)
     data_graph = rdflib_graph(work, data_graphs + [VALIDATION_ENTAILMENTS])
     problems = _ill_typed(data_graph, focus) + _run(data_graph, load_shapes("data"), focus)
@@ -146,6 +147,81 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
 
 
 USER_GRAPH = "https://w3id.org/airm/graph/user"
+
+
+def merge_restated_blank_nodes(store) -> int:
+    """Keep one of equal blank-node values of the same subject and property; returns how many copies went.
+
+    A file that restates a node another file describes (``airm build``'s own airm.ttl restates every node) restates
+    its blank-node values too, as new blank nodes: the author list of a work twice, equal member for member, which
+    ``sh:maxCount 1`` counts as two lists. The graph with one copy says exactly the same (it is the lean form), so
+    equal copies are one value; lists that differ stay two and are still reported. Only copies no other triple
+    points into are removed."""
+    import pyoxigraph as ox
+
+    out: dict = {}  # subject -> its (predicate, object) pairs, over all graphs
+    for q in store:
+        out.setdefault(q.subject, set()).add((q.predicate, q.object))
+    refs: dict = {}  # blank node -> how many distinct statements point into it
+    for pairs in out.values():
+        for _p, o in pairs:
+            if isinstance(o, ox.BlankNode):
+                refs[o] = refs.get(o, 0) + 1
+    sig = _blank_signatures(out)
+    doomed: set = set()
+    for s, pairs in out.items():
+        kept: dict = {}
+        for p, o in sorted(pairs, key=str):
+            if isinstance(o, ox.BlankNode) and refs.get(o) == 1 and o in sig:
+                if (p, sig[o]) in kept:
+                    doomed.add((s, p, o))
+                else:
+                    kept[(p, sig[o])] = o
+    removed = 0
+    for s, p, o in doomed:
+        for q in list(store.quads_for_pattern(s, p, o, None)):
+            store.remove(q)
+        removed += 1
+        stack = [o]
+        while stack:  # the copy's own nodes: each pointed into only from the copy
+            node = stack.pop()
+            for q in list(store.quads_for_pattern(node, None, None, None)):
+                store.remove(q)
+                if isinstance(q.object, ox.BlankNode) and refs.get(q.object) == 1:
+                    stack.append(q.object)
+    return removed
+
+
+def _blank_signatures(out: dict) -> dict:
+    """A hash of each acyclic blank node's content (its statements, blank values by their own hash), computed
+    without recursion (an author list of a thousand names is a chain a thousand deep)."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    sig: dict = {}
+    cyclic: set = set()
+    for root in [n for n in out if isinstance(n, ox.BlankNode)]:
+        stack, open_ = [(root, False)], set()
+        while stack:
+            node, ready = stack.pop()
+            if node in sig or node in cyclic:
+                continue
+            children = [o for _p, o in out.get(node, ()) if isinstance(o, ox.BlankNode)]
+            if ready:
+                if any(c in cyclic or c not in sig for c in children):
+                    cyclic.add(node)
+                    continue
+                lines = sorted(f"{p}\t{sig[o] if isinstance(o, ox.BlankNode) else o}" for p, o in out.get(node, ()))
+                sig[node] = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+                continue
+            if node in open_:
+                cyclic.add(node)
+                continue
+            open_.add(node)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if c not in sig)
+    return sig
 
 
 def context_digest() -> str:
