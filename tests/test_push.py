@@ -159,7 +159,8 @@ def _no_inflated_answers(server, kg):
     for name, _case, params in CASES:
         q = catalog.get(name)
         bound = catalog.bind_params(kg, q, params)
-        local, remote = run_stored(kg, q, bound, engine="oxigraph"), run_stored(kg, q, bound, endpoint=server.query_url)
+        local = run_stored(kg, q, bound, engine="oxigraph")
+        remote = run_stored(kg, q, bound, endpoint=server.query_url)
         assert len(remote) == len(local), f"{name}: {len(remote)} rows on the store, {len(local)} embedded"
 
 
@@ -212,8 +213,9 @@ def test_default_then_named_on_a_store_without_a_union_default_graph(plain_serve
 def test_foreign_graphs_and_a_foreign_default_graph_are_left_alone(union_server, kg):
     """Only what holds an airm build is airm's: a user's graph, and a default graph with airm's ontology alone."""
     foreign = "https://example.org/mine"
-    _update(union_server, f"INSERT DATA {{ <urn:a> <urn:b> <urn:c> . <https://w3id.org/airm> a "
-                          f"<http://www.w3.org/2002/07/owl#Ontology> . GRAPH <{foreign}> {{ <urn:x> <urn:y> <urn:z> }} }}")
+    header = "<https://w3id.org/airm> a <http://www.w3.org/2002/07/owl#Ontology>"
+    _update(union_server, f"INSERT DATA {{ <urn:a> <urn:b> <urn:c> . {header} . "
+                          f"GRAPH <{foreign}> {{ <urn:x> <urn:y> <urn:z> }} }}")
     for _again in range(2):
         code, _out, err = run_cli("push", "--endpoint", union_server.query_url)
         assert code == 0, err
@@ -224,11 +226,10 @@ def test_foreign_graphs_and_a_foreign_default_graph_are_left_alone(union_server,
 
 def test_a_described_document_with_an_author_list_gives_the_embedded_answer(union_server, kg):
     """Skolem IRIs stand for blank nodes: describe-entity leaves them out on a store as it does embedded."""
-    from airm.engines import run_stored
-
     assert run_cli("push", "--endpoint", union_server.query_url)[0] == 0
     q = catalog.get("describe-entity")
     bound = catalog.bind_params(kg, q, {"entity": "https://w3id.org/airm/id/ref/ouyang2022-instructgpt"})
-    local, remote = run_stored(kg, q, bound, engine="oxigraph"), run_stored(kg, q, bound, endpoint=union_server.query_url)
+    local = run_stored(kg, q, bound, engine="oxigraph")
+    remote = run_stored(kg, q, bound, endpoint=union_server.query_url)
     assert len(local) > 3
     assert sorted(map(str, remote.triples)) == sorted(map(str, local.triples))

@@ -15,8 +15,8 @@ it itself, where the endpoint's answer could differ from the embedded engine's.
 Push: one SPARQL Update request replaces each named graph of the build (ontology, data, imports, entailments),
 blank nodes skolemised, and drops what airm has there that the build does not (``airm.store_layout``): all or nothing
 on a store that runs an update request as one transaction, as Oxigraph does; the store is counted afterwards, and a
-push that raced another is sent again. Pushing again is idempotent. ``graph=IRI`` puts the union into one graph, ``graph="default"`` into the store's default
-graph (which every store queries).
+push that raced another is sent again. Pushing again is idempotent. ``graph=IRI`` puts the union into one graph,
+``graph="default"`` into the store's default graph (which every store queries).
 """
 
 from __future__ import annotations
@@ -568,7 +568,7 @@ def push(kg, endpoint: str, *, update: str | None = None, graph: str | None = No
         report = _push_once(plan, endpoint, update, target, replace, timeout)
         if not replace:
             break
-        problems = _not_the_build(read_state(endpoint, timeout=timeout), plan, target, report)
+        problems = _not_the_build(read_state(endpoint, timeout=timeout), plan, report)
         if not problems:
             break
         if attempt == PUSH_ATTEMPTS:
@@ -643,7 +643,7 @@ def _left_by_other_pushes(state, plan, target: str | None) -> list[str]:
     return stale
 
 
-def _not_the_build(state, plan, target: str | None, report: PushReport) -> list[str]:
+def _not_the_build(state, plan, report: PushReport) -> list[str]:
     """What differs, after the update, between the store and the build (empty when the store holds exactly it)."""
     from .store_layout import DEFAULT
 
