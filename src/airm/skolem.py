@@ -22,10 +22,15 @@ def is_skolem(iri: str) -> bool:
 
 
 def skolemise(quads) -> list:
-    """The quads with every blank node replaced by its content-derived skolem IRI (order of the canonical dataset)."""
+    """The quads with every blank node replaced by its content-derived skolem IRI (those without blank nodes first)."""
     import pyoxigraph as ox
 
-    dataset = ox.Dataset(quads)
+    def blank(q) -> bool:
+        return any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object, q.graph_name))
+
+    quads = list(quads)
+    # RDFC-1.0 labels a blank node from the quads that mention blank nodes only: canonicalise just those
+    dataset = ox.Dataset(q for q in quads if blank(q))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     canonical = list(dataset)
     mentions: dict[str, list[str]] = defaultdict(list)
@@ -38,7 +43,8 @@ def skolemise(quads) -> list:
     def named(term):
         return iris[term.value] if isinstance(term, ox.BlankNode) else term
 
-    return [ox.Quad(named(q.subject), q.predicate, named(q.object), named(q.graph_name)) for q in canonical]
+    return [q for q in quads if not blank(q)] + [
+        ox.Quad(named(q.subject), q.predicate, named(q.object), named(q.graph_name)) for q in canonical]
 
 
 def _digest(lines: list[str]) -> str:
