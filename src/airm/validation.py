@@ -159,24 +159,30 @@ def merge_restated_blank_nodes(store) -> int:
     points into are removed."""
     import pyoxigraph as ox
 
-    out: dict = {}  # subject -> its (predicate, object) pairs, over all graphs
-    for q in store:
-        out.setdefault(q.subject, set()).add((q.predicate, q.object))
-    refs: dict = {}  # blank node -> how many distinct statements point into it
-    for pairs in out.values():
-        for _p, o in pairs:
-            if isinstance(o, ox.BlankNode):
-                refs[o] = refs.get(o, 0) + 1
+    groups: dict = {}  # (subject, predicate) with more than one blank-node value -> those values
+    for row in store.query(_SEVERAL_BLANK_VALUES, use_default_graph_as_union=True):
+        groups.setdefault((row["s"], row["p"]), []).append(row["o"])
+    if not groups:
+        return 0
+    out: dict = {}  # each blank node reachable from those values -> its (predicate, object) pairs, over all graphs
+    refs: dict = {}  # ... and how many distinct statements point into it
+    stack = [o for values in groups.values() for o in values]
+    while stack:
+        node = stack.pop()
+        if node in out:
+            continue
+        out[node] = {(q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None)}
+        refs[node] = len({(q.subject, q.predicate) for q in store.quads_for_pattern(None, None, node, None)})
+        stack.extend(o for _p, o in out[node] if isinstance(o, ox.BlankNode))
     sig = _blank_signatures(out)
     doomed: set = set()
-    for s, pairs in out.items():
-        kept: dict = {}
-        for p, o in sorted(pairs, key=str):
-            if isinstance(o, ox.BlankNode) and refs.get(o) == 1 and o in sig:
-                if (p, sig[o]) in kept:
+    for (s, p), values in groups.items():
+        kept: set = set()
+        for o in sorted(values, key=str):
+            if refs.get(o) == 1 and o in sig:
+                if sig[o] in kept:
                     doomed.add((s, p, o))
-                else:
-                    kept[(p, sig[o])] = o
+                kept.add(sig[o])
     removed = 0
     for s, p, o in doomed:
         for q in list(store.quads_for_pattern(s, p, o, None)):
@@ -190,6 +196,12 @@ def merge_restated_blank_nodes(store) -> int:
                 if isinstance(q.object, ox.BlankNode) and refs.get(q.object) == 1:
                     stack.append(q.object)
     return removed
+
+
+_SEVERAL_BLANK_VALUES = """SELECT ?s ?p ?o WHERE {
+  { SELECT ?s ?p WHERE { ?s ?p ?v FILTER(isBlank(?v)) } GROUP BY ?s ?p HAVING (COUNT(DISTINCT ?v) > 1) }
+  ?s ?p ?o FILTER(isBlank(?o))
+}"""
 
 
 def _blank_signatures(out: dict) -> dict:
