@@ -12,10 +12,11 @@ bound before use where the top-level group sees the VALUES block; ``check_values
 error) a query that uses a parameter in a FILTER, BIND or OPTIONAL condition of a nested group that does not bind
 it itself, where the endpoint's answer could differ from the embedded engine's.
 
-Push: one SPARQL Update request replaces each named graph of the build (ontology, data, imports, entailments) and
-drops the airm graphs the build no longer has: all or nothing on a store that runs an update request as one
-transaction, as Oxigraph does. Pushing again is idempotent. ``graph=IRI`` puts the union into one graph, ``graph="default"`` into the store's default
-graph (which every store queries).
+Push: one SPARQL Update request replaces each named graph of the build (ontology, data, imports, entailments),
+blank nodes skolemised, and drops what airm has there that the build does not (``airm.store_layout``): all or nothing
+on a store that runs an update request as one transaction, as Oxigraph does; the store is counted afterwards, and a
+push that raced another is sent again. Pushing again is idempotent. ``graph=IRI`` puts the union into one graph,
+``graph="default"`` into the store's default graph (which every store queries).
 """
 
 from __future__ import annotations
@@ -501,6 +502,7 @@ class PushReport:
     removed: list[str] = field(default_factory=list)
     replaced: bool = True
     warnings: list[str] = field(default_factory=list)
+    attempts: int = 1
 
     @property
     def triples(self) -> int:
@@ -512,8 +514,12 @@ class PushReport:
                  f"{self.triples} triples, in one request to {self.update}"]
         lines += [f"  {g}  {n}" for g, n in self.graphs]
         if self.removed:
-            lines.append(f"removed {len(self.removed)} airm graph(s) the build no longer has:")
+            lines.append(f"removed {len(self.removed)} airm graph(s) the build no longer has "
+                         "(or an earlier push in another layout left):")
             lines += [f"  {g}" for g in self.removed]
+        if self.replaced:
+            tries = f" (sent {self.attempts} times: another push ran at the same time)" if self.attempts > 1 else ""
+            lines.append(f"checked: the store holds exactly the build{tries}")
         return "\n".join(lines)
 
 
@@ -532,44 +538,46 @@ def _check_graph_iri(graph: str) -> str:
     return iri
 
 
+PUSH_ATTEMPTS = 4  # a push whose check finds another push's triples beside its own sends itself again, this often
+
+
 def push(kg, endpoint: str, *, update: str | None = None, graph: str | None = None, replace: bool = True,
          timeout: float = DEFAULT_PUSH_TIMEOUT) -> PushReport:
-    """Load the build held by ``kg`` into a store with one SPARQL Update request: all of it or none of it.
+    """Load the build held by ``kg`` into a store with one SPARQL Update request, then check the store holds it.
 
-    ``endpoint`` is the store's SPARQL query endpoint (used to find stale airm graphs and to check what queries will
-    see); ``update`` its SPARQL Update URL (default: Oxigraph's BASE/update beside BASE/query). The request drops
-    each target graph (``replace``), inserts the build's triples into it, and drops the airm graphs the build no
-    longer has. A store that runs an update request as one transaction, as SPARQL 1.1 Update asks and Oxigraph
-    does, switches from the old build to the new one at once, and a push that fails or is cut off changes nothing;
-    no temporary graph is ever visible. Blank nodes shared by two graphs stay one node (one request, one scope).
-    ``graph`` puts the union into that one graph ("default": the default graph).
+    ``endpoint`` is the store's SPARQL query endpoint (used to see what the store holds before and after);
+    ``update`` its SPARQL Update URL (default: Oxigraph's BASE/update beside BASE/query). The request drops each
+    target graph (``replace``), inserts the build's triples, skolemised (``airm.skolem``: equal builds are equal
+    triples, so a replace is idempotent), and removes what an earlier push left in another layout
+    (``airm.store_layout``): airm's named graphs, or a default graph holding an airm build. ``graph`` puts the
+    union into that one graph ("default": the default graph). A store that runs an update request as one
+    transaction switches from the old build to the new one at once, and a failed push changes nothing.
+
+    After the update, the triples per graph are counted: a store that is not exactly the build (two pushes ran at
+    once and the store interleaved them) gets the request again, up to ``PUSH_ATTEMPTS`` times, and then an error.
     """
-    import pyoxigraph as ox
+    import random
 
-    from .namespaces import GRAPH_BASE
+    from .store_layout import read_state
 
     endpoint = check_url(endpoint)
     update = check_url(update, option="--update") if update else default_update_url(endpoint)
-    report = PushReport(update=update, replaced=replace)
-    store = kg.store
-    plan: list[tuple[str, list]] = []  # (target graph or "default", triples)
-    if graph is not None:
-        plan.append((_check_graph_iri(graph), sorted({q.triple for q in store}, key=str)))
-    else:
-        for name in sorted(g.value for g in store.named_graphs()):
-            plan.append((name, [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name))]))
-    stale = []
-    if replace and graph is None:
-        stale = sorted(set(_airm_graphs_on(endpoint, GRAPH_BASE, timeout)) - {name for name, _t in plan})
-    body = push_request(plan, stale, replace)
-    try:
-        _request("POST", update, data=body, headers={"Content-Type": "application/sparql-update"}, timeout=timeout,
-                 what="the update endpoint")
-    except EndpointTimeout as e:
-        raise EndpointTimeout(f"{e}; whether the store applied the push is not known",
-                              hint="push again (pushing is idempotent), or raise --timeout") from None
-    report.graphs = [(target, len(triples)) for target, triples in plan]
-    report.removed = stale
+    target = _check_graph_iri(graph) if graph is not None else None
+    plan = push_plan(kg.store, target)
+    for attempt in range(1, PUSH_ATTEMPTS + 1):
+        report = _push_once(plan, endpoint, update, target, replace, timeout)
+        if not replace:
+            break
+        problems = _not_the_build(read_state(endpoint, timeout=timeout), plan, report)
+        if not problems:
+            break
+        if attempt == PUSH_ATTEMPTS:
+            raise EndpointError(
+                f"after {attempt} attempts the store at {endpoint} still does not hold exactly this build: "
+                + "; ".join(problems[:5]),
+                hint="another push or another writer is changing the same graphs: push again when it has finished")
+        time.sleep(random.uniform(0.1, 0.5) * attempt)  # let a racing push finish before sending again
+    report.attempts = attempt
     if not _default_graph_sees(endpoint, kg, timeout):
         report.warnings.append(
             "queries on this endpoint do not see the pushed graphs in their default graph, so catalog queries will "
@@ -578,9 +586,88 @@ def push(kg, endpoint: str, *, update: str | None = None, graph: str | None = No
     return report
 
 
+def push_plan(store, target: str | None) -> list[tuple[str, list]]:
+    """(target graph or "default", triples) of the build, blank nodes skolemised; one graph per source unless
+    ``target`` names the one graph for everything."""
+    import pyoxigraph as ox
+
+    from .skolem import skolemise
+
+    quads = skolemise(store)
+    if target is not None:
+        return [(target, sorted({q.triple for q in quads}, key=str))]
+    by_graph: dict[str, list] = {}
+    for q in quads:
+        if isinstance(q.graph_name, ox.NamedNode):  # the embedded store keeps nothing in its default graph
+            by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+    return sorted(by_graph.items())
+
+
+def _push_once(plan, endpoint: str, update: str, target: str | None, replace: bool, timeout: float) -> PushReport:
+    """One look at the store, and the one update request that replaces what airm has there with the build."""
+    from .store_layout import read_state
+
+    report = PushReport(update=update, replaced=replace)
+    stale: list[str] = []
+    if replace:
+        stale = _left_by_other_pushes(read_state(endpoint, timeout=timeout), plan, target)
+    body = push_request(plan, stale, replace)
+    try:
+        _request("POST", update, data=body, headers={"Content-Type": "application/sparql-update"}, timeout=timeout,
+                 what="the update endpoint")
+    except EndpointTimeout as e:
+        raise EndpointTimeout(f"{e}; whether the store applied the push is not known",
+                              hint="push again (pushing is idempotent), or raise --timeout") from None
+    report.graphs = [(name, len(triples)) for name, triples in plan]
+    report.removed = stale
+    return report
+
+
+def _left_by_other_pushes(state, plan, target: str | None) -> list[str]:
+    """The airm graphs (and "default") the build does not have, to drop in the push's request; refuses a graph
+    outside airm's namespace that holds an airm build, since it may be the user's own."""
+    from .namespaces import GRAPH_BASE
+    from .store_layout import DEFAULT
+
+    others = [g for g in state.build_graphs() if g != target]
+    if others:
+        raise EndpointError(
+            f"graph <{others[0]}> on the store holds an airm build (airm's ontology and query catalog), left by an "
+            f"earlier 'airm push --graph {others[0]}' or loaded by hand; pushing beside it would double every answer "
+            f"on a store whose default graph is the union, and airm deletes only graphs under {GRAPH_BASE} on its own",
+            hint=f"push with --graph {others[0]} to replace it, or delete it (DROP GRAPH <{others[0]}>) and push again")
+    keep = {name for name, _t in plan}
+    stale = [g for g in state.airm_graphs() if g not in keep]
+    if target != DEFAULT and state.default_is_airm():
+        stale.append(DEFAULT)
+    return stale
+
+
+def _not_the_build(state, plan, report: PushReport) -> list[str]:
+    """What differs, after the update, between the store and the build (empty when the store holds exactly it)."""
+    from .store_layout import DEFAULT
+
+    problems = []
+    expected = dict(plan)
+    for name, triples in plan:
+        have = state.default_count() if name == DEFAULT else state.counts.get(name, 0)
+        if have is None:
+            report.warnings.append("the store does not let its own default graph be counted apart from its named "
+                                   "graphs, so the push could not check it holds exactly the build")
+        elif have != len(triples):
+            problems.append(f"{'the default graph' if name == DEFAULT else f'graph <{name}>'} holds {have} triples, "
+                            f"the build has {len(triples)}")
+    problems += [f"graph <{g}> is left from another push" for g in state.airm_graphs() + state.build_graphs()
+                 if g not in expected]
+    if DEFAULT not in expected and state.default_is_airm():
+        problems.append("the default graph still holds an airm build")
+    return problems
+
+
 def push_request(plan: list[tuple[str, list]], stale: list[str], replace: bool) -> bytes:
-    """The one SPARQL Update request of a push. Every IRI and term is written by pyoxigraph (N-Triples syntax,
-    escaped), never pasted as text, so no value can change the request around it."""
+    """The one SPARQL Update request of a push: drop the targets (``replace``) and the ``stale`` graphs ("default"
+    for the default graph), then insert. Every IRI and term is written by pyoxigraph (N-Triples syntax, escaped),
+    never pasted as text, so no value can change the request around it."""
     import pyoxigraph as ox
 
     def where(target: str) -> str:
@@ -589,7 +676,7 @@ def push_request(plan: list[tuple[str, list]], stale: list[str], replace: bool) 
     head = []
     if replace:
         head += [f"DROP SILENT {where(target)}" for target, _t in plan]
-    head += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in stale]
+    head += [f"DROP SILENT {where(g)}" for g in stale]
     parts = [(" ;\n".join(head) + " ;\n").encode("utf-8") if head else b"", b"INSERT DATA {\n"]
     for target, triples in plan:
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
@@ -599,16 +686,6 @@ def push_request(plan: list[tuple[str, list]], stale: list[str], replace: bool) 
             parts += [f"GRAPH {ox.NamedNode(target)} {{\n".encode("utf-8"), data, b"}\n"]
     parts.append(b"}\n")
     return b"".join(parts)
-
-
-_AIRM_GRAPHS = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), STR(?base))) }"""
-
-
-def _airm_graphs_on(endpoint: str, base: str, timeout: float) -> list[str]:
-    import pyoxigraph as ox
-
-    res = run_query(endpoint, _AIRM_GRAPHS, {"base": ox.Literal(base)}, timeout=timeout, kind="select")
-    return [r["g"].value for r in res.rows if "g" in r and r["g"].type == "uri"]
 
 
 def _default_graph_sees(endpoint: str, kg, timeout: float) -> bool:

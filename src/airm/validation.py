@@ -134,6 +134,7 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     # structural entailments for validation, computed on a copy so the caller's store is never changed
     work = ox.Store()
     work.extend(q for q in store.quads_for_pattern(None, None, None, None) if wanted(q))
+    merge_restated_blank_nodes(work)
     infer.materialise(work, graph=VALIDATION_ENTAILMENTS, domain_range=False)
     data_graph = rdflib_graph(work, data_graphs + [VALIDATION_ENTAILMENTS])
     problems = _ill_typed(data_graph, focus) + _run(data_graph, load_shapes("data"), focus)
@@ -146,6 +147,93 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
 
 
 USER_GRAPH = "https://w3id.org/airm/graph/user"
+
+
+def merge_restated_blank_nodes(store) -> int:
+    """Keep one of equal blank-node values of the same subject and property; returns how many copies went.
+
+    A file that restates a node another file describes (``airm build``'s own airm.ttl restates every node) restates
+    its blank-node values too, as new blank nodes: the author list of a work twice, equal member for member, which
+    ``sh:maxCount 1`` counts as two lists. The graph with one copy says exactly the same (it is the lean form), so
+    equal copies are one value; lists that differ stay two and are still reported. Only copies no other triple
+    points into are removed."""
+    import pyoxigraph as ox
+
+    groups: dict = {}  # (subject, predicate) with more than one blank-node value -> those values
+    for row in store.query(_SEVERAL_BLANK_VALUES, use_default_graph_as_union=True):
+        groups.setdefault((row["s"], row["p"]), []).append(row["o"])
+    if not groups:
+        return 0
+    out: dict = {}  # each blank node reachable from those values -> its (predicate, object) pairs, over all graphs
+    refs: dict = {}  # ... and how many distinct statements point into it
+    stack = [o for values in groups.values() for o in values]
+    while stack:
+        node = stack.pop()
+        if node in out:
+            continue
+        out[node] = {(q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None)}
+        refs[node] = len({(q.subject, q.predicate) for q in store.quads_for_pattern(None, None, node, None)})
+        stack.extend(o for _p, o in out[node] if isinstance(o, ox.BlankNode))
+    sig = _blank_signatures(out)
+    doomed: set = set()
+    for (s, p), values in groups.items():
+        kept: set = set()
+        for o in sorted(values, key=str):
+            if refs.get(o) == 1 and o in sig:
+                if sig[o] in kept:
+                    doomed.add((s, p, o))
+                kept.add(sig[o])
+    removed = 0
+    for s, p, o in doomed:
+        for q in list(store.quads_for_pattern(s, p, o, None)):
+            store.remove(q)
+        removed += 1
+        stack = [o]
+        while stack:  # the copy's own nodes: each pointed into only from the copy
+            node = stack.pop()
+            for q in list(store.quads_for_pattern(node, None, None, None)):
+                store.remove(q)
+                if isinstance(q.object, ox.BlankNode) and refs.get(q.object) == 1:
+                    stack.append(q.object)
+    return removed
+
+
+_SEVERAL_BLANK_VALUES = """SELECT ?s ?p ?o WHERE {
+  { SELECT ?s ?p WHERE { ?s ?p ?v FILTER(isBlank(?v)) } GROUP BY ?s ?p HAVING (COUNT(DISTINCT ?v) > 1) }
+  ?s ?p ?o FILTER(isBlank(?o))
+}"""
+
+
+def _blank_signatures(out: dict) -> dict:
+    """A hash of each acyclic blank node's content (its statements, blank values by their own hash), computed
+    without recursion (an author list of a thousand names is a chain a thousand deep)."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    sig: dict = {}
+    cyclic: set = set()
+    for root in [n for n in out if isinstance(n, ox.BlankNode)]:
+        stack, open_ = [(root, False)], set()
+        while stack:
+            node, ready = stack.pop()
+            if node in sig or node in cyclic:
+                continue
+            children = [o for _p, o in out.get(node, ()) if isinstance(o, ox.BlankNode)]
+            if ready:
+                if any(c in cyclic or c not in sig for c in children):
+                    cyclic.add(node)
+                    continue
+                lines = sorted(f"{p}\t{sig[o] if isinstance(o, ox.BlankNode) else o}" for p, o in out.get(node, ()))
+                sig[node] = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+                continue
+            if node in open_:
+                cyclic.add(node)
+                continue
+            open_.add(node)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if c not in sig)
+    return sig
 
 
 def context_digest() -> str:
