@@ -246,7 +246,7 @@ def test_one_mapping_set_keeps_its_own_metadata(kg):
     data = run_cli("mappings", "export", "--set", "mapping:airm-to-vair")[1]
     table = sssom.read_tsv(data.encode())
     assert table.metadata["mapping_set_id"] == "https://w3id.org/airm/id/mapping/airm-to-vair"
-    assert table.metadata["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert table.metadata["license"] == "http://spdx.org/licenses/CC-BY-4.0"
     rows = sssom.parse_tsv_mappings(table)
     assert ("https://w3id.org/airm/id/lifecycle/deploy", SKOS + "closeMatch", "https://w3id.org/vair#Deployment") in {
         (m.subject_id, m.predicate_id, m.object_id) for m in rows}
