@@ -251,8 +251,8 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
                                          "use GRAPH <...> { } patterns to pick graphs", "bad-request")
             queries = params.get("query", [])
             accept = request.headers.get("accept")
-            fmt = (params.get("format") or [None])[0]
-            html_ranked = (fmt or "").lower() == "html" or (
+            fmt = conneg.format_hints(params)  # hints, not orders: the protocol's Accept comes first
+            html_ranked = "html" in (h.strip().lower() for h in fmt) or (
                 not fmt and conneg.quality(conneg.parse_accept(accept), "html") >= 1.0
                 and conneg.quality(conneg.parse_accept(accept), "json") < 1.0)
             html = html_ranked
