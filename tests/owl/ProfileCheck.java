@@ -27,7 +27,6 @@ public class ProfileCheck {
         }
         OWLOntology merged = manager.createOntology(IRI.create("urn:airm:profile-check"));
         manager.addAxioms(merged, axioms.stream());
-        OWLDataFactory df = manager.getOWLDataFactory();
         for (OWLAnnotation a : header) {
             manager.applyChange(new AddOntologyAnnotation(merged, a));
         }
