@@ -11,6 +11,7 @@ from airm.licenses import SPDX, spdx_id, spdx_iri
     ("https://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0"),
     ("http://creativecommons.org/licenses/by/4.0", "CC-BY-4.0"),
     ("https://www.apache.org/licenses/LICENSE-2.0", "Apache-2.0"),
+    ("https://www.apache.org/licenses/LICENSE-2.0.html", "Apache-2.0"),  # as AI Atlas Nexus's SSSOM tables say
     ("http://spdx.org/licenses/Apache-2.0", "Apache-2.0"),
     ("https://spdx.org/licenses/Apache-2.0.html", "Apache-2.0"),
     ("CC-BY-SA-4.0", "CC-BY-SA-4.0"),
@@ -45,3 +46,16 @@ def test_airm_sources_prints_spdx_ids_whatever_form_an_import_recorded():
         ("c", "https://www.apache.org/licenses/LICENSE-2.0"))]
     lines = sources_table(found).splitlines()[1:]
     assert [line.split()[1] for line in lines] == ["CC-BY-4.0", "CC-BY-4.0", "Apache-2.0"]
+
+
+def test_a_mapping_table_licence_page_becomes_its_spdx_iri():
+    """AI Atlas Nexus's SSSOM tables name Apache 2.0 by its apache.org page; the imported set uses the SPDX IRI."""
+    from pathlib import Path
+
+    from airm.importers import nexus_mappings
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "importers" / "nexus" / "edge-cases"
+    assert "LICENSE-2.0.html" in (fixture / "data" / "mappings" / "edge.tsv").read_text()
+    outcome = nexus_mappings.read(fixture)
+    licences = {t.object.value for t in outcome.triples if t.predicate.value == "http://purl.org/dc/terms/license"}
+    assert licences == {SPDX + "Apache-2.0"}

@@ -20,9 +20,9 @@ _ALIASES = {
 def spdx_id(value: str) -> str | None:
     """The SPDX id of a licence given as an SPDX id or IRI or a known licence page; None when it is none of these."""
     v = value.strip()
-    bare = v.split("://", 1)[-1].rstrip("/")
+    bare = v.split("://", 1)[-1].rstrip("/").removesuffix(".html").removesuffix(".txt")
     if bare.startswith("spdx.org/licenses/"):
-        return bare.removeprefix("spdx.org/licenses/").removesuffix(".html")
+        return bare.removeprefix("spdx.org/licenses/")
     if bare in _ALIASES:
         return _ALIASES[bare]
     if "://" not in v and v and all(c.isalnum() or c in "-.+" for c in v):

@@ -379,7 +379,7 @@ class _Reader:
         t.add(tset, "schema:url", t.typed(url, "xsd:anyURI"))
         licence = meta["license"]
         if licence:
-            self._link(tset, "dcterms:license", licence, name, "license")
+            self._link(tset, "dcterms:license", spdx_iri(licence), name, "license")  # one IRI per licence
         if set_date:
             t.add(tset, "dcterms:created", t.typed(set_date, "xsd:date"))
         self.counts["mapping tables"] += 1
