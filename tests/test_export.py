@@ -531,3 +531,13 @@ def test_full_build_json_ld_has_booleans_and_no_needless_wrappers(full_build):
     doc = json.loads(result.files["airm.jsonld"].read_bytes())
     assert wrappers(doc) == {"value": [], "id": [], "boolean-string": []}
     assert sum(1 for n in doc["@graph"] if n.get("isPreliminary") is True) > 800
+
+
+@pytest.mark.slow
+def test_full_build_names_each_licence_by_one_spdx_iri(full_build):
+    """Issue 19 item 4 on the imported data: one licence had three IRIs in the dataset metadata."""
+    from rdflib import URIRef
+
+    _result, merged = full_build
+    licences = {str(o) for o in merged.objects(None, URIRef("http://purl.org/dc/terms/license"))}
+    assert licences == {"http://spdx.org/licenses/Apache-2.0", "http://spdx.org/licenses/CC-BY-4.0"}
