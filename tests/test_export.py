@@ -338,7 +338,9 @@ def test_one_version_number_names_the_package_the_ontology_and_the_release(kg):
     assert m, f"CHANGELOG.md has no '## {version} - DATE' section"
     assert info["date"] == m.group(1), "dcterms:modified of the ontology is not the release date in CHANGELOG.md"
     tsv = export.mappings_tsv(kg).decode()
-    assert f'#mapping_set_version: "{version}"' in tsv and f'#mapping_date: "{m.group(1)}"' in tsv
+    # the combined set's version is the release plus a digest of its rows (issue 19: one id per distinct set of rows)
+    assert re.search(rf'^#mapping_set_version: "{re.escape(version)}\+[0-9a-f]{{12}}"$', tsv, re.M)
+    assert f'#mapping_date: "{m.group(1)}"' in tsv
 
 
 # --- offline ---------------------------------------------------------------------------------------------------------
@@ -517,3 +519,25 @@ def test_full_build_outputs_read_back_with_other_implementations(full_build):
     assert export.same_graph(ox_graph(files["airm.ttl"], ox.RdfFormat.TURTLE), merged)
     # the rdflib copy of the store and the build's own canonical form give the same bytes
     assert export.serialize(merged, "nt", verify=False) == files["airm.nt"]
+
+
+@pytest.mark.slow
+def test_full_build_json_ld_has_booleans_and_no_needless_wrappers(full_build):
+    """Issue 19 item 5 on the imported data: 842 "isPreliminary": "true" strings, 3,208 lone {"@value"} and 8,104
+    bare {"id"} objects before; now JSON booleans and context terms."""
+    from test_jsonld_interop import wrappers
+
+    result, _merged = full_build
+    doc = json.loads(result.files["airm.jsonld"].read_bytes())
+    assert wrappers(doc) == {"value": [], "id": [], "boolean-string": []}
+    assert sum(1 for n in doc["@graph"] if n.get("isPreliminary") is True) > 800
+
+
+@pytest.mark.slow
+def test_full_build_names_each_licence_by_one_spdx_iri(full_build):
+    """Issue 19 item 4 on the imported data: one licence had three IRIs in the dataset metadata."""
+    from rdflib import URIRef
+
+    _result, merged = full_build
+    licences = {str(o) for o in merged.objects(None, URIRef("http://purl.org/dc/terms/license"))}
+    assert licences == {"http://spdx.org/licenses/Apache-2.0", "http://spdx.org/licenses/CC-BY-4.0"}

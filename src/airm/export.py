@@ -55,6 +55,7 @@ FRAME_URL = "https://w3id.org/airm/frame.jsonld"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL = RDF + "type", RDF + "first", RDF + "rest", RDF + "nil"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 # --- the published JSON-LD documents and the offline loader ------------------------------------------------------
 
@@ -96,17 +97,26 @@ def context() -> dict:
     return ctx
 
 
+def context_document_served() -> dict:
+    """The context as published at its IRI: the file's terms plus every declared prefix, as airm compacts with."""
+    return {"@context": context()}
+
+
 def frame_document() -> dict:
     return _published("frame.jsonld")
 
 
 def document_loader(url, options=None):
-    """PyLD document loader: the published context from the package; any other URL is refused, never fetched."""
+    """PyLD document loader: the published context and frame from the package; any other URL is refused, never
+    fetched. Pass it to PyLD (``{"documentLoader": airm.export.document_loader}``) to re-frame airm's JSON-LD offline."""
     from pyld.jsonld import JsonLdError
 
     if url in (CONTEXT_URL, CONTEXT_URL.replace("https://", "http://")):
         return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-                "document": {"@context": context()}}
+                "document": context_document_served()}
+    if url in (FRAME_URL, FRAME_URL.replace("https://", "http://")):
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+                "document": frame_document()}
     raise JsonLdError(f"refused to load {url}: airm reads and writes JSON-LD offline", "jsonld.LoadDocumentError",
                       {"url": url}, code="loading document failed")
 
@@ -580,6 +590,8 @@ def expanded_jsonld(graph, *, sort_values: bool = True) -> list:
 
     def value(o):
         if isinstance(o, Literal):
+            if o.datatype.value == XSD_BOOLEAN and o.value in ("true", "false"):
+                return {"@value": o.value == "true"}  # a JSON boolean, which reads back as this very literal
             v = {"@value": o.value}
             if o.language:
                 v["@language"] = o.language.lower()
@@ -697,7 +709,7 @@ class _Compactor:
     def term(self, prop: str, value: dict) -> str:
         """The key for ``value`` (a value object or node reference) of property ``prop``."""
         if "@value" in value:
-            key = (prop, 1, value.get("@type"), value.get("@language"))
+            key = (prop, 1, value.get("@type"), value.get("@language"), type(value["@value"]))
         else:
             iri = value["@id"]
             key = (prop, 2, iri if iri in self.mapping_ids else None)
@@ -717,6 +729,8 @@ class _Compactor:
     def value(self, term: str, value: dict):
         """``value`` compacted under ``term`` (PyLD's value compaction, by shape for literals)."""
         if "@value" in value:
+            if not isinstance(value["@value"], str):  # a JSON boolean: no language applies, compacted as is
+                return self.p._compact_value(self.ctx, term, value, self.options)
             key = (term, value.get("@type"), value.get("@language"))
             form = self._literal_forms.get(key)
             if form is None:
@@ -893,6 +907,9 @@ def framed_jsonld(graph, *, verify: bool = True) -> bytes:
     from pyld import jsonld
 
     sub = framed_subgraph(graph)
+    if not len(sub):
+        raise UserError("nothing to frame: the graph holds no mitigation (the frame makes one record per mitigation)",
+                        hint="export the data or all scope, or use --format jsonld")
     canon = canonical(sub)
     try:
         doc = jsonld.frame(expanded_jsonld(canon), frame_document(), _pyld_options(omitGraph=False, omitDefault=True))
@@ -1063,6 +1080,9 @@ def export(kg, fmt: str, *, scope: str = "all") -> bytes:
         raise UserError(f"unknown scope {scope!r}", hint="one of " + ", ".join(SCOPES))
     if fmt == "sssom":
         return mappings_tsv(kg, scope=scope)
+    if fmt == "jsonld-framed" and scope == "ontology":
+        raise UserError("the framed JSON-LD has one record per mitigation, and the ontology scope holds none",
+                        hint="use --scope data or all, or --format jsonld for the ontology")
     graph = kg.to_rdflib(scope=scope, entailments=True)
     if fmt == "jsonld-framed":
         return framed_jsonld(graph)
@@ -1106,7 +1126,7 @@ def mappings_tsv(kg, *, scope: str = "all", set_id: str | None = None) -> bytes:
                             hint="sets: " + ", ".join(curie(s.id) for s in sets) if sets else "there are no mappings")
         mset = chosen[0]
     else:
-        mset = sssom.combine(sets, version=info["version"], release_date=info["date"])
+        mset = sssom.combine(sets, version=info["version"], release_date=info["date"], scope=scope)
     data = sssom.to_tsv(mset)
     table = sssom.read_tsv(data, name="the SSSOM export")
     back = sssom.parse_tsv_mappings(table, mapping_source=mset.id)

@@ -5,6 +5,11 @@ sub-class or inverse in the ontology needs no code): sub-class and sub-property 
 transitive properties, two-step property chains, and domain/range typing. These are the OWL 2 RL rules cax-sco,
 prp-spo1, prp-inv1/2, prp-symp, prp-trp, prp-spo2, prp-dom and prp-rng; tests check that owlrl's full OWL-RL closure
 agrees with this one on the curated data.
+
+The axioms that give SKOS and DC terms an OWL meaning (hierarchy closure, inverses, airm's properties as kinds of
+skos:broader or dcterms:source) are not in the published ontology, which keeps those terms annotation properties as
+DPV and VAIR do and so stays in OWL 2 DL: they live in ontology/inference/structural-axioms.ttl, and are loaded into
+the store only while the rules run.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from .namespaces import ENTAILMENT_GRAPH
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MAX_ROUNDS = 50
+# the structural axioms' graph: present only while materialise() runs, never exported or queried
+AXIOMS_GRAPH = "urn:airm:graph:structural-axioms"
 
 _SCHEMA_QUERIES = {
     "transitive": "SELECT DISTINCT ?p WHERE { ?p a owl:TransitiveProperty FILTER(isIRI(?p)) }",
@@ -75,6 +82,20 @@ def _too_many(store, target, new, cap: int, asserted: int):
     )
 
 
+def structural_axioms_path():
+    """The Turtle file of axioms inference uses beyond the published ontology."""
+    from .resources import resource_dir
+
+    return resource_dir("ontology") / "inference" / "structural-axioms.ttl"
+
+
+def structural_axioms():
+    """Those axioms as an rdflib Graph (for owlrl cross-checks and the profile tests)."""
+    from rdflib import Graph
+
+    return Graph().parse(structural_axioms_path(), format="turtle")
+
+
 MIN_ENTAILMENT_CAP = 100_000
 ENTAILMENT_FACTOR = 10
 
@@ -85,7 +106,18 @@ def materialise(store, *, graph: str = ENTAILMENT_GRAPH, domain_range: bool = Tr
 
     target = ox.NamedNode(graph)
     store.remove_graph(target) if target in set(store.named_graphs()) else None
-    rules = _rules_for(store, domain_range)
+    axioms = ox.NamedNode(AXIOMS_GRAPH)
+    store.load(path=str(structural_axioms_path()), format=ox.RdfFormat.TURTLE, to_graph=axioms)
+    try:
+        return _fixpoint(store, target, _rules_for(store, domain_range))
+    finally:
+        store.remove_graph(axioms)
+
+
+def _fixpoint(store, target, rules: list[str]) -> int:
+    """Apply the rules round after round until nothing new comes, within the growth cap."""
+    import pyoxigraph as ox
+
     asserted = len(store)
     cap = max(MIN_ENTAILMENT_CAP, ENTAILMENT_FACTOR * asserted)  # bounded growth: a hostile hierarchy cannot explode
     added = 0

@@ -33,7 +33,8 @@ AIRM = "https://w3id.org/airm#"
 NO_TERM_FOUND = SSSOM + "NoTermFound"
 NO_MATCH = AIRM + "noMatch"
 UNSPECIFIED_LICENSE = "https://w3id.org/sssom/license/unspecified"
-COMBINED_SET = "https://w3id.org/airm/id/mapping/airm"
+COMBINED_SET = "https://w3id.org/airm/id/mapping/airm"  # the combined sets' ids start so: .../airm-<scope>/<digest>
+UNGROUPED_SET = "https://w3id.org/airm/id/mapping/airm-ungrouped"  # crosswalk rows that name no set of their own
 
 # the columns we write, in this order (SSSOM 1.0 slot names); empty columns are left out of a table
 COLUMNS = (
@@ -159,7 +160,7 @@ def collect(store, *, kinds=("alignment", "crosswalk"), version: str | None = No
         meta = set_fields.get(set_iri, {})
         first = lambda *keys: next((sorted(meta[k])[0] for k in keys if meta.get(k)), None)  # noqa: E731
         ms = MappingSet(
-            id=set_iri or COMBINED_SET,
+            id=set_iri or UNGROUPED_SET,
             title=first(_PREFIXES["dcterms"] + "title", _PREFIXES["rdfs"] + "label"),
             description=first(_PREFIXES["dcterms"] + "description"),
             license=first(_PREFIXES["dcterms"] + "license"),
@@ -193,24 +194,41 @@ def _node_key(term) -> str:
     return ("_:" if type(term).__name__ == "BlankNode" else "") + term.value
 
 
-def combine(sets: list[MappingSet], *, version: str | None = None, release_date: str | None = None) -> MappingSet:
-    """All sets as one, each row keeping its origin in ``mapping_source``; one licence only when all agree."""
+def combine(sets: list[MappingSet], *, version: str | None = None, release_date: str | None = None,
+            scope: str = "all") -> MappingSet:
+    """All sets as one, each row keeping its origin in ``mapping_source``; one licence only when all agree.
+
+    The combined set's id and version name its rows: one id per distinct set of rows (``.../airm-<scope>/<digest>``),
+    so that two tables with different rows (another scope, other imports) never share a mapping_set_id.
+    """
     licences = {s.license for s in sets}
     out = MappingSet(
         id=COMBINED_SET,
-        title="airm mappings",
-        description="Every mapping the airm graph holds: alignments of airm's terms and concept schemes to other AI-risk "
-                    "vocabularies, and crosswalk rows between risk taxonomies. Each row names its original mapping set "
-                    "(mapping_source), whose licence applies to it.",
+        title=f"airm mappings ({scope})",
+        description="Every mapping the airm graph holds in this scope: alignments of airm's terms and concept schemes "
+                    "to other AI-risk vocabularies (ontology), crosswalk rows between risk taxonomies (data), or both "
+                    "(all). Each row names its original mapping set (mapping_source), whose licence applies to it.",
         license=licences.pop() if len(licences) == 1 and None not in licences else UNSPECIFIED_LICENSE,
-        version=version,
         creators=("The airm developers",),
         mapping_date=release_date,
     )
     for s in sets:
         out.mappings.extend(s.mappings)
     out.mappings.sort(key=lambda m: (m.subject_id, m.predicate_id, m.object_id, m.mapping_source or ""))
+    digest = rows_digest(out.mappings)
+    out.id = f"{COMBINED_SET}-{scope}/{digest}"
+    out.version = f"{version}+{digest}" if version else digest
     return out
+
+
+def rows_digest(mappings: list[Mapping]) -> str:
+    """A short hash of the rows (every field, in order): equal only for the same rows."""
+    import hashlib
+    import json
+    from dataclasses import astuple
+
+    text = json.dumps([astuple(m) for m in mappings], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 # --- writing ------------------------------------------------------------------------------------------------------

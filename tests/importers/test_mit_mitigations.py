@@ -125,7 +125,7 @@ def test_folder_provenance(outcome, nexus_dir):
     assert p.source_file == ("mit_ai_risk_mitigation_data.yaml + mit_ai_risk_mitigation_mappings.tsv + "
                              "mit_ai_risk_repository_data_controls.yaml + nist_ai_rmf_data.yaml")
     assert re.fullmatch(r"[0-9a-f]{64}", p.sha256)
-    assert p.license == "https://www.apache.org/licenses/LICENSE-2.0"
+    assert p.license == "http://spdx.org/licenses/Apache-2.0"
 
 
 # --- edge cases -------------------------------------------------------------------------------------------------------

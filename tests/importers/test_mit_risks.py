@@ -245,7 +245,7 @@ def test_provenance(outcome, mit_csv):
     assert p.source_file == "ai_risk_database_v3.csv"
     assert p.sha256 == hashlib.sha256(mit_csv.read_bytes()).hexdigest()
     assert p.version == "v3"
-    assert p.license == "https://creativecommons.org/licenses/by/4.0/"
+    assert p.license == "http://spdx.org/licenses/CC-BY-4.0"
     assert "Slattery" in p.attribution and "2408.12622" in p.attribution
 
 

@@ -86,7 +86,7 @@ def test_provenance_is_in_the_graph_without_clock_values(imported):
         (rec, term("spdx:checksum"), checksum),
         (checksum, term("spdx:algorithm"), term("spdx:checksumAlgorithm_sha256")),
         (checksum, term("spdx:checksumValue"), ox.Literal(hashlib.sha256(EDGE.read_bytes()).hexdigest())),
-        (rec, term("dcterms:license"), ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")),
+        (rec, term("dcterms:license"), ox.NamedNode("http://spdx.org/licenses/CC-BY-4.0")),
         (rec, term("prov:wasDerivedFrom"), term("ref:slattery2024-ai-risk-repository")),
     }
     assert expected <= triples
@@ -206,7 +206,7 @@ def test_list_sources(imported):
     assert entry["name"] == NAME and entry["status"] == "ok"
     assert entry["file"] == "edge-cases.csv"
     assert entry["sha256"] == hashlib.sha256(EDGE.read_bytes()).hexdigest()
-    assert entry["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert entry["license"] == "http://spdx.org/licenses/CC-BY-4.0"
     assert entry["triples"] == summary.triples
     assert entry["counts"]["risk subcategories"] == 7
     with open(ws / "sources" / f"{NAME}.nq", "ab") as f:

@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputFileError
+from ..licenses import spdx_iri
 from ..namespaces import prefixes
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from .locate import locate
@@ -34,7 +35,7 @@ EXPECTED = ("MITRE ATLAS's compiled ATLAS.yaml (dist/ATLAS.yaml of github.com/mi
 
 DERIVED_FROM = "atlas:ATLAS"  # the dataset node the import record points to (prov:wasDerivedFrom)
 HOMEPAGE = "https://atlas.mitre.org/"
-LICENSE = "http://spdx.org/licenses/Apache-2.0"
+LICENSE = spdx_iri("Apache-2.0")
 DEFAULT_ATTRIBUTION = "MITRE ATLAS, The MITRE Corporation; licensed under the Apache License 2.0"
 
 # ATLAS's ML lifecycle (the CRISP-ML(Q) phases) -> airm's lifecycle scheme (data/schemes/lifecycle.ttl), matched on

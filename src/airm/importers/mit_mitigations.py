@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputFileError
+from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from ._common import TRUE, V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, \
     plain, safe_local, typed
@@ -41,7 +42,7 @@ TAXONOMY = "mit_ai_risk_mitigation_data.yaml"
 MAPPINGS = "mit_ai_risk_mitigation_mappings.tsv"
 NIST = "nist_ai_rmf_data.yaml"
 
-LICENSE = "https://www.apache.org/licenses/LICENSE-2.0"
+LICENSE = spdx_iri("Apache-2.0")
 ATTRIBUTION = ("MIT AI Risk Mitigation database: Saeri, A. K., Lloyd George, S., Graham, J., Lacarriere, C. D., "
                "Slattery, P., Noetel, M., & Thompson, N. (2025). Mapping AI Risk Mitigations. MIT AI Risk Initiative, "
                "https://airisk.mit.edu; data files of IBM AI Atlas Nexus (Apache-2.0), https://github.com/IBM/ai-atlas-nexus")

@@ -28,6 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputFileError
+from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from ._common import V, Triples, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
 
@@ -37,7 +38,7 @@ EXPECTED = ("the MIT AI Risk Repository database: the workbook (.xlsx, sheet 'AI
             "or the CSV export of that sheet (ai_risk_database_v3.csv)")
 HINT = "download the workbook from https://airisk.mit.edu and give its path (or a CSV export of the database sheet)"
 
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+LICENSE = spdx_iri("CC-BY-4.0")
 ATTRIBUTION = ("Slattery, P., Saeri, A. K., Grundy, E. A. C., Graham, J., Noetel, M., Uuk, R., Dao, J., Pour, S., "
                "Casper, S., & Thompson, N. (2024). The AI Risk Repository: A Comprehensive Meta-Review, Database, and "
                "Taxonomy of Risks From Artificial Intelligence. arXiv:2408.12622. https://airisk.mit.edu (CC BY 4.0)")

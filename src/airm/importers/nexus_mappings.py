@@ -38,6 +38,7 @@ from pathlib import Path
 
 from .. import sssom
 from ..errors import InputFileError
+from ..licenses import spdx_iri
 from .atlas import Triples, clean, iso_date, load_yaml, show
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from .locate import LocatedFile, locate
@@ -50,7 +51,7 @@ HINT = "download the package with: pip download --no-deps ai-atlas-nexus==1.2.5 
 
 DERIVED_FROM = "mapping:nexus"  # the dataset node the import record points to (prov:wasDerivedFrom)
 HOMEPAGE = "https://github.com/IBM/ai-atlas-nexus"
-LICENSE = "http://spdx.org/licenses/Apache-2.0"
+LICENSE = spdx_iri("Apache-2.0")
 ATTRIBUTION = ("IBM AI Atlas Nexus (github.com/IBM/ai-atlas-nexus), Apache-2.0. Third-party content keeps its own "
                "terms: OWASP Top 10 for LLM Applications (CC BY-SA 4.0), MIT AI Risk Repository (CC BY 4.0), "
                "NIST AI 600-1 (U.S. Government work).")
@@ -378,7 +379,7 @@ class _Reader:
         t.add(tset, "schema:url", t.typed(url, "xsd:anyURI"))
         licence = meta["license"]
         if licence:
-            self._link(tset, "dcterms:license", licence, name, "license")
+            self._link(tset, "dcterms:license", spdx_iri(licence), name, "license")  # one IRI per licence
         if set_date:
             t.add(tset, "dcterms:created", t.typed(set_date, "xsd:date"))
         self.counts["mapping tables"] += 1

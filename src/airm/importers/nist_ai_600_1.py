@@ -29,6 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputFileError
+from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from ._common import V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
 from .mit_mitigations import EXPECTED, HINT, nexus_files
@@ -37,7 +38,7 @@ NAME = "nist-ai-600-1"
 DESCRIPTION = "NIST AI 600-1 (Generative AI Profile): 12 risks and 212 actions with functions, risks and AI actor tasks (IBM AI Atlas Nexus data)"
 RISKS = "nist_ai_rmf_data.yaml"
 ACTIONS = "nist_ai_rmf_actions_data.yaml"
-LICENSE = "https://www.apache.org/licenses/LICENSE-2.0"
+LICENSE = spdx_iri("Apache-2.0")
 ATTRIBUTION = ("National Institute of Standards and Technology (2024). Artificial Intelligence Risk Management "
                "Framework: Generative Artificial Intelligence Profile (NIST AI 600-1). https://doi.org/10.6028/NIST.AI.600-1 "
                "(a work of the US Government); data files of IBM AI Atlas Nexus (Apache-2.0), https://github.com/IBM/ai-atlas-nexus")

@@ -238,7 +238,7 @@ def list_sources(workspace=None) -> list[dict]:
         inp = record.get("input", {})
         entry.update(
             file=inp.get("source_file"), sha256=inp.get("sha256"), version=inp.get("version"),
-            license=inp.get("license"), attribution=inp.get("attribution"), triples=record.get("triples"),
+            license=_spdx(inp.get("license")), attribution=inp.get("attribution"), triples=record.get("triples"),
             rows=record.get("rows"), counts=record.get("counts", {}), classes=record.get("classes", {}),
             importedAt=record.get("importedAt"),
         )
@@ -248,22 +248,17 @@ def list_sources(workspace=None) -> list[dict]:
     return out
 
 
-LICENSES = {
-    "https://creativecommons.org/licenses/by/4.0/": "CC-BY-4.0",
-    "https://www.apache.org/licenses/LICENSE-2.0": "Apache-2.0",
-    "https://creativecommons.org/licenses/by-sa/4.0/": "CC-BY-SA-4.0",
-}
-
-
 def sources_table(found: list[dict]) -> str:
-    """``airm sources`` as aligned columns."""
+    """``airm sources`` as aligned columns (licences by SPDX id, whatever form an older import recorded)."""
+    from ..licenses import spdx_id
+
     header = ["source", "file", "sha256", "version", "license", "triples", "counts"]
     rows = []
     for e in found:
         counts = ", ".join(f"{k} {v}" for k, v in (e.get("counts") or {}).items())
         lic = e.get("license") or ""
         rows.append([e["name"], e.get("file") or "", (e.get("sha256") or "")[:12], e.get("version") or "",
-                     LICENSES.get(lic, lic), str(e.get("triples") or ""), counts if e["status"] == "ok" else e["status"]])
+                     spdx_id(lic) or lic, str(e.get("triples") or ""), counts if e["status"] == "ok" else e["status"]])
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header) - 1)]
     lines = []
     for r in [header] + rows:
@@ -458,3 +453,10 @@ class TerminalProgress(NullProgress):
     def advance(self, n: int = 1) -> None:
         if self._task is not None:
             self._progress.advance(self._task, n)
+
+
+def _spdx(license_iri):
+    """A recorded licence as its one SPDX IRI (imports made before licences were unified recorded other forms)."""
+    from ..licenses import spdx_iri
+
+    return spdx_iri(license_iri) if license_iri else None

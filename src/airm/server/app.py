@@ -261,8 +261,8 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
                                          "use GRAPH <...> { } patterns to pick graphs", "bad-request")
             queries = params.get("query", [])
             accept = request.headers.get("accept")
-            fmt = (params.get("format") or [None])[0]
-            html_ranked = (fmt or "").lower() == "html" or (
+            fmt = conneg.format_hints(params)  # hints, not orders: the protocol's Accept comes first
+            html_ranked = "html" in (h.strip().lower() for h in fmt) or (
                 not fmt and conneg.quality(conneg.parse_accept(accept), "html") >= 1.0
                 and conneg.quality(conneg.parse_accept(accept), "json") < 1.0)
             html = html_ranked
@@ -638,8 +638,19 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
                              "replaced": p.replaced, "triples": p.info.get("triples"), "pids": p.pids(),
                              "clients": len(slots)})
 
+    async def jsonld_document(request: Request) -> Response:
+        """The JSON-LD context (and frame) where their IRIs say, https://w3id.org/airm/context.jsonld: the same
+        documents airm compacts and frames with offline."""
+        from ..export import context_document_served, frame_document
+
+        doc = context_document_served() if request.url.path == "/context.jsonld" else frame_document()
+        return Response(json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8"), media_type="application/ld+json",
+                        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "max-age=3600"})
+
     routes = [
         Route("/", home),
+        Route("/context.jsonld", jsonld_document),
+        Route("/frame.jsonld", jsonld_document),
         Route("/search", search),
         Route("/mitigations", mitigations),
         Route("/coverage", coverage),

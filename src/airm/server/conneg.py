@@ -1,5 +1,10 @@
 """Content negotiation: which format answers a request, from ``?format=`` or the ``Accept`` header.
 
+Pages take ``?format=`` as an order. The SPARQL endpoint follows the protocol's negotiation on ``Accept`` first and
+reads ``format``/``output``/``results`` as hints, the way clients such as SPARQLWrapper send them (``format=xml`` on
+every request, RDF/XML meant for a graph): a hint the Accept header allows picks among acceptable formats, any
+other falls back to Accept.
+
 Pure functions, shared by the web process (pages) and the query workers (results, whose kind is known only after
 the query ran: a table for SELECT/ASK, a graph for CONSTRUCT/DESCRIBE).
 """
@@ -40,10 +45,26 @@ ACCEPTED = {
     "application/xhtml+xml": "html",
 }
 
+# media types that name a graph format too, counted only when the result is a graph and only when named exactly:
+# JSON-LD asked for as plain JSON, Turtle as N3 (every Turtle document is N3), RDF/XML as plain XML
+GRAPH_ACCEPTED = {
+    "application/json": "jsonld",
+    "application/x-json+ld": "jsonld",
+    "text/n3": "ttl",
+    "application/n3": "ttl",
+    "text/rdf+n3": "ttl",
+    "application/turtle": "ttl",
+    "application/xml": "rdfxml",
+    "text/xml": "rdfxml",
+}
+
 TABLE_FORMATS = ("json", "xml", "csv", "tsv", "csv-raw")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld", "rdfxml")
 FORMAT_ALIASES = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "rdf": "rdfxml",
-                  "srj": "json", "srx": "xml"}
+                  "rdf+xml": "rdfxml", "n3": "ttl", "srj": "json", "srx": "xml"}
+# what a hint names when the result is a graph (SPARQLWrapper's "xml" and "json" for CONSTRUCT and DESCRIBE)
+GRAPH_HINTS = {"xml": "rdfxml", "json": "jsonld", **GRAPH_ACCEPTED}
+HINT_PARAMETERS = ("format", "output", "results")
 
 
 class NotAcceptable(Exception):
@@ -102,7 +123,8 @@ def quality(ranges: list[Range], fmt: str) -> float:
     """The q the client gives a format: that of the most specific range matching any of its media types."""
     best_q, best_spec = 0.0, 0
     canonical = MEDIA_TYPES[fmt].split(";")[0]
-    for media, key in ACCEPTED.items():
+    aliases = GRAPH_ACCEPTED.items() if fmt in GRAPH_FORMATS else ()
+    for media, key in [*ACCEPTED.items(), *aliases]:
         if key != fmt:
             continue
         for r in ranges:
@@ -137,16 +159,41 @@ def normalise_format(value: str) -> str:
     raise BadFormat(f"unknown format {value!r}; use one of {', '.join(MEDIA_TYPES)}")
 
 
-def choose(kind: str, *, accept: str | None, fmt: str | None, html: bool, prefer_html: bool) -> str:
+def format_hints(params: dict[str, list[str]]) -> list[str]:
+    """The values of the protocol endpoint's format parameters, in the order given."""
+    return [v for name in HINT_PARAMETERS for v in params.get(name, []) if v.strip()]
+
+
+def hinted(value: str, kind: str) -> str | None:
+    """The format a hint names for a result of ``kind``, or None when it names none."""
+    v = value.strip().lower()
+    if kind == "construct" and v.split(";")[0].strip() in GRAPH_HINTS:
+        return GRAPH_HINTS[v.split(";")[0].strip()]
+    try:
+        return normalise_format(v)
+    except BadFormat:
+        return None
+
+
+def choose(kind: str, *, accept: str | None, fmt: str | list[str] | None, html: bool, prefer_html: bool) -> str:
     """The format for a result of ``kind`` ('select', 'ask', 'construct').
 
-    ``fmt`` (from ``?format=``) wins over ``Accept``. ``html`` offers an HTML page; ``prefer_html`` puts it first
+    ``fmt`` as a string (a page's ``?format=``) wins over ``Accept``; as a list (the protocol endpoint's hints) it
+    picks only among the formats ``Accept`` allows. ``html`` offers an HTML page; ``prefer_html`` puts it first
     (pages), else it comes last (the protocol endpoint, where ``*/*`` means SPARQL JSON or Turtle).
     """
     data = list(GRAPH_FORMATS if kind == "construct" else TABLE_FORMATS)
     if kind == "ask":
         data = ["json", "xml"]
-    if fmt:
+    if isinstance(fmt, (list, tuple)):
+        ranges = parse_accept(accept)
+        for value in fmt:
+            key = hinted(value, kind)
+            if key == "html" and html:
+                return key
+            if key in data and quality(ranges, key) > 0:
+                return key
+    elif fmt:
         key = normalise_format(fmt)
         if key == "html" and html:
             return key
