@@ -191,7 +191,7 @@ def choose(kind: str, *, accept: str | None, fmt: str | list[str] | None, html: 
             key = hinted(value, kind)
             if key == "html" and html:
                 return key
-            if key in data and quality(ranges, key) > 0:
+            if key in data and quality(ranges, "csv" if key == "csv-raw" else key) > 0:  # raw CSV is still text/csv
                 return key
     elif fmt:
         key = normalise_format(fmt)
