@@ -46,7 +46,8 @@ class KnowledgeGraph:
         """An rdflib Graph of the union: scope 'ontology', 'data' (data and imports) or 'all'."""
         from .convert import rdflib_graph
 
-        kinds = {"ontology": ("ontology",), "data": ("data", "user", "import"), "all": ("ontology", "data", "user", "import")}
+        data = ("data", "user", "import", "curated")  # classification proposals are never part of an export
+        kinds = {"ontology": ("ontology",), "data": data, "all": ("ontology",) + data}
         if scope not in kinds:
             raise ValueError(f"scope must be one of {sorted(kinds)}")
         graphs = self.dataset.graphs_of(*kinds[scope])
@@ -89,9 +90,10 @@ def load(
     """
     from . import catalog, infer
     from .catalog_rdf import catalog_quads
-    from .workspace import imported_sources
+    from .workspace import classification_sources, imported_sources
 
-    sources = embedded_sources(include_data=include_embedded) + imported_sources(workspace) + user_sources(files)
+    sources = (embedded_sources(include_data=include_embedded) + imported_sources(workspace)
+               + classification_sources(workspace) + user_sources(files))
     queries = catalog.catalog()  # parsed first: a broken query header fails the load, before any work
     digest = inputs_digest(sources, __version__, CACHE_FORMAT, *(q.path.name + ":" + q.text for q in queries.values()))
     database, dump = cache_dir() / f"{digest}.oxigraph", cache_dir() / f"{digest}.nq"

@@ -35,3 +35,13 @@ def imported_sources(workspace: str | os.PathLike | None = None) -> list[Source]
         for p in sorted(root.glob("*.nq"))
     ]
 
+
+
+def classification_sources(workspace: str | os.PathLike | None = None) -> list[Source]:
+    """The curated graph of reviewed classifications (read by default) and the proposals graph (read only when a
+    query asks for proposals), when ``airm classify`` has written them."""
+    from .classify.graphs import CURATED_GRAPH, PROPOSALS_GRAPH
+
+    folder = workspace_dir(workspace) / "classification"
+    found = [(folder / "curated.nq", CURATED_GRAPH, "curated"), (folder / "proposals.nq", PROPOSALS_GRAPH, "proposals")]
+    return [Source(path=p, graph=g, kind=k, display=str(p)) for p, g, k in found if p.is_file() and p.stat().st_size]
