@@ -16,13 +16,14 @@ DEFAULT_LIMIT = 100_000
 
 
 def run_stored(kg, query, bound: dict, *, engine: str | None = None, timeout: float | None = None,
-               limit: int | None = None, endpoint: str | None = None) -> QueryResult:
+               limit: int | None = None, endpoint: str | None = None, with_proposals: bool = False) -> QueryResult:
     return _run(kg, query.text, bound, engine=engine, timeout=timeout, limit=limit, label=f"query {query.name!r}",
-                endpoint=endpoint)
+                endpoint=endpoint, with_proposals=with_proposals)
 
 
 def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None = None, engine: str | None = None,
-               allow_service: bool = False, bindings: dict | None = None, endpoint: str | None = None) -> QueryResult:
+               allow_service: bool = False, bindings: dict | None = None, endpoint: str | None = None,
+               with_proposals: bool = False) -> QueryResult:
     """An ad-hoc read-only query: updates are refused, and SERVICE unless ``allow_service``.
 
     airm's declared prefixes (ontology/prefixes.ttl) are available without PREFIX lines; the query's own win.
@@ -37,7 +38,7 @@ def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None
     check_read_only(text, allow_service=allow_service, engine=engine)
     check_bindings(text, bindings or {})
     return _run(kg, text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query",
-                endpoint=endpoint)
+                endpoint=endpoint, with_proposals=with_proposals)
 
 
 def check_bindings(text: str, bindings: dict) -> None:
@@ -215,7 +216,7 @@ def _raise_syntax(text: str):
 
 
 def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | None, limit: int | None, label: str,
-         endpoint: str | None = None):
+         endpoint: str | None = None, with_proposals: bool = False):
     engine = _pick_engine(engine, endpoint)
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
@@ -234,6 +235,8 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
         except QueryError:
             pass  # VALUES would not be equivalent in this query: Oxigraph's substitutions (bound before evaluation)
     runner = {"oxigraph": _run_oxigraph, "rdflib": _run_rdflib}.get(engine)
+    if runner is not None:  # classification proposals are read only when asked for
+        runner = functools.partial(runner, with_proposals=with_proposals)
     join_timeout = timeout
     if engine == "endpoint":
         from .endpoint import check_url
@@ -284,12 +287,16 @@ def _prefixes() -> dict:
     return prefixes()
 
 
-def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
+def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False) -> QueryResult:
     import pyoxigraph as ox
 
+    from .classify.graphs import default_graphs
+
     subs = {ox.Variable(k): v for k, v in bound.items()}  # only where VALUES binding was not equivalent
+    graphs = default_graphs(kg.store, with_proposals)
+    dataset = {"use_default_graph_as_union": True} if graphs is None else {"default_graph": graphs}
     try:
-        res = kg.store.query(text, use_default_graph_as_union=True, substitutions=subs or None, prefixes=_prefixes())
+        res = kg.store.query(text, **dataset, substitutions=subs or None, prefixes=_prefixes())
     except RuntimeError as e:
         raise QueryError(f"the query cannot be run: {e}") from None
     except OSError as e:
@@ -320,13 +327,19 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
     return QueryResult(kind="construct", triples=triples, truncated=truncated)
 
 
-def reference_graph(kg):
-    """The rdflib graph the reference engine queries: every graph of the store, entailments included."""
-    cached = kg.__dict__.get("_rdflib_graph")
+def reference_graph(kg, with_proposals: bool = False):
+    """The rdflib graph the reference engine queries: every graph of the store, entailments included (the
+    classification proposals only when asked for)."""
+    from .classify.graphs import default_graphs
+
+    graphs = default_graphs(kg.store, with_proposals)
+    slot = "_rdflib_graph" if graphs is None else "_rdflib_graph_without_proposals"
+    cached = kg.__dict__.get(slot)
     if cached is None:
         from .convert import rdflib_graph
 
-        cached = kg.__dict__["_rdflib_graph"] = rdflib_graph(kg.store)
+        names = None if graphs is None else [g.value for g in graphs if hasattr(g, "value")]
+        cached = kg.__dict__[slot] = rdflib_graph(kg.store) if names is None else rdflib_graph(kg.store, names)
         _make_stoppable(cached.store)
     return cached
 
@@ -359,14 +372,14 @@ def _make_stoppable(store) -> None:
     store.triples = triples
 
 
-def _run_rdflib(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
+def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False) -> QueryResult:
     import rdflib.plugins.sparql as rdflib_sparql
     from rdflib.plugins.sparql import prepareQuery
 
     from .convert import to_rdflib_term
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM must never load what it names
-    graph = reference_graph(kg)
+    graph = reference_graph(kg, with_proposals)
     try:
         prepared = prepareQuery(text, initNs=_prefixes())
     except Exception as e:

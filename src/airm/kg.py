@@ -62,10 +62,11 @@ class KnowledgeGraph:
 
         return validate(self.dataset)
 
-    def query(self, name: str, /, **params):
+    def query(self, name: str, /, *, with_proposals: bool = False, **params):
+        """Run a stored query; ``with_proposals=True`` also reads the unreviewed classification proposals."""
         from .catalog import run_named
 
-        return run_named(self, name, params)
+        return run_named(self, name, params, with_proposals=with_proposals)
 
     def sparql(self, text: str, *, timeout: float | None = None, **options):
         from .engines import run_sparql
