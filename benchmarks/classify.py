@@ -47,10 +47,10 @@ def predictions(workspace: Path) -> tuple[dict, int, dict]:
     return out, len(facts.mitigations), coverage
 
 
-def gold() -> dict:
+def gold(path: Path = GOLD) -> dict:
     """(mitigation IRI, axis) -> gold values by rank."""
     by: dict = defaultdict(list)
-    with GOLD.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             by[(row["mitigation_iri"], row["axis"])].append((int(row["rank"]), row["value"] or row["value_code"]))
     return {k: [v for _, v in sorted(vs)] for k, vs in by.items()}
@@ -91,6 +91,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workspace", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "classify.json")
+    ap.add_argument("--gold", type=Path, default=GOLD, help="labels to score against (development: classify-dev/dev.tsv)")
+    ap.add_argument("--no-classify", action="store_true", help="score the proposals the workspace already holds")
     args = ap.parse_args(argv)
     from airm.classify import classify
 
@@ -100,9 +102,10 @@ def main(argv=None) -> int:
         from conftest import import_all_sources
 
         workspace = import_all_sources(REFERENCE, Path(tempfile.mkdtemp(prefix="airm-classify-bench-")))
-    classify(workspace=workspace)
+    if not args.no_classify:
+        classify(workspace=workspace)
     pred, total, coverage = predictions(workspace)
-    figures = score(pred, gold(), total, coverage)
+    figures = score(pred, gold(args.gold), total, coverage)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(markdown(figures))
