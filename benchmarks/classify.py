@@ -30,15 +30,18 @@ def predictions(workspace: Path) -> tuple[dict, int, dict]:
     from airm.classify import graphs, proposals
     from airm.classify.axes import load_schemes
     from airm.classify.facts import read_facts
+    from airm.classify.methods import order_stated
+    from airm.classify.rules import load_rules
     from airm.kg import load
 
     kg = load(workspace=workspace)
     schemes = load_schemes(lambda t: graphs.select(kg.store, t))
     facts = read_facts(lambda t: graphs.select(kg.store, t), schemes)
+    rules = load_rules(schemes)
     out: dict = defaultdict(list)
     for m in facts.mitigations.values():
         for axis in AXES:
-            out[(m.iri, axis)] += sorted(m.values.get(axis, ()))
+            out[(m.iri, axis)] += order_stated(rules, m, axis, m.values.get(axis, ()))
     made = [p for p in proposals.read(proposals.files(workspace)[0]) if p.status == "proposed"]
     for p in sorted(made, key=lambda p: (-p.confidence, p.value)):
         if p.axis in AXES and p.value not in out[(p.mitigation, p.axis)]:

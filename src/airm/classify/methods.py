@@ -106,3 +106,10 @@ def text_rules(facts: Facts, m: Mitigation, axis: str, rules) -> list[Proposal]:
 def rank(candidates: list[Proposal], text_scores: dict) -> list[Proposal]:
     """Most confident first; agreement with the text rules breaks ties (a NIST action in several tasks)."""
     return sorted(candidates, key=lambda p: (-p.confidence, -text_scores.get(p.value, 0.0), p.value))
+
+
+def order_stated(rules, m: Mitigation, axis: str, values) -> list[str]:
+    """Values a source states for one axis, the one its text speaks for most first: a source's list (ATLAS's
+    lifecycle stages, NIST's actor tasks) has no order of its own, and a top-1 answer needs one."""
+    scores = {s.value: s.score for s in score(rules, axis, f"{m.label}. {m.text}") if not s.default}
+    return sorted(values, key=lambda v: (-scores.get(v, 0.0), v))
