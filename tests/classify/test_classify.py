@@ -247,3 +247,19 @@ def test_shipped_rules_load_and_every_value_is_in_its_scheme(kg):
     rules = load_rules(schemes)
     assert {r.axis for r in rules} == {"lifecycle-stage", "actor-type", "rmf-function", "risk"}
     assert sum(1 for r in rules if r.pattern is None) == 4  # one default per axis
+
+
+def test_shapes_refuse_a_rule_naming_no_concept(tmp_path):
+    rules = tmp_path / "rules.ttl"
+    rules.write_text(
+        "@prefix airm: <https://w3id.org/airm#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<https://example.org/r1> a airm:ClassificationRule ;\n"
+        '  airm:classificationAxis "lifecycle-stage" ; airm:ruleWeight "1.0"^^xsd:decimal ; airm:rulePattern "x" ;\n'
+        "  airm:ruleValue <https://w3id.org/airm/id/lifecycle/launch-party> .\n", encoding="utf-8")
+    code, out, err = run_cli("validate", str(rules))
+    assert code == 1 and "must belong to a concept scheme" in out + err
+
+
+def test_shipped_classifier_data_conforms(kg):
+    report = kg.validate()
+    assert report.conforms, report.to_text()
