@@ -290,13 +290,12 @@ def _prefixes() -> dict:
 def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False) -> QueryResult:
     import pyoxigraph as ox
 
-    from .classify.graphs import default_graphs
+    from .classify.graphs import store_for
 
     subs = {ox.Variable(k): v for k, v in bound.items()}  # only where VALUES binding was not equivalent
-    graphs = default_graphs(kg.store, with_proposals)
-    dataset = {"use_default_graph_as_union": True} if graphs is None else {"default_graph": graphs}
     try:
-        res = kg.store.query(text, **dataset, substitutions=subs or None, prefixes=_prefixes())
+        res = store_for(kg, with_proposals).query(text, use_default_graph_as_union=True, substitutions=subs or None,
+                                                  prefixes=_prefixes())
     except RuntimeError as e:
         raise QueryError(f"the query cannot be run: {e}") from None
     except OSError as e:
@@ -330,16 +329,14 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, with_proposals:
 def reference_graph(kg, with_proposals: bool = False):
     """The rdflib graph the reference engine queries: every graph of the store, entailments included (the
     classification proposals only when asked for)."""
-    from .classify.graphs import default_graphs
+    from .classify.graphs import has_proposals, store_for
 
-    graphs = default_graphs(kg.store, with_proposals)
-    slot = "_rdflib_graph" if graphs is None else "_rdflib_graph_without_proposals"
+    slot = "_rdflib_graph_with_proposals" if with_proposals and has_proposals(kg) else "_rdflib_graph"
     cached = kg.__dict__.get(slot)
     if cached is None:
         from .convert import rdflib_graph
 
-        names = None if graphs is None else [g.value for g in graphs if hasattr(g, "value")]
-        cached = kg.__dict__[slot] = rdflib_graph(kg.store) if names is None else rdflib_graph(kg.store, names)
+        cached = kg.__dict__[slot] = rdflib_graph(store_for(kg, with_proposals))
         _make_stoppable(cached.store)
     return cached
 

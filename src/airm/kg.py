@@ -26,6 +26,7 @@ class KnowledgeGraph:
     def __init__(self, dataset: LoadedDataset, digest: str):
         self.dataset = dataset
         self.digest = digest
+        self.proposals_file = None  # set by load(): the workspace's unreviewed classification proposals, if any
 
     @property
     def store(self):
@@ -101,13 +102,21 @@ def load(
     if cache:
         store = _open_cached(database, dump, in_memory)
         if store is not None:
-            return KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest)
+            return _with_proposals_file(KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest), workspace)
     dataset = load_sources(sources)
     dataset.store.extend(catalog_quads(CATALOG_GRAPH, queries))
     infer.materialise(dataset.store)
     if cache:
         _write_cache(dataset.store, database, dump)
-    return KnowledgeGraph(dataset, digest)
+    return _with_proposals_file(KnowledgeGraph(dataset, digest), workspace)
+
+
+def _with_proposals_file(kg: KnowledgeGraph, workspace) -> KnowledgeGraph:
+    """Proposals stay out of the store: queries add them only when asked (see classify/graphs.py)."""
+    from .workspace import proposals_file
+
+    kg.proposals_file = proposals_file(workspace)
+    return kg
 
 
 def _open_cached(database: Path, dump: Path, in_memory: bool):

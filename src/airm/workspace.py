@@ -37,11 +37,20 @@ def imported_sources(workspace: str | os.PathLike | None = None) -> list[Source]
 
 
 
-def classification_sources(workspace: str | os.PathLike | None = None) -> list[Source]:
-    """The curated graph of reviewed classifications (read by default) and the proposals graph (read only when a
-    query asks for proposals), when ``airm classify`` has written them."""
-    from .classify.graphs import CURATED_GRAPH, PROPOSALS_GRAPH
 
-    folder = workspace_dir(workspace) / "classification"
-    found = [(folder / "curated.nq", CURATED_GRAPH, "curated"), (folder / "proposals.nq", PROPOSALS_GRAPH, "proposals")]
-    return [Source(path=p, graph=g, kind=k, display=str(p)) for p, g, k in found if p.is_file() and p.stat().st_size]
+def classification_sources(workspace: str | os.PathLike | None = None) -> list[Source]:
+    """The curated graph of reviewed classifications, read by every query, once a review has written it."""
+    from .classify.graphs import CURATED_GRAPH
+
+    path = workspace_dir(workspace) / "classification" / "curated.nq"
+    return [Source(path=path, graph=CURATED_GRAPH, kind="curated", display=str(path))] if _nonempty(path) else []
+
+
+def proposals_file(workspace: str | os.PathLike | None = None) -> Path | None:
+    """The proposals graph 'airm classify' wrote, read only by queries that ask for proposals."""
+    path = workspace_dir(workspace) / "classification" / "proposals.nq"
+    return path if _nonempty(path) else None
+
+
+def _nonempty(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0

@@ -1,5 +1,6 @@
-"""Which graphs a question reads. Proposals live in their own named graph and are left out of every query unless
-the caller asks for them (``with_proposals``); accepted classifications live in a curated graph read by default."""
+"""Which graphs a question reads. Proposals live in their own named graph, kept out of the knowledge graph's store
+(so the default answer is exactly what it was without them, at the same speed); a query that asks for them runs on a
+copy of the store with the proposals graph added. Accepted classifications live in a curated graph read by default."""
 
 from __future__ import annotations
 
@@ -9,26 +10,30 @@ PROPOSALS_GRAPH = GRAPH_BASE + "classification/proposals"
 CURATED_GRAPH = GRAPH_BASE + "classification/curated"
 
 
-def default_graphs(store, with_proposals: bool):
-    """The graphs to use as the default graph, or None for the union of all (nothing to leave out)."""
-    import pyoxigraph as ox
-
-    proposals = ox.NamedNode(PROPOSALS_GRAPH)
-    if with_proposals or not store.contains_named_graph(proposals):
-        return None
-    return [ox.DefaultGraph()] + [g for g in store.named_graphs() if g != proposals]
+def has_proposals(kg) -> bool:
+    return getattr(kg, "proposals_file", None) is not None
 
 
-def has_proposals(store) -> bool:
-    import pyoxigraph as ox
+def store_for(kg, with_proposals: bool):
+    """The store to query: the knowledge graph's own, or (asked for, and there are proposals) a copy held in memory
+    with the proposals graph added, made once per knowledge graph."""
+    if not with_proposals or not has_proposals(kg):
+        return kg.store
+    cached = kg.__dict__.get("_store_with_proposals")
+    if cached is None:
+        import pyoxigraph as ox
 
-    return store.contains_named_graph(ox.NamedNode(PROPOSALS_GRAPH))
+        from ..parsing import parse_file
+
+        cached = ox.Store()
+        cached.bulk_extend(kg.store.quads_for_pattern(None, None, None, None))
+        cached.bulk_extend(parse_file(kg.proposals_file, PROPOSALS_GRAPH))
+        kg.__dict__["_store_with_proposals"] = cached
+    return cached
 
 
-def select(store, text: str, *, with_proposals: bool = False) -> list[dict]:
-    """Rows of a SELECT as dicts of plain strings (unbound variables left out)."""
-    graphs = default_graphs(store, with_proposals)
-    options = {"use_default_graph_as_union": True} if graphs is None else {"default_graph": graphs}
-    res = store.query(text, **options)
+def select(store, text: str) -> list[dict]:
+    """Rows of a SELECT on the union of ``store``'s graphs, as dicts of plain strings (unbound variables left out)."""
+    res = store.query(text, use_default_graph_as_union=True)
     names = [v.value for v in res.variables]
     return [{n: t.value for n, t in zip(names, sol) if t is not None} for sol in res]

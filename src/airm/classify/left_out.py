@@ -11,7 +11,7 @@ from .graphs import has_proposals
 def left_out_note(kg, query, bound, result, **options) -> str | None:
     from ..engines import run_stored
 
-    if result.kind != "select" or not has_proposals(kg.store):
+    if result.kind != "select" or not has_proposals(kg):
         return None
     fuller = run_stored(kg, query, bound, with_proposals=True, **options)
     seen = {_key(r) for r in result.rows}
