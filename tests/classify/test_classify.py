@@ -263,3 +263,10 @@ def test_shapes_refuse_a_rule_naming_no_concept(tmp_path):
 def test_shipped_classifier_data_conforms(kg):
     report = kg.validate()
     assert report.conforms, report.to_text()
+
+
+def test_record_level_crosswalk_from_the_risk_a_mitigation_addresses(ws):
+    result = _classify(ws)
+    (risk,) = _by(result, NIST + "GV-9.9-002", "risk")
+    assert (risk.value, risk.method, risk.confidence) == (ID + "mit-risk-domain/2.1", "crosswalk", 0.75)
+    assert risk.rationale.startswith("It addresses Data Privacy, which the crosswalk nist-ai-600-1-to-mit-risk-domains")
