@@ -16,6 +16,7 @@ from .errors import InputFileError, UserError
 
 COLUMNS = ["mitigation_id", "axis", "value", "value_label", "value_code", "method", "confidence", "status", "rationale"]
 REVIEW_STATUSES = ("curated", "proposed", "accepted", "rejected")
+MAX_REVIEW_BYTES = 100_000_000  # a full export of the five sources is ~2 MB
 
 
 def _context(kg, workspace):
@@ -96,6 +97,9 @@ def _manual(key, row) -> proposals.Proposal:
 
 def _read_reviewed(path: Path, schemes, facts, decision: str) -> dict:
     try:
+        if path.stat().st_size > MAX_REVIEW_BYTES:
+            raise InputFileError(path, f"the file is larger than {MAX_REVIEW_BYTES:,} bytes",
+                                 hint="review in parts: each part is applied on its own")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InputFileError(path, f"cannot read the reviewed file: {e}") from None

@@ -270,3 +270,28 @@ def test_record_level_crosswalk_from_the_risk_a_mitigation_addresses(ws):
     (risk,) = _by(result, NIST + "GV-9.9-002", "risk")
     assert (risk.value, risk.method, risk.confidence) == (ID + "mit-risk-domain/2.1", "crosswalk", 0.75)
     assert risk.rationale.startswith("It addresses Data Privacy, which the crosswalk nist-ai-600-1-to-mit-risk-domains")
+
+
+def test_rule_pattern_that_backtracks_without_end_is_stopped_naming_the_rule(ws, tmp_path):
+    rules = tmp_path / "rules.ttl"
+    rules.write_text(
+        "@prefix airm: <https://w3id.org/airm#> .\n"
+        "<https://example.org/slow> a airm:ClassificationRule ;\n"
+        '  airm:classificationAxis "lifecycle-stage" ; airm:ruleWeight 1.0 ; airm:rulePattern "(a|aa)+$" ;\n'
+        "  airm:ruleValue <https://w3id.org/airm/id/lifecycle/deploy> .\n", encoding="utf-8")
+    from airm.classify.rules import Rule, score
+
+    rule = next(iter(_load(rules)))
+    with pytest.raises(Exception, match=r"rules.ttl:2: rule slow took more than 0.5 s"):
+        score([rule], "lifecycle-stage", "a" * 60 + "b")
+    assert isinstance(rule, Rule)
+
+
+def _load(path):
+    import airm
+    from airm.classify import graphs
+    from airm.classify.axes import load_schemes
+    from airm.classify.rules import load_rules
+
+    kg = airm.load()
+    return load_rules(load_schemes(lambda t: graphs.select(kg.store, t)), [path])

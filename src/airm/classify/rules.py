@@ -14,7 +14,9 @@ from ..namespaces import AIRM
 from .axes import AXES, Schemes
 
 VERSION = "1"
+SEARCH_SECONDS = 0.5  # per rule and text: a pattern that backtracks without end is stopped, naming the rule
 RULE = AIRM + "ClassificationRule"
+MAX_RULES_BYTES = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -22,8 +24,9 @@ class Rule:
     iri: str
     axis: str
     value: str
-    pattern: re.Pattern | None  # None: the axis's default
+    pattern: object | None  # a compiled `regex` pattern (it can be given a deadline); None: the axis's default
     weight: float
+    where: str = ""  # file:line, for errors
 
 
 def rule_files() -> list[Path]:
@@ -44,6 +47,8 @@ def _rules_of(path: Path, schemes: Schemes) -> list[Rule]:
     import pyoxigraph as ox
 
     try:
+        if path.stat().st_size > MAX_RULES_BYTES:
+            raise InputFileError(path, f"the rules file is larger than {MAX_RULES_BYTES:,} bytes")
         text = path.read_text(encoding="utf-8")
         triples = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
     except (OSError, UnicodeDecodeError) as e:
@@ -82,13 +87,15 @@ def _rule(path: Path, text: str, iri: str, d: dict, schemes: Schemes) -> Rule:
         fail("airm:ruleWeight must be a number above 0 and at most 1.5", local, "e.g. airm:ruleWeight 0.8")
     pattern = None
     if AIRM + "rulePattern" in d:
+        import regex
+
         try:
-            pattern = re.compile(d[AIRM + "rulePattern"].value, re.IGNORECASE)
-        except re.error as e:
+            pattern = regex.compile(d[AIRM + "rulePattern"].value, regex.IGNORECASE)
+        except regex.error as e:
             fail(f"the pattern is not a regular expression: {e}", local, "escape special characters with \\\\")
     elif d.get(AIRM + "ruleDefault", ox_false()).value != "true":
         fail("a rule needs airm:rulePattern (or airm:ruleDefault true)", local, "add the words to look for")
-    return Rule(iri, axis.value, value.value, pattern, weight)
+    return Rule(iri, axis.value, value.value, pattern, weight, f"{path}:{_line_of(text, local) or '?'}")
 
 
 def ox_false():
@@ -128,7 +135,14 @@ def score(rules: list[Rule], axis: str, text: str) -> list[Scored]:
         if r.pattern is None:
             default = r
             continue
-        found = r.pattern.search(text)
+        try:
+            found = r.pattern.search(text, timeout=SEARCH_SECONDS)
+        except TimeoutError:
+            from ..errors import UserError
+
+            raise UserError(f"{r.where}: rule {r.iri.rsplit('/', 1)[-1]} took more than {SEARCH_SECONDS:g} s on one "
+                            f"text: its pattern backtracks without end", hint="simplify the pattern (no nested "
+                            "repetition such as (a|aa)+)") from None
         if found:
             sums[r.value] += r.weight
             words[r.value].append(found.group(0).strip().lower())
