@@ -397,10 +397,12 @@ def _exists(kg, iri: str) -> bool:
 
 
 def run_named(kg, name: str, params: dict, *, engine: str | None = None, timeout: float | None = None,
-              limit: int | None = None, endpoint: str | None = None):
-    """Run stored query ``name`` with ``params`` on the embedded store, rdflib, or a SPARQL endpoint URL."""
+              limit: int | None = None, endpoint: str | None = None, with_proposals: bool = False):
+    """Run stored query ``name`` with ``params`` on the embedded store, rdflib, or a SPARQL endpoint URL
+    (classification proposals included only ``with_proposals``)."""
     from .engines import run_stored
 
     query = get(name)
     bound = bind_params(kg, query, {k: v for k, v in params.items()})
-    return run_stored(kg, query, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint)
+    return run_stored(kg, query, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
+                      with_proposals=with_proposals)

@@ -177,10 +177,11 @@ def _bounded(work, timeout, limit, memory):
 @query.command("run")
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
+@click.option("--with-proposals", is_flag=True, help="include unreviewed classifications from 'airm classify'")
 @click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True,
               help="csv puts a ' before cells a spreadsheet would run as formulas (= + - @ tab CR); csv-raw does not")
 @_engine_options
-def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, workspace):
+def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, workspace, with_proposals):
     """Run a stored query on the embedded data and imported sources.
 
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
@@ -199,9 +200,19 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
         graph = kgmod.load(workspace=workspace) if needs_local else None
         ready()
         bound = bind_params(graph, q, given)
-        return run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint)
+        result = run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
+                            with_proposals=with_proposals)
+        note = None
+        if graph is not None and endpoint is None and not with_proposals:
+            from .classify.left_out import left_out_note
 
-    _emit(_bounded(work, timeout, limit, memory) if endpoint is None else work(lambda: None), fmt)
+            note = left_out_note(graph, q, bound, result, engine=engine, timeout=timeout, limit=limit)
+        return result, note
+
+    result, note = _bounded(work, timeout, limit, memory) if endpoint is None else work(lambda: None)
+    _emit(result, fmt)
+    if note:
+        click.echo(note, err=True)
 
 
 @cli.command()
@@ -442,6 +453,64 @@ def docs_command(out_dir, workspace):
 
     result = build_docs(out_dir, workspace=workspace)
     click.echo(f"wrote {len(result.files)} pages into {result.out_dir}")
+
+
+@cli.command("classify")
+@click.option("--export", "export_file", type=click.Path(dir_okay=False), default=None,
+              help="instead of classifying, write every classification (curated and proposed) as a TSV to review")
+@click.option("--only", "only", multiple=True, metavar="ID", help="classify only this mitigation (repeatable)")
+@click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False),
+              help="use this rules file instead of data/classify/ (repeatable)")
+@click.option("--llm-endpoint", metavar="URL", default=None,
+              help="also ask a language model at this OpenAI-compatible URL (key from $AIRM_LLM_API_KEY)")
+@click.option("--model", metavar="NAME", default=None, help="the model to ask (with --llm-endpoint)")
+@click.option("--llm-timeout", type=float, default=30.0, show_default=True, help="seconds allowed per answer")
+@workspace_option
+def classify_command(export_file, only, rules_files, llm_endpoint, model, llm_timeout, workspace):
+    """Propose lifecycle stage, actor type, RMF function, MIT risk subdomain and taxonomy category for every
+    mitigation lacking one, each with a method, confidence and one-sentence rationale.
+
+    Methods, strongest first: inherited through skos:exactMatch, structural facts of the source, crosswalks, text
+    rules (data/classify/), and a language model only with --llm-endpoint. Proposals go to their own graph in the
+    workspace; queries read them only with --with-proposals. Review with --export FILE and 'airm review'.
+    """
+    from .errors import UserError
+
+    if export_file is not None:
+        from .atomic import write_file
+        from .review import export_tsv
+
+        write_file(export_file, export_tsv(workspace=workspace))
+        click.echo(f"wrote {export_file}")
+        return
+    llm = None
+    if llm_endpoint or model:
+        if not (llm_endpoint and model):
+            raise UserError("--llm-endpoint and --model go together", hint="give both, or neither")
+        from .classify.llm import LLMClient
+
+        llm = LLMClient(llm_endpoint, model, timeout=llm_timeout)
+    from .classify import classify
+
+    result = classify(workspace=workspace, only=list(only) or None, rules_files=list(rules_files) or None, llm=llm)
+    click.echo("\n".join(result.lines()))
+
+
+@cli.command("review")
+@click.argument("decision", type=click.Choice(["accept", "reject"]))
+@click.argument("file", type=click.Path(dir_okay=False))
+@workspace_option
+def review_command(decision, file, workspace):
+    """Apply a reviewed TSV (from 'airm classify --export'), all rows or none.
+
+    Rows whose status you set to accepted or rejected are applied as they say; rows still 'proposed' are accepted
+    (review accept) or rejected (review reject); 'curated' rows are left alone. Accepted values move into the
+    curated graph, which every query reads.
+    """
+    from .review import apply_review
+
+    counts = apply_review(file, decision, workspace=workspace)
+    click.echo(f"{counts['accepted']} accepted, {counts['rejected']} rejected")
 
 
 def main(argv=None) -> int:

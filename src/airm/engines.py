@@ -17,13 +17,14 @@ DEFAULT_LIMIT = 100_000
 
 
 def run_stored(kg, query, bound: dict, *, engine: str | None = None, timeout: float | None = None,
-               limit: int | None = None, endpoint: str | None = None) -> QueryResult:
+               limit: int | None = None, endpoint: str | None = None, with_proposals: bool = False) -> QueryResult:
     return _run(kg, query.text, bound, engine=engine, timeout=timeout, limit=limit, label=f"query {query.name!r}",
-                endpoint=endpoint)
+                endpoint=endpoint, with_proposals=with_proposals)
 
 
 def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None = None, engine: str | None = None,
-               allow_service: bool = False, bindings: dict | None = None, endpoint: str | None = None) -> QueryResult:
+               allow_service: bool = False, bindings: dict | None = None, endpoint: str | None = None,
+               with_proposals: bool = False) -> QueryResult:
     """An ad-hoc read-only query: updates are refused, and SERVICE unless ``allow_service``.
 
     airm's declared prefixes (ontology/prefixes.ttl) are available without PREFIX lines; the query's own win.
@@ -38,7 +39,7 @@ def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None
     checked = check_query(text, allow_service=allow_service, engine=engine)
     check_bindings(checked.text, bindings or {})
     return _run(kg, checked.text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query",
-                endpoint=endpoint, dataset_clause=checked.dataset_clause)
+                endpoint=endpoint, dataset_clause=checked.dataset_clause, with_proposals=with_proposals)
 
 
 def check_bindings(text: str, bindings: dict) -> None:
@@ -95,7 +96,7 @@ def _pick_engine(engine: str | None, endpoint: str | None) -> str:
 
 
 def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | None, limit: int | None, label: str,
-         endpoint: str | None = None, dataset_clause: bool = False):
+         endpoint: str | None = None, dataset_clause: bool = False, with_proposals: bool = False):
     engine = _pick_engine(engine, endpoint)
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
@@ -112,6 +113,8 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
             pass  # VALUES would not be equivalent in this query: Oxigraph's substitutions (bound before evaluation)
     # FROM / FROM NAMED select the dataset on Oxigraph: the union default graph only when the query names none
     runner = {"oxigraph": functools.partial(_run_oxigraph, union=not dataset_clause), "rdflib": _run_rdflib}.get(engine)
+    if runner is not None:  # classification proposals are read only when asked for
+        runner = functools.partial(runner, with_proposals=with_proposals)
     join_timeout = timeout
     if engine == "endpoint":
         from .endpoint import check_url
@@ -162,12 +165,16 @@ def _prefixes() -> dict:
     return prefixes()
 
 
-def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool = True) -> QueryResult:
+def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool = True,
+                  with_proposals: bool = False) -> QueryResult:
     import pyoxigraph as ox
+
+    from .classify.graphs import store_for
 
     subs = {ox.Variable(k): v for k, v in bound.items()}  # only where VALUES binding was not equivalent
     try:
-        res = kg.store.query(text, use_default_graph_as_union=union, substitutions=subs or None, prefixes=_prefixes())
+        res = store_for(kg, with_proposals).query(text, use_default_graph_as_union=union, substitutions=subs or None,
+                                                  prefixes=_prefixes())
     except RuntimeError as e:
         raise QueryError(f"the query cannot be run: {e}") from None
     except OSError as e:
@@ -198,13 +205,17 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool 
     return QueryResult(kind="construct", triples=triples, truncated=truncated)
 
 
-def reference_graph(kg):
-    """The rdflib graph the reference engine queries: every graph of the store, entailments included."""
-    cached = kg.__dict__.get("_rdflib_graph")
+def reference_graph(kg, with_proposals: bool = False):
+    """The rdflib graph the reference engine queries: every graph of the store, entailments included (the
+    classification proposals only when asked for)."""
+    from .classify.graphs import has_proposals, store_for
+
+    slot = "_rdflib_graph_with_proposals" if with_proposals and has_proposals(kg) else "_rdflib_graph"
+    cached = kg.__dict__.get(slot)
     if cached is None:
         from .convert import rdflib_graph
 
-        cached = kg.__dict__["_rdflib_graph"] = rdflib_graph(kg.store)
+        cached = kg.__dict__[slot] = rdflib_graph(store_for(kg, with_proposals))
         _make_stoppable(cached.store)
     return cached
 
@@ -237,14 +248,14 @@ def _make_stoppable(store) -> None:
     store.triples = triples
 
 
-def _run_rdflib(kg, text, bound, limit, stop: threading.Event) -> QueryResult:
+def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False) -> QueryResult:
     import rdflib.plugins.sparql as rdflib_sparql
     from rdflib.plugins.sparql import prepareQuery
 
     from .convert import to_rdflib_term
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM must never load what it names
-    graph = reference_graph(kg)
+    graph = reference_graph(kg, with_proposals)
     try:
         prepared = prepareQuery(text, initNs=_prefixes())
     except Exception as e:

@@ -26,6 +26,7 @@ class KnowledgeGraph:
     def __init__(self, dataset: LoadedDataset, digest: str):
         self.dataset = dataset
         self.digest = digest
+        self.proposals_file = None  # set by load(): the workspace's unreviewed classification proposals, if any
 
     @property
     def store(self):
@@ -46,7 +47,8 @@ class KnowledgeGraph:
         """An rdflib Graph of the union: scope 'ontology', 'data' (data and imports) or 'all'."""
         from .convert import rdflib_graph
 
-        kinds = {"ontology": ("ontology",), "data": ("data", "user", "import"), "all": ("ontology", "data", "user", "import")}
+        data = ("data", "user", "import", "curated")  # classification proposals are never part of an export
+        kinds = {"ontology": ("ontology",), "data": data, "all": ("ontology",) + data}
         if scope not in kinds:
             raise ValueError(f"scope must be one of {sorted(kinds)}")
         graphs = self.dataset.graphs_of(*kinds[scope])
@@ -61,10 +63,11 @@ class KnowledgeGraph:
 
         return validate(self.dataset)
 
-    def query(self, name: str, /, **params):
+    def query(self, name: str, /, *, with_proposals: bool = False, **params):
+        """Run a stored query; ``with_proposals=True`` also reads the unreviewed classification proposals."""
         from .catalog import run_named
 
-        return run_named(self, name, params)
+        return run_named(self, name, params, with_proposals=with_proposals)
 
     def sparql(self, text: str, *, timeout: float | None = None, **options):
         from .engines import run_sparql
@@ -89,9 +92,10 @@ def load(
     """
     from . import catalog, infer
     from .catalog_rdf import catalog_quads
-    from .workspace import imported_sources
+    from .workspace import classification_sources, imported_sources
 
-    sources = embedded_sources(include_data=include_embedded) + imported_sources(workspace) + user_sources(files)
+    sources = (embedded_sources(include_data=include_embedded) + imported_sources(workspace)
+               + classification_sources(workspace) + user_sources(files))
     queries = catalog.catalog()  # parsed first: a broken query header fails the load, before any work
     digest = inputs_digest(sources, __version__, CACHE_FORMAT, infer.structural_axioms_path().read_text(encoding="utf-8"),
                            *(q.path.name + ":" + q.text for q in queries.values()))
@@ -99,13 +103,21 @@ def load(
     if cache:
         store = _open_cached(database, dump, in_memory)
         if store is not None:
-            return KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest)
+            return _with_proposals_file(KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest), workspace)
     dataset = load_sources(sources)
     dataset.store.extend(catalog_quads(CATALOG_GRAPH, queries))
     infer.materialise(dataset.store)
     if cache:
         _write_cache(dataset.store, database, dump)
-    return KnowledgeGraph(dataset, digest)
+    return _with_proposals_file(KnowledgeGraph(dataset, digest), workspace)
+
+
+def _with_proposals_file(kg: KnowledgeGraph, workspace) -> KnowledgeGraph:
+    """Proposals stay out of the store: queries add them only when asked (see classify/graphs.py)."""
+    from .workspace import proposals_file
+
+    kg.proposals_file = proposals_file(workspace)
+    return kg
 
 
 def _open_cached(database: Path, dump: Path, in_memory: bool):

@@ -35,3 +35,22 @@ def imported_sources(workspace: str | os.PathLike | None = None) -> list[Source]
         for p in sorted(root.glob("*.nq"))
     ]
 
+
+
+
+def classification_sources(workspace: str | os.PathLike | None = None) -> list[Source]:
+    """The curated graph of reviewed classifications, read by every query, once a review has written it."""
+    from .classify.graphs import CURATED_GRAPH
+
+    path = workspace_dir(workspace) / "classification" / "curated.nq"
+    return [Source(path=path, graph=CURATED_GRAPH, kind="curated", display=str(path))] if _nonempty(path) else []
+
+
+def proposals_file(workspace: str | os.PathLike | None = None) -> Path | None:
+    """The proposals graph 'airm classify' wrote, read only by queries that ask for proposals."""
+    path = workspace_dir(workspace) / "classification" / "proposals.nq"
+    return path if _nonempty(path) else None
+
+
+def _nonempty(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0

@@ -1,0 +1,119 @@
+"""Agreement of `airm classify` with the hand-labelled gold set (issue 14 item 6), per axis: coverage over every
+mitigation, top-1 accuracy and set F1 on the gold items, beside the majority-class baseline.
+
+This is the only code that reads the gold labels, and only to compute these aggregate figures: no rule was written
+or tuned from them. Usage (imports the five sources from ../shared/reference into a temporary workspace unless
+--workspace names one that has them):
+
+    python benchmarks/classify.py [--workspace DIR] [--out benchmarks/results/classify.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "gold" / "classification-gold.tsv"
+REFERENCE = ROOT.parent / "shared" / "reference"
+AXES = ("lifecycle-stage", "actor-type", "rmf-function", "risk")
+NONE_SPECIFIC = "none-specific"
+
+
+def predictions(workspace: Path) -> tuple[dict, int, dict]:
+    """(mitigation IRI, axis) -> values best first (source and curated values, then proposals by confidence)."""
+    from airm.classify import graphs, proposals
+    from airm.classify.axes import load_schemes
+    from airm.classify.facts import read_facts
+    from airm.classify.methods import order_stated
+    from airm.classify.rules import load_rules
+    from airm.kg import load
+
+    kg = load(workspace=workspace)
+    schemes = load_schemes(lambda t: graphs.select(kg.store, t))
+    facts = read_facts(lambda t: graphs.select(kg.store, t), schemes)
+    rules = load_rules(schemes)
+    out: dict = defaultdict(list)
+    for m in facts.mitigations.values():
+        for axis in AXES:
+            out[(m.iri, axis)] += order_stated(rules, m, axis, m.values.get(axis, ()))
+    made = [p for p in proposals.read(proposals.files(workspace)[0]) if p.status == "proposed"]
+    for p in sorted(made, key=lambda p: (-p.confidence, p.value)):
+        if p.axis in AXES and p.value not in out[(p.mitigation, p.axis)]:
+            out[(p.mitigation, p.axis)].append(p.value)
+    coverage = {a: sum(1 for m in facts.mitigations if out.get((m, a))) for a in AXES}
+    return out, len(facts.mitigations), coverage
+
+
+def gold(path: Path = GOLD) -> dict:
+    """(mitigation IRI, axis) -> gold values by rank."""
+    by: dict = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            by[(row["mitigation_iri"], row["axis"])].append((int(row["rank"]), row["value"] or row["value_code"]))
+    return {k: [v for _, v in sorted(vs)] for k, vs in by.items()}
+
+
+def f1(pred: set, truth: set) -> float:
+    hit = len(pred & truth)
+    return 0.0 if not hit else 2 * hit / (len(pred) + len(truth))
+
+
+def score(pred: dict, labels: dict, total: int, coverage: dict) -> dict:
+    figures = {}
+    for axis in AXES:
+        items = {k: v for k, v in labels.items() if k[1] == axis and NONE_SPECIFIC not in v}
+        majority = Counter(v[0] for v in items.values()).most_common(1)[0][0]
+        top1 = [bool(pred.get(k)) and pred[k][0] == v[0] for k, v in items.items()]
+        sets = [f1(set(pred.get(k, [])), set(v)) for k, v in items.items()]
+        figures[axis] = {
+            "coverage": round(coverage[axis] / total, 3), "mitigations": total, "gold_items": len(items),
+            "top1": round(sum(top1) / len(items), 3), "set_f1": round(sum(sets) / len(items), 3),
+            "majority_value": majority,
+            "majority_top1": round(sum(v[0] == majority for v in items.values()) / len(items), 3),
+            "majority_set_f1": round(sum(f1({majority}, set(v)) for v in items.values()) / len(items), 3),
+        }
+    return figures
+
+
+def markdown(figures: dict) -> str:
+    lines = ["| axis | coverage | gold items | top-1 | set F1 | majority top-1 | majority set F1 |",
+             "|---|---|---|---|---|---|---|"]
+    for axis, f in figures.items():
+        lines.append(f"| {axis} | {f['coverage']:.1%} | {f['gold_items']} | {f['top1']:.3f} | {f['set_f1']:.3f} | "
+                     f"{f['majority_top1']:.3f} | {f['majority_set_f1']:.3f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workspace", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "classify.json")
+    ap.add_argument("--gold", type=Path, default=GOLD, help="labels to score against (development: classify-dev/dev.tsv)")
+    ap.add_argument("--no-classify", action="store_true", help="score the proposals the workspace already holds")
+    args = ap.parse_args(argv)
+    from airm.classify import classify
+
+    workspace = args.workspace
+    if workspace is None:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from conftest import import_all_sources
+
+        workspace = import_all_sources(REFERENCE, Path(tempfile.mkdtemp(prefix="airm-classify-bench-")))
+    if not args.no_classify:
+        classify(workspace=workspace)
+    pred, total, coverage = predictions(workspace)
+    figures = score(pred, gold(args.gold), total, coverage)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(markdown(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

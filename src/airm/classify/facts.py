@@ -1,0 +1,146 @@
+"""What the graph already says about each mitigation, read once: identifiers, text, the values it holds on each axis
+(sources and curated graph only), its exact matches, NIST actor tasks, and the crosswalk rows methods may follow."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .axes import AXES, Schemes
+
+SOURCE_NAMES = (  # IRI namespace -> how a rationale names the source
+    ("https://w3id.org/airm/id/nist-ai-600-1/", "NIST AI 600-1"),
+    ("https://w3id.org/airm/id/atlas/", "MITRE ATLAS"),
+    ("https://w3id.org/airm/id/mit-mitigation/", "the MIT AI Risk Mitigation database"),
+)
+
+
+def source_name(iri: str) -> str:
+    return next((name for ns, name in SOURCE_NAMES if iri.startswith(ns)), "airm's curated data")
+
+
+@dataclass
+class Mitigation:
+    iri: str
+    ident: str
+    label: str = ""
+    text: str = ""
+    values: dict = field(default_factory=lambda: defaultdict(set))  # axis -> concept IRIs held already
+    matches: set = field(default_factory=set)  # exact matches (either direction)
+    tasks: set = field(default_factory=set)  # NIST AI actor task names
+    addressed: set = field(default_factory=set)  # every risk it addresses, of any scheme
+
+
+@dataclass
+class Facts:
+    mitigations: dict  # IRI -> Mitigation
+    schemes: Schemes
+    crosswalk: dict  # concept IRI -> [(MIT risk subdomain IRI, predicate, mapping set or "")]
+    task_stage: dict  # NIST actor task label -> lifecycle stage IRI
+    task_actor: dict
+    labels: dict = field(default_factory=dict)  # label of every risk a mitigation addresses
+
+    def by_ident(self) -> dict:
+        out = {}
+        for m in self.mitigations.values():
+            out.setdefault(m.ident, m)
+        return out
+
+
+MITIGATIONS = """
+PREFIX airm: <https://w3id.org/airm#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?m ?id ?label ?text WHERE {
+  ?m a airm:Mitigation .
+  OPTIONAL { ?m dcterms:identifier ?id }
+  OPTIONAL { ?m rdfs:label ?label }
+  OPTIONAL { ?m dcterms:description ?text }
+}
+"""
+VALUES = """
+PREFIX airm: <https://w3id.org/airm#>
+SELECT ?m ?p ?v WHERE {
+  ?m a airm:Mitigation ; ?p ?v .
+  VALUES ?p { %s }
+}
+"""
+MATCHES = """
+PREFIX airm: <https://w3id.org/airm#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?m ?o WHERE { ?m a airm:Mitigation . { ?m skos:exactMatch ?o } UNION { ?o skos:exactMatch ?m } ?o a airm:Mitigation }
+"""
+TASKS = "PREFIX airm: <https://w3id.org/airm#> SELECT ?m ?t WHERE { ?m a airm:Mitigation ; airm:aiActorTask ?t }"
+TASK_MAP = """
+PREFIX airm: <https://w3id.org/airm#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?label ?stage ?actor WHERE {
+  ?task rdfs:label ?label . { ?task airm:actorTaskStage ?stage } UNION { ?task airm:actorTaskActor ?actor }
+}
+"""
+LABELS = """
+PREFIX airm: <https://w3id.org/airm#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?r ?l WHERE { ?m airm:addresses ?r . { ?r skos:prefLabel ?l } UNION { ?r rdfs:label ?l } }
+"""
+CROSSWALK = """
+PREFIX sssom: <https://w3id.org/sssom/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?s ?o ?p ?set WHERE {
+  ?mapping sssom:subject_id ?s ; sssom:object_id ?o ; sssom:predicate_id ?p .
+  VALUES ?p { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch }
+  OPTIONAL { ?mapping prov:wasDerivedFrom ?set }
+}
+"""
+
+
+def read_facts(select, schemes: Schemes) -> Facts:
+    """``select`` runs SELECTs on the curated and source graphs (never the proposals graph)."""
+    mitigations: dict[str, Mitigation] = {}
+    for row in select(MITIGATIONS):
+        m = mitigations.setdefault(row["m"], Mitigation(row["m"], ""))
+        ident = row.get("id", "")
+        if ident and (not m.ident or ("_" in ident and "_" not in m.ident)):
+            m.ident = ident  # the MIT database's own id (A0388_NIST2024) over its short form
+        m.label = m.label or row.get("label", "")
+        m.text = m.text or row.get("text", "")
+    for m in mitigations.values():
+        m.ident = m.ident or m.iri
+    prop_axis = {a.prop: a.name for a in AXES.values()}
+    for row in select(VALUES % " ".join(f"<{p}>" for p in prop_axis)):
+        m, axis = mitigations.get(row["m"]), prop_axis[row["p"]]
+        if m is None:
+            continue
+        if axis == "risk":
+            m.addressed.add(row["v"])
+        if schemes.concept(axis, row["v"]):
+            m.values[axis].add(row["v"])
+    for row in select(MATCHES):
+        if row["m"] in mitigations and row["o"] != row["m"]:
+            mitigations[row["m"]].matches.add(row["o"])
+    for row in select(TASKS):
+        if row["m"] in mitigations:
+            mitigations[row["m"]].tasks.add(row["t"])
+    task_stage, task_actor = {}, {}
+    for row in select(TASK_MAP):
+        if "stage" in row:
+            task_stage[row["label"]] = row["stage"]
+        if "actor" in row:
+            task_actor[row["label"]] = row["actor"]
+    labels = {row["r"]: row["l"] for row in select(LABELS)}
+    return Facts(mitigations, schemes, _crosswalk(select, schemes), task_stage, task_actor, labels)
+
+
+def _crosswalk(select, schemes: Schemes) -> dict:
+    """Mapping rows that reach an MIT risk subdomain, read from either side: concept -> [(subdomain, predicate, set)]."""
+    risks = schemes.by_axis["risk"]
+    out: dict[str, list] = defaultdict(list)
+    for row in select(CROSSWALK):
+        s, o, p, mset = row["s"], row["o"], row["p"], row.get("set", "")
+        if o in risks and s not in risks:
+            out[s].append((o, p, mset))
+        elif s in risks and o not in risks:
+            out[o].append((s, p, mset))
+    return out

@@ -1,0 +1,115 @@
+"""The offline methods, strongest first: inherited through an exact match, structural facts of the source, the
+crosswalks, and the text rules. Each returns candidate proposals for one mitigation on one axis."""
+
+from __future__ import annotations
+
+import re
+
+from .axes import AXES
+from .facts import Facts, Mitigation, source_name
+from .proposals import Proposal
+from .rules import VERSION as RULES_VERSION
+from .rules import score
+
+VERSION = "1"
+NIST_FUNCTION = re.compile(r"^(GV|MP|MS|MG)-\d")
+MATCH_WORD = {"exactMatch": "an exact", "closeMatch": "a close", "broadMatch": "a broader", "narrowMatch": "a narrower"}
+
+
+def _label(facts: Facts, axis: str, iri: str) -> str:
+    c = facts.schemes.concept(axis, iri)
+    return f"{c.code} {c.label}".strip() if c and axis in ("risk", "mitigation-category") else (c.label if c else iri)
+
+
+def inherited(facts: Facts, m: Mitigation, axis: str) -> list[Proposal]:
+    out = []
+    for other_iri in sorted(m.matches):
+        other = facts.mitigations.get(other_iri)
+        for value in sorted(other.values.get(axis, ())) if other else ():
+            why = (f"inherited from {source_name(other.iri)} {other.ident}, recorded as the same measure "
+                   f"(skos:exactMatch), which is classified {_label(facts, axis, value)}.")
+            out.append(Proposal(m.iri, axis, value, "inherited", VERSION, 0.95, why))
+    return out
+
+
+def structural(facts: Facts, m: Mitigation, axis: str) -> list[Proposal]:
+    out = []
+    if axis == "rmf-function":
+        found = NIST_FUNCTION.match(m.ident)
+        concept = found and facts.schemes.by_code(axis, found.group(1))
+        if concept:
+            why = (f"The NIST AI 600-1 identifier {m.ident} begins with {found.group(1)}, the code of the "
+                   f"{concept.label} function.")
+            out.append(Proposal(m.iri, axis, concept.iri, "structural", VERSION, 0.95, why))
+    table = {"lifecycle-stage": facts.task_stage, "actor-type": facts.task_actor}.get(axis)
+    if table:
+        by_value: dict = {}
+        for task in sorted(m.tasks):
+            if task in table:
+                by_value.setdefault(table[task], []).append(task)
+        for value, tasks in by_value.items():
+            named = ", ".join(f"'{t}'" for t in tasks)
+            why = (f"NIST AI 600-1 assigns this action to the AI actor task {named}, which implies "
+                   f"{_label(facts, axis, value)}.")
+            out.append(Proposal(m.iri, axis, value, "structural", VERSION, 0.7, why))
+    return out
+
+
+def crosswalk(facts: Facts, m: Mitigation, axis: str) -> list[Proposal]:
+    """Risk subdomains reached from the risks a mitigation addresses (record level) or from its taxonomy
+    subcategory (category level, weaker and said so)."""
+    if axis != "risk":
+        return []
+    found: dict = {}
+    for risk in sorted(m.addressed):
+        for sub, pred, mset in facts.crosswalk.get(risk, ()):
+            kind = MATCH_WORD.get(pred.rsplit("#", 1)[-1], "a")
+            conf = 0.75 if kind in ("an exact", "a close") else 0.6
+            via = f" {mset.rsplit('/', 1)[-1]}" if mset else ""
+            why = (f"It addresses {facts.labels.get(risk, risk)}, which the crosswalk{via} maps to "
+                   f"{_label(facts, axis, sub)} by {kind} match.")
+            _keep(found, Proposal(m.iri, axis, sub, "crosswalk", VERSION, conf, why))
+    for category in sorted(m.values.get("mitigation-category", ())):
+        for sub, _pred, mset in facts.crosswalk.get(category, ()):
+            why = (f"Its MIT taxonomy subcategory {_label(facts, 'mitigation-category', category)} is designed to "
+                   f"address {_label(facts, axis, sub)} (a category-level crosswalk, weaker than a record-level link).")
+            _keep(found, Proposal(m.iri, axis, sub, "crosswalk", VERSION, 0.5, why))
+    return list(found.values())
+
+
+def _keep(found: dict, p: Proposal) -> None:
+    """One proposal per value: the most confident reason, counting how many reasons agreed."""
+    old = found.get(p.value)
+    if old is None or p.confidence > old.confidence:
+        found[p.value] = p
+
+
+def text_rules(facts: Facts, m: Mitigation, axis: str, rules) -> list[Proposal]:
+    ranked = score(rules, axis, f"{m.label}. {m.text}")
+    if not ranked:
+        return []
+    if ranked[0].default:
+        d = ranked[0]
+        why = (f"No rule of the lexicon matched its text; {_label(facts, axis, d.value)} is the low-confidence "
+               f"default for this axis (text rules v{RULES_VERSION}).")
+        return [Proposal(m.iri, axis, d.value, "text-rules", RULES_VERSION, 0.1, why)]
+    keep = ranked[:1] if not AXES[axis].multi else [s for s in ranked if s.score >= 0.6 * ranked[0].score][:3]
+    out = []
+    for s in keep:
+        words = ", ".join(f"'{w}'" for w in s.words[:3])
+        why = (f"Proposed as {_label(facts, axis, s.value)} because its text mentions {words} "
+               f"(text rules v{RULES_VERSION}).")
+        out.append(Proposal(m.iri, axis, s.value, "text-rules", RULES_VERSION, round(min(0.8, 0.3 + 0.15 * s.score), 3), why))
+    return out
+
+
+def rank(candidates: list[Proposal], text_scores: dict) -> list[Proposal]:
+    """Most confident first; agreement with the text rules breaks ties (a NIST action in several tasks)."""
+    return sorted(candidates, key=lambda p: (-p.confidence, -text_scores.get(p.value, 0.0), p.value))
+
+
+def order_stated(rules, m: Mitigation, axis: str, values) -> list[str]:
+    """Values a source states for one axis, the one its text speaks for most first: a source's list (ATLAS's
+    lifecycle stages, NIST's actor tasks) has no order of its own, and a top-1 answer needs one."""
+    scores = {s.value: s.score for s in score(rules, axis, f"{m.label}. {m.text}") if not s.default}
+    return sorted(values, key=lambda v: (-scores.get(v, 0.0), v))

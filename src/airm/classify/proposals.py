@@ -1,0 +1,130 @@
+"""Proposals as RDF: each a node in the proposals graph (method, version, confidence, rationale, status, in SSSOM
+terms) beside the plain statement it proposes; accepted ones move, with their node, into the curated graph. Both
+graphs are N-Quads files in the workspace, replaced together atomically."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..namespaces import AIRM, AIRM_ID
+from .axes import AXES
+from .graphs import CURATED_GRAPH, PROPOSALS_GRAPH
+
+SSSOM = "https://w3id.org/sssom/"
+SEMAPV = "https://w3id.org/semapv/vocab/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+METHODS = {  # method -> SEMAPV justification while proposed
+    "inherited": "MappingChaining",
+    "structural": "StructuralMatching",
+    "crosswalk": "MappingChaining",
+    "text-rules": "LexicalMatching",
+    "llm": "LLMBasedMatching",
+    "manual": "ManualMappingCuration",
+}
+STATUSES = ("proposed", "accepted", "rejected")
+FOLDER = "classification"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    mitigation: str  # IRI
+    axis: str
+    value: str  # concept IRI
+    method: str
+    version: str
+    confidence: float
+    rationale: str
+    status: str = "proposed"
+
+    @property
+    def iri(self) -> str:
+        key = "\0".join((self.mitigation, self.axis, self.value)).encode()
+        return f"{AIRM_ID}classification/{hashlib.sha256(key).hexdigest()[:20]}"
+
+    def key(self) -> tuple:
+        return (self.mitigation, self.axis, self.value)
+
+
+def files(workspace: Path) -> tuple[Path, Path]:
+    return workspace / FOLDER / "proposals.nq", workspace / FOLDER / "curated.nq"
+
+
+def to_quads(proposals, graph: str) -> list:
+    import pyoxigraph as ox
+
+    g = ox.NamedNode(graph)
+    out = []
+    for p in proposals:
+        node = ox.NamedNode(p.iri)
+        prop = ox.NamedNode(AXES[p.axis].prop)
+        justification = "ManualMappingCuration" if p.status == "accepted" else METHODS[p.method]
+        fields = [
+            (RDF_TYPE, ox.NamedNode(AIRM + "ClassificationProposal")),
+            (SSSOM + "subject_id", ox.NamedNode(p.mitigation)),
+            (SSSOM + "predicate_id", prop),
+            (SSSOM + "object_id", ox.NamedNode(p.value)),
+            (SSSOM + "mapping_justification", ox.NamedNode(SEMAPV + justification)),
+            (SSSOM + "mapping_tool", ox.Literal(f"airm classify ({p.method})")),
+            (SSSOM + "mapping_tool_version", ox.Literal(p.version)),
+            (SSSOM + "confidence", ox.Literal(f"{p.confidence:.3f}", datatype=ox.NamedNode(XSD + "decimal"))),
+            (SSSOM + "comment", ox.Literal(p.rationale)),
+            (AIRM + "classificationAxis", ox.Literal(p.axis)),
+            (AIRM + "classificationMethod", ox.Literal(p.method)),
+            (AIRM + "proposalStatus", ox.Literal(p.status)),
+        ]
+        out += [ox.Quad(node, ox.NamedNode(k), v, g) for k, v in fields]
+        if p.status != "rejected":  # the statement itself, so queries that ask for proposals find it
+            out.append(ox.Quad(ox.NamedNode(p.mitigation), prop, ox.NamedNode(p.value), g))
+    return out
+
+
+def serialize(proposals, graph: str) -> bytes:
+    """Sorted N-Quads: the same proposals give the same bytes."""
+    import pyoxigraph as ox
+
+    lines = ox.serialize(to_quads(proposals, graph), format=ox.RdfFormat.N_QUADS).decode().splitlines()
+    return ("\n".join(sorted(set(lines))) + "\n").encode() if lines else b""
+
+
+def read(path: Path) -> list[Proposal]:
+    """The proposals recorded in one of the two files (none when it does not exist yet)."""
+    import pyoxigraph as ox
+
+    from ..errors import InputFileError
+
+    if not path.is_file():
+        return []
+    nodes: dict = {}
+    try:
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(AIRM_ID + "classification/"):
+                nodes.setdefault(q.subject.value, {})[q.predicate.value] = q.object.value
+    except (SyntaxError, OSError) as e:
+        raise InputFileError(path, f"the classification graph cannot be read: {e}",
+                             hint="restore it, or delete it and run 'airm classify' again") from None
+    out = []
+    for d in nodes.values():
+        try:
+            out.append(Proposal(d[SSSOM + "subject_id"], d[AIRM + "classificationAxis"], d[SSSOM + "object_id"],
+                                d[AIRM + "classificationMethod"], d[SSSOM + "mapping_tool_version"],
+                                float(d[SSSOM + "confidence"]), d[SSSOM + "comment"], d[AIRM + "proposalStatus"]))
+        except (KeyError, ValueError) as e:
+            raise InputFileError(path, f"a classification node lacks {e}",
+                                 hint="restore the file, or delete it and run 'airm classify' again") from None
+    return sorted(out, key=Proposal.key)
+
+
+def save(workspace: Path, proposals, curated) -> None:
+    """Replace both graph files, or neither."""
+    from ..atomic import write_files
+
+    p_file, c_file = files(workspace)
+    write_files(workspace, {p_file: serialize(proposals, PROPOSALS_GRAPH), c_file: serialize(curated, CURATED_GRAPH)},
+                what="workspace")
+
+
+def with_status(p: Proposal, status: str) -> Proposal:
+    return replace(p, status=status)
