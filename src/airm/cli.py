@@ -174,7 +174,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, workspace):
     airm query run training-methods-for-risk --param risk="value misalignment"
     """
     from . import kg as kgmod
-    from .catalog import bind_params, get
+    from .catalog import annotate, bind_params, get
     from .engines import run_stored
 
     q = get(name)
@@ -183,7 +183,10 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, workspace):
     needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
     graph = kgmod.load(workspace=workspace) if needs_local else None
     bound = bind_params(graph, q, given)
-    _emit(run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint), fmt)
+    result = run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint)
+    _emit(annotate(graph, q, bound, result) if endpoint is None else result, fmt)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @cli.command()
@@ -292,12 +295,30 @@ def sources(fmt, workspace):
     from .workspace import workspace_dir
 
     found = list_sources(workspace)
+    coverage = _link_coverage(workspace) if found else []
     if fmt == "json":
+        by_graph = {}
+        for row in coverage:
+            by_graph.setdefault(row["source"], []).append(row)
+        for entry in found:
+            entry["linkCoverage"] = by_graph.get(f"import/{entry['name']}", [])
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
     elif not found:
         click.echo(f"no imported sources in {workspace_dir(workspace)} (import one with: airm import SOURCE PATH)")
     else:
+        from .coverage import coverage_table
+
         click.echo(sources_table(found))
+        click.echo("\nlink coverage of the mitigations, per source and axis (linked: a value of its own; inherited: "
+                   "none, but a record of its de-duplication cluster has one; proposed: by airm classify, unreviewed)")
+        click.echo(coverage_table(coverage))
+
+
+def _link_coverage(workspace) -> list[dict]:
+    from . import kg as kgmod
+    from .coverage import link_coverage
+
+    return link_coverage(kgmod.load(workspace=workspace))
 
 
 @cli.command()
