@@ -110,3 +110,23 @@ def test_sources_and_dataset_summary_report_link_coverage(workspace, full):
     assert unlinked and all(r["evidence"].startswith("no linked evidence") for r in unlinked)
     axes = {(r["source"], r["axis"]) for r in full.query("dataset-summary").values() if r["axis"]}
     assert ("https://w3id.org/airm/id/ref/nist-ai-600-1", "rmf-function") in axes
+
+
+def test_the_owasp_crosswalk_places_all_ten_2025_entries():
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(ROOT / "data" / "mappings" / "owasp-llm-2025-to-atlas-techniques.ttl"), format=ox.RdfFormat.TURTLE)
+    rows = list(store.query("""PREFIX sssom: <https://w3id.org/sssom/>
+      SELECT DISTINCT ?s WHERE { ?m sssom:subject_id ?s ; sssom:confidence ?c ; sssom:comment ?why ; sssom:object_id ?o .
+                                 FILTER(STRSTARTS(STR(?o), "https://w3id.org/airm/id/atlas/AML.T")) }"""))
+    assert len(rows) == 10
+
+
+@pytest.mark.slow
+def test_an_owasp_entry_reaches_atlas_mitigations_through_the_crosswalk(full):
+    rows = full.query("mitigations-for-risk", risk="owasp:llm072025-system-prompt-leakage").values()
+    assert rows and all(r["mappedFrom"] == "https://w3id.org/airm/id/atlas/AML.T0056" for r in rows)
+    assert all(r["mappingSet"].endswith("owasp-llm-2025-to-atlas-techniques") for r in rows)
+    related_only = full.query("mitigations-for-risk", risk="owasp:llm062025-excessive-agency")
+    assert len(related_only) == 0 and any("follow=related" in n for n in related_only.notes)
