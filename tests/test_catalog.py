@@ -26,7 +26,8 @@ EXTRA_CASES = {
     ],
     "unmitigated-risks": [("stage-and-actor", {"stage": "Build and Use Model", "actor": "developer"}, ())],
     "mitigations-by-stage-and-actor": [("stage", {"stage": "3"}, ())],
-    "mitigations-for-risk": [("sub-risk", {"risk": "privacy"}, ())],
+    "mitigations-for-risk": [("sub-risk", {"risk": "privacy"}, ()),
+                             ("follow-all", {"risk": "7.1", "follow": "all"}, ())],
     "technique-provenance": [("all", {}, ())],
     "consensus-categories": [("strict", {"minSources": 17}, ())],
 }

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ValidationFailed
-from .namespaces import CATALOG_GRAPH, ENTAILMENT_GRAPH
+from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH
 
 OUTPUTS = {"airm.ttl": "ttl", "airm.nt": "nt", "airm.jsonld": "jsonld"}
 
@@ -62,7 +62,7 @@ def build(out_dir, *, workspace=None, files=(), validate: bool = True) -> BuildR
         ).with_report(report)
     # the merged graph as KnowledgeGraph.to_rdflib(scope="all") has it, taken from the store without an rdflib copy
     t = time.perf_counter()
-    names = graph.graph_names("ontology", "data", "user", "import") + [CATALOG_GRAPH, ENTAILMENT_GRAPH]
+    names = graph.graph_names("ontology", "data", "user", "import") + [CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH]
     merged = canonical_from_store(graph.store, names)
     timings["from_store"] = time.perf_counter() - t
     serialized: dict = {}

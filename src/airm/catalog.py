@@ -17,7 +17,7 @@ from .errors import InputFileError, QueryError, shown
 PARAM_TYPES = ("resource", "iri", "string", "integer", "decimal", "boolean")
 REQUIRED_KEYS = ("title", "description", "question")
 ALLOWED_KEYS = {"title", "description", "question", "params", "returns", "tags", "kind", "example"}
-PARAM_KEYS = {"type", "required", "default", "example", "description", "class", "scheme"}
+PARAM_KEYS = {"type", "required", "default", "example", "description", "class", "scheme", "values"}
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -31,6 +31,7 @@ class Param:
     example: object = None
     cls: str | None = None  # restrict a resource to instances of this class (CURIE or IRI)
     scheme: str | None = None  # restrict a resource to concepts of this scheme
+    values: tuple | None = None  # the only values a string parameter takes (a typo is an error, not an empty answer)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ def _param(path: Path, name: str, decl, body: str, kind: str) -> Param:
     return Param(
         name=name, type=ptype, description=str(decl["description"]), required=bool(decl.get("required", False)),
         default=decl.get("default"), example=decl.get("example"), cls=decl.get("class"), scheme=decl.get("scheme"),
+        values=tuple(str(v) for v in decl["values"]) if decl.get("values") else None,
     )
 
 
@@ -236,6 +238,9 @@ def coerce(kg, p: Param, value):
 
     XSD = "http://www.w3.org/2001/XMLSchema#"
     if p.type == "string":
+        if p.values and str(value) not in p.values:
+            raise QueryError(f"parameter {p.name!r} is {str(value)[:80]!r}, not one of: {', '.join(p.values)}",
+                             hint=p.description)
         return ox.Literal(str(value))
     if p.type == "integer":
         try:
@@ -404,5 +409,15 @@ def run_named(kg, name: str, params: dict, *, engine: str | None = None, timeout
 
     query = get(name)
     bound = bind_params(kg, query, {k: v for k, v in params.items()})
-    return run_stored(kg, query, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
-                      with_proposals=with_proposals)
+    result = run_stored(kg, query, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
+                        with_proposals=with_proposals)
+    return annotate(kg, query, bound, result) if endpoint is None else result
+
+
+def annotate(kg, query: StoredQuery, bound: dict, result):
+    """Attach what the answer left out and why (``result.notes``), where the local graph knows."""
+    from .coverage import explain
+
+    if kg is not None and result.kind == "select":
+        result.notes = explain(kg, query, bound, result)
+    return result

@@ -188,7 +188,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     airm query run training-methods-for-risk --param risk="value misalignment"
     """
     from . import kg as kgmod
-    from .catalog import bind_params, get
+    from .catalog import annotate, bind_params, get
     from .engines import run_stored
 
     q = get(name)
@@ -202,17 +202,20 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
         bound = bind_params(graph, q, given)
         result = run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
                             with_proposals=with_proposals)
-        note = None
+        if endpoint is None:
+            annotate(graph, q, bound, result)
         if graph is not None and endpoint is None and not with_proposals:
             from .classify.left_out import left_out_note
 
             note = left_out_note(graph, q, bound, result, engine=engine, timeout=timeout, limit=limit)
-        return result, note
+            if note:
+                result.notes.append(note.removeprefix("note: "))
+        return result
 
-    result, note = _bounded(work, timeout, limit, memory) if endpoint is None else work(lambda: None)
+    result = _bounded(work, timeout, limit, memory) if endpoint is None else work(lambda: None)
     _emit(result, fmt)
-    if note:
-        click.echo(note, err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @cli.command()
@@ -324,12 +327,30 @@ def sources(fmt, workspace):
     from .workspace import workspace_dir
 
     found = list_sources(workspace)
+    coverage = _link_coverage(workspace) if found else []
     if fmt == "json":
+        by_graph = {}
+        for row in coverage:
+            by_graph.setdefault(row["source"], []).append(row)
+        for entry in found:
+            entry["linkCoverage"] = by_graph.get(f"import/{entry['name']}", [])
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
     elif not found:
         click.echo(f"no imported sources in {workspace_dir(workspace)} (import one with: airm import SOURCE PATH)")
     else:
+        from .coverage import coverage_table
+
         click.echo(sources_table(found))
+        click.echo("\nlink coverage of the mitigations, per source and axis (linked: a value of its own; inherited: "
+                   "none, but a record of its de-duplication cluster has one; proposed: by airm classify, unreviewed)")
+        click.echo(coverage_table(coverage))
+
+
+def _link_coverage(workspace) -> list[dict]:
+    from . import kg as kgmod
+    from .coverage import link_coverage
+
+    return link_coverage(kgmod.load(workspace=workspace))
 
 
 @cli.command()

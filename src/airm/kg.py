@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import __version__
 from .graph import LoadedDataset, Source, embedded_sources, inputs_digest, load_sources, user_sources
-from .namespaces import CATALOG_GRAPH, ENTAILMENT_GRAPH
+from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH
 
 CACHE_FORMAT = "3"
 
@@ -55,7 +55,7 @@ class KnowledgeGraph:
         if scope == "all":
             graphs = graphs + [CATALOG_GRAPH]
         if entailments and scope != "ontology":
-            graphs = graphs + [ENTAILMENT_GRAPH]
+            graphs = graphs + [DUPLICATES_GRAPH, ENTAILMENT_GRAPH]
         return rdflib_graph(self.store, graphs)
 
     def validate(self):
@@ -90,7 +90,7 @@ def load(
     and an N-Quads copy, which ``in_memory=True`` bulk-loads into memory (slower to open, faster to query: right for
     a server or a notebook asking many questions). Neither re-parses the sources nor re-reasons.
     """
-    from . import catalog, infer
+    from . import catalog, dedupe, infer
     from .catalog_rdf import catalog_quads
     from .workspace import classification_sources, imported_sources
 
@@ -98,7 +98,7 @@ def load(
                + classification_sources(workspace) + user_sources(files))
     queries = catalog.catalog()  # parsed first: a broken query header fails the load, before any work
     digest = inputs_digest(sources, __version__, CACHE_FORMAT, infer.structural_axioms_path().read_text(encoding="utf-8"),
-                           *(q.path.name + ":" + q.text for q in queries.values()))
+                           "dedupe:" + dedupe.METHOD_VERSION, *(q.path.name + ":" + q.text for q in queries.values()))
     database, dump = cache_dir() / f"{digest}.oxigraph", cache_dir() / f"{digest}.nq"
     if cache:
         store = _open_cached(database, dump, in_memory)
@@ -106,6 +106,7 @@ def load(
             return _with_proposals_file(KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest), workspace)
     dataset = load_sources(sources)
     dataset.store.extend(catalog_quads(CATALOG_GRAPH, queries))
+    dedupe.materialise(dataset.store)  # derived before the entailments, so they cover its links too
     infer.materialise(dataset.store)
     if cache:
         _write_cache(dataset.store, database, dump)

@@ -14,6 +14,7 @@ AIRM_ID = "https://w3id.org/airm/id/"
 GRAPH_BASE = "https://w3id.org/airm/graph/"
 ENTAILMENT_GRAPH = GRAPH_BASE + "entailments"
 CATALOG_GRAPH = GRAPH_BASE + "catalog"
+DUPLICATES_GRAPH = GRAPH_BASE + "duplicates"  # derived: links between mitigations stated twice (airm.dedupe)
 QUERY_BASE = "https://w3id.org/airm/query/"
 ONTOLOGY_IRI = "https://w3id.org/airm"
 

@@ -122,6 +122,7 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
     truncated: bool = False
+    notes: list[str] = field(default_factory=list)  # what the answer left out and why, where the graph knows
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "select" else len(self.triples)

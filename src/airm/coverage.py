@@ -1,0 +1,109 @@
+"""Answers that say what they counted: link coverage per source and axis, and why a result left rows out.
+
+A gap in airm is usually a missing link, not a missing mitigation. This module measures how many mitigations of
+each source carry a value on each axis (their own, inherited through a de-duplication cluster, or proposed), and
+explains a stored query's answer where the graph knows what it left out, so the CLI can say it on stderr and the
+API carries it as ``QueryResult.notes``.
+"""
+
+from __future__ import annotations
+
+from .namespaces import GRAPH_BASE
+
+PROPOSALS_GRAPH = GRAPH_BASE + "proposals"
+AXES = {
+    "risk": "https://w3id.org/airm#addresses",
+    "lifecycle-stage": "https://w3id.org/airm#lifecycleStage",
+    "actor-type": "https://w3id.org/airm#actorType",
+    "rmf-function": "https://w3id.org/airm#riskManagementFunction",
+    "mitigation-category": "https://w3id.org/airm#mitigationCategory",
+}
+
+_COVERAGE = """
+PREFIX airm: <https://w3id.org/airm#>
+PREFIX sssom: <https://w3id.org/sssom/>
+SELECT ?g (COUNT(DISTINCT ?m) AS ?mitigations) (COUNT(DISTINCT ?own) AS ?linked) (COUNT(DISTINCT ?inh) AS ?inherited)
+       (COUNT(DISTINCT ?prop) AS ?proposed)
+WHERE {
+  GRAPH ?g { ?m a airm:Mitigation }
+  FILTER(?g != <https://w3id.org/airm/graph/entailments>)
+  BIND(IF(EXISTS { ?m ?axis ?v . FILTER NOT EXISTS { ?v a airm:ClassificationSentinel } }, ?m, ?none) AS ?own)
+  BIND(IF(!BOUND(?own) && EXISTS { ?m airm:representativeMeasure ?c . ?o airm:representativeMeasure ?c ; ?axis ?w .
+                                   FILTER NOT EXISTS { ?w a airm:ClassificationSentinel } }, ?m, ?none) AS ?inh)
+  BIND(IF(EXISTS { GRAPH <%s> { { ?p sssom:subject_id ?m ; sssom:predicate_id ?axis } UNION { ?m ?axis ?x } } },
+          ?m, ?none) AS ?prop)
+}
+GROUP BY ?g ORDER BY ?g
+"""
+
+
+def link_coverage(kg) -> list[dict]:
+    """One dict per (source graph, axis): mitigations, linked (own value), inherited (a cluster member's), proposed."""
+    out = []
+    for axis, prop in AXES.items():
+        # the axis IRIs are this module's constants, never user input, so they are written into the text
+        text = (_COVERAGE % PROPOSALS_GRAPH).replace("?axis", f"<{prop}>")
+        for sol in kg.store.query(text, use_default_graph_as_union=True):
+            g = sol["g"].value
+            out.append({"source": g.removeprefix(GRAPH_BASE), "axis": axis,
+                        **{k: int(sol[k].value) for k in ("mitigations", "linked", "inherited", "proposed")}})
+    return sorted(out, key=lambda r: (r["source"], list(AXES).index(r["axis"])))
+
+
+def coverage_table(rows: list[dict]) -> str:
+    """Link coverage as aligned columns, each count with its share of the source's mitigations."""
+    header = ["source", "axis", "mitigations", "linked", "inherited", "proposed"]
+    cells = [header] + [[r["source"], r["axis"], str(r["mitigations"])]
+                        + [f"{r[k]} ({100 * r[k] / r['mitigations']:.0f} %)" if r["mitigations"] else "0"
+                           for k in ("linked", "inherited", "proposed")] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
+
+
+def explain(kg, query, bound: dict, result) -> list[str]:
+    """What the answer left out, where the graph knows: rows reached only by weaker steps, unlinked schemes."""
+    notes = []
+    if "follow" in query.params and bound.get("follow") is not None and bound["follow"].value != "all":
+        notes += _left_out_by_follow(kg, query, bound, result)
+    risk = bound.get("risk")
+    if risk is not None and len(result) == 0:
+        notes += _unlinked_scheme(kg, risk.value)
+    return notes
+
+
+def _left_out_by_follow(kg, query, bound, result) -> list[str]:
+    import pyoxigraph as ox
+
+    from .engines import run_stored
+
+    wider = run_stored(kg, query, {**bound, "follow": ox.Literal("all")}, engine="oxigraph")
+    shown = {r["mitigation"].value for r in result.rows if "mitigation" in r}
+    extra: dict[str, set] = {}
+    for r in wider.rows:
+        m = r["mitigation"].value
+        if m not in shown:
+            step = "related" if r["path"].value.startswith("related") else "category"
+            extra.setdefault(step, set()).add(m)
+    return [f"left out: {len(ms)} mitigation(s) reached only by "
+            + ("related matches: -p follow=related" if step == "related"
+               else "the category-level crosswalk: -p follow=category")
+            for step, ms in sorted(extra.items())]
+
+
+def _unlinked_scheme(kg, risk: str) -> list[str]:
+    import pyoxigraph as ox
+
+    q = """PREFIX airm: <https://w3id.org/airm#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?risk ?scheme (COUNT(DISTINCT ?m) AS ?n) WHERE {
+      ?risk skos:inScheme ?scheme .
+      OPTIONAL { ?r skos:inScheme ?scheme . ?a skos:broader*/(skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch)?/skos:broader* ?r .
+                 ?m airm:addresses ?a }
+    } GROUP BY ?risk ?scheme"""
+    notes = []
+    for sol in kg.store.query(q, substitutions={ox.Variable("risk"): ox.NamedNode(risk)}, use_default_graph_as_union=True):
+        if int(sol["n"].value) == 0:
+            from .namespaces import curie
+
+            notes.append(f"no source imported links mitigations to {curie(sol['scheme'].value)}: an empty answer "
+                         "here means missing links, not missing mitigations")
+    return notes
