@@ -25,6 +25,8 @@ from pathlib import Path
 from ..errors import InputFileError
 from ..namespaces import prefixes
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .inputs import read_file
+from .inputs import load_yaml  # noqa: F401 - the nexus importer takes it from here too
 from .locate import locate
 
 NAME = "atlas"
@@ -70,35 +72,6 @@ DATE_GRANULARITY = {"YEAR": ("gYear", 4), "MONTH": ("gYearMonth", 7), "DATE": ("
 # --------------------------------------------------------------------------------------------------------------
 # helpers shared with the other importers of this package
 # --------------------------------------------------------------------------------------------------------------
-
-def load_yaml(data: bytes, display: str, *, expected: str):
-    """Parse YAML safely (no aliases, no custom tags); any failure becomes an InputFileError naming file and line."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputFileError(display, f"not a UTF-8 text file at byte {e.start} (expected {expected})") from None
-    try:
-        for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                raise InputFileError(display, "YAML aliases (*name) are refused in source data",
-                                     line=mark.line + 1 if mark else None,
-                                     hint="expand the alias in the file, or use the publisher's original file")
-        return yaml.load(text, Loader=loader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        what = (e.problem or e.context or "malformed").strip()
-        raise InputFileError(display, f"not valid YAML: {what} (expected {expected})",
-                             line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
-                             hint="the file may be truncated or not the file airm expects") from None
-    except yaml.YAMLError as e:
-        raise InputFileError(display, f"not valid YAML: {str(e).splitlines()[0]} (expected {expected})") from None
-    except RecursionError:
-        raise InputFileError(display, f"YAML nested too deeply to read (expected {expected})") from None
-
 
 def clean(value) -> str | None:
     """A cell or scalar as a stripped string; None when blank or not a scalar."""
@@ -167,13 +140,13 @@ def iso_date(value) -> str | None:
 def _attribution(path: Path) -> str:
     """The copyright line of the LICENSE next to the data, when the user gave the repository folder."""
     root = path if path.is_dir() else path.parent.parent if path.parent.name == "dist" else path.parent
-    lic = root / "LICENSE"
     try:
-        for line in lic.read_text(encoding="utf-8", errors="replace").splitlines()[:20]:
-            if line.strip().lower().startswith("copyright"):
-                return f"MITRE ATLAS, {line.strip()}; licensed under the Apache License 2.0"
-    except OSError:
-        pass
+        text = read_file(root / "LICENSE", limit=1024 * 1024).decode("utf-8", errors="replace")
+    except InputFileError:
+        return DEFAULT_ATTRIBUTION  # no readable LICENSE beside the data
+    for line in text.splitlines()[:20]:
+        if line.strip().lower().startswith("copyright"):
+            return f"MITRE ATLAS, {line.strip()}; licensed under the Apache License 2.0"
     return DEFAULT_ATTRIBUTION
 
 

@@ -29,6 +29,7 @@ from ..errors import InputFileError
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from ._common import TRUE, V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, \
     plain, safe_local, typed
+from .inputs import is_zip
 from .locate import locate
 
 NAME = "mit-mitigations"
@@ -84,9 +85,7 @@ def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
 
 def nexus_files(path: Path, required: list[str], optional: list[str] = ()) -> dict:
     """The named data files of the Nexus data at ``path`` (folder or wheel); a plain single file is refused."""
-    import zipfile
-
-    if path.is_file() and not zipfile.is_zipfile(path):
+    if path.exists() and not path.is_dir() and not is_zip(path):
         raise InputFileError(path, f"a single file; expected {EXPECTED}, which holds {', '.join(required)}", hint=HINT)
     out = {name: locate(path, name, expected=EXPECTED) for name in required}
     for name in optional:

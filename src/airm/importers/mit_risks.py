@@ -21,13 +21,13 @@ import csv
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import InputFileError
+from .inputs import check_rows, is_zip, open_archive, read_file, regular_file
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from ._common import V, Triples, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
 
@@ -121,7 +121,8 @@ def _read_rows(path: Path, progress) -> tuple[Path, list[Row], str | None]:
             raise InputFileError(path, f"no .xlsx or .csv file in this folder (expected {EXPECTED})", hint=HINT)
         path = candidates[0]
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and zipfile.is_zipfile(path)):
+    regular_file(path)
+    if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and is_zip(path)):
         rows, version = _read_workbook(path, progress)
     elif suffix in (".csv", ".txt") or _looks_like_csv(path):
         rows, version = _read_csv(path, progress)
@@ -162,10 +163,7 @@ def _version_from(text: str) -> str | None:
 
 
 def _read_csv(path: Path, progress) -> tuple[list[Row], str | None]:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputFileError(path, f"cannot read: {e.strerror or e}") from None
+    data = read_file(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -194,6 +192,7 @@ def _read_csv(path: Path, progress) -> tuple[list[Row], str | None]:
             if not any(values):
                 continue
             rows.append(_row(f"{path.name} line {start}", values, header))
+            check_rows(len(rows), path)
     except csv.Error as e:
         raise InputFileError(path, f"not a readable CSV file: {e}", line=last_line + 1, hint=HINT) from None
     if header is None:
@@ -204,6 +203,7 @@ def _read_csv(path: Path, progress) -> tuple[list[Row], str | None]:
 def _read_workbook(path: Path, progress) -> tuple[list[Row], str | None]:
     import openpyxl
 
+    open_archive(path).close()  # member count and unpacked sizes checked before openpyxl unpacks anything
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException...)
@@ -229,6 +229,7 @@ def _read_workbook(path: Path, progress) -> tuple[list[Row], str | None]:
             rows = []
             for row_no, raw in enumerate(it, number + 1):
                 progress.advance()
+                check_rows(row_no - number, path)  # blank rows count: a sheet of a million empty rows is refused too
                 values = [cell(v) for v in raw]
                 if not any(values):
                     continue

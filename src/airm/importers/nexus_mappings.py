@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from .. import sssom
 from ..errors import InputFileError
 from .atlas import Triples, clean, iso_date, load_yaml, show
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .inputs import is_zip, open_archive, read_file, read_member
 from .locate import LocatedFile, locate
 
 NAME = "nexus-mappings"
@@ -95,14 +95,14 @@ REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id")
 def _mapping_tables(path: Path) -> list[LocatedFile]:
     """Every ``data/mappings/*.tsv`` in the folder or wheel, in name order."""
     out: list[LocatedFile] = []
-    if path.is_file() and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            for name in sorted(n for n in zf.namelist() if _TABLE_PATH.search(n)):
-                out.append(LocatedFile(zf.read(name), f"{path}!{name}", name.rsplit("/", 1)[-1]))
-    elif path.is_dir():
+    if path.is_dir():
         for p in sorted(path.rglob("*.tsv")):
             if _TABLE_PATH.search(p.as_posix()):
-                out.append(LocatedFile(p.read_bytes(), str(p), p.name))
+                out.append(LocatedFile(read_file(p), str(p), p.name))
+    elif is_zip(path):
+        with open_archive(path) as zf:
+            for name in sorted(n for n in zf.namelist() if _TABLE_PATH.search(n)):
+                out.append(LocatedFile(read_member(zf, name, path), f"{path}!{name}", name.rsplit("/", 1)[-1]))
     return out
 
 
@@ -481,7 +481,7 @@ def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     from ._common import input_identity
 
     path = Path(path)
-    if path.is_file() and not zipfile.is_zipfile(path):
+    if path.exists() and not path.is_dir() and not is_zip(path):
         raise InputFileError(path, f"a single file cannot hold the taxonomies and mapping tables (expected {EXPECTED})",
                              hint=HINT)
     ibm = locate(path, IBM_FILE, expected=EXPECTED)

@@ -135,6 +135,7 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
     for t in outcome.triples:
         triples.add(ox.Triple(t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t)
     triples.update(provenance_triples(name, outcome.provenance, getattr(module, "DERIVED_FROM", None)))
+    check_values(triples, path)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
     nq_path = ws / "sources" / f"{name}.nq"
@@ -184,6 +185,7 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
     t2 = time.perf_counter()
     progress.start(None, f"writing {name}")
     nq = serialize_nquads(quads)
+    read_back(nq, len(quads), path)
     record = {
         "source": name,
         "description": getattr(module, "DESCRIPTION", ""),
@@ -312,6 +314,40 @@ def provenance_triples(name: str, prov: Provenance, derived_from: str | None = N
     return list(t)
 
 
+def check_values(triples, path) -> None:
+    """Refuse a text value over MAX_VALUE_CHARS, naming the input and the record: the graph file must be readable
+    by every parser airm uses (pyoxigraph stops at a 16 MiB line), or the whole workspace would be unreadable."""
+    import pyoxigraph as ox
+
+    from ..errors import InputFileError
+    from ..namespaces import curie
+    from .inputs import MAX_VALUE_CHARS
+
+    for t in triples:
+        if isinstance(t.object, ox.Literal) and len(t.object.value) > MAX_VALUE_CHARS:
+            raise InputFileError(path, f"record {curie(t.subject.value)}: its {curie(t.predicate.value)} is "
+                                       f"{len(t.object.value):,} characters, over airm's limit of "
+                                       f"{MAX_VALUE_CHARS:,} for one value; nothing was imported",
+                                 hint="shorten that value in the file, or use the publisher's original file")
+
+
+def read_back(nq: bytes, expected: int, path) -> None:
+    """Parse the N-Quads about to be committed, as every later command will: a graph that does not read back whole
+    is never written (it would make every command that loads the workspace fail)."""
+    import pyoxigraph as ox
+
+    from ..errors import InputFileError
+
+    try:
+        found = sum(1 for _ in ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+    except (SyntaxError, ValueError, MemoryError) as e:
+        raise InputFileError(path, f"the graph made from this input does not read back ({type(e).__name__}: {e}); "
+                                   "nothing was imported", hint="report it with the input file") from None
+    if found != expected:
+        raise InputFileError(path, f"the graph made from this input reads back as {found} statements, not "
+                                   f"{expected}; nothing was imported", hint="report it with the input file")
+
+
 def class_counts(triples) -> dict[str, int]:
     from ..namespaces import curie
 
@@ -351,7 +387,7 @@ def _current_triples(nq_path: Path) -> set:
     try:
         with open(nq_path, "rb") as f:
             return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(f, format=ox.RdfFormat.N_QUADS)}
-    except (OSError, SyntaxError):
+    except (OSError, SyntaxError, ValueError, MemoryError):
         return set()  # a damaged previous import is replaced; the diff then counts everything as added
 
 
@@ -390,8 +426,8 @@ def validate_import(quads, name: str, *, workspace=None):
             with open(src.path, "rb") as f:
                 found = [ox.Quad(q.subject, q.predicate, q.object, context)
                          for q in ox.parse(f, format=ox.RdfFormat.N_QUADS) if q.subject in linked]
-        except (OSError, SyntaxError):
-            continue  # that source's own problem; `airm validate` reports it
+        except (OSError, SyntaxError, ValueError, MemoryError):
+            continue  # that source's own problem; `airm validate` and `airm build` report it
         store.extend(found)
         described_elsewhere.update(q.subject for q in found)
     infer.materialise(store, graph=VALIDATION_ENTAILMENTS, domain_range=False)
