@@ -15,8 +15,9 @@ What it brings:
   crosswalks. A ``noMatch`` row keeps its node (predicate ``airm:noMatch``) and asserts no triple.
 
 The tables are read by :func:`airm.sssom.read_tsv`, the reader of airm's own SSSOM mapping sets: a table it cannot
-read (not UTF-8, no header row, no subject_id/predicate_id/object_id column...) and a row it cannot split into the
-table's columns go to review with its reason, and the rest of the import goes on.
+read (not UTF-8, no header row, no subject_id/predicate_id/object_id column, a cell over the csv module's limit...)
+fails the import, naming the table and line; a row it cannot split into the table's columns goes to review with its
+reason, and the rest of the import goes on.
 
 Identifiers in the tables are mapped onto airm's IRIs by prefix (``PREFIXES`` below) and checked: MIT repository
 subdomains and causal classes onto the curated ``mitdom:``/``mitcausal:`` concepts by code, NIST AI 600-1 risks onto
@@ -39,7 +40,7 @@ from .. import sssom
 from ..errors import InputFileError
 from .atlas import Triples, clean, iso_date, load_yaml, show
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from .inputs import is_zip, open_archive, read_file, read_member
+from .inputs import check_rows, is_zip, open_archive, read_file, read_member
 from .locate import LocatedFile, locate
 
 NAME = "nexus-mappings"
@@ -338,9 +339,10 @@ class _Reader:
         name = located.name
         try:
             table = sssom.read_tsv(located.data, name=located.display, required=REQUIRED_COLUMNS, bad_rows="collect")
-        except sssom.TableError as e:
-            self.flag(f"{name} line {e.line}" if e.line else name, e.field, e.text, f"{e.reason}: table not imported")
-            return
+        except sssom.TableError as e:  # a whole table is never dropped with a review line: the import fails
+            e.hint = f"{e.hint + '; ' if e.hint else ''}a mapping table that cannot be read fails the import: nothing was imported"
+            raise
+        check_rows(len(table.rows) + len(table.bad_rows), located.display)
         for warning in table.warnings:
             self.flag(name, "metadata", "", warning)
         meta = {key: self._meta_text(table.metadata, key, name)
