@@ -133,7 +133,9 @@ _WS = re.compile(r"\s+")
 
 
 def cell(value) -> str:
-    """A spreadsheet or CSV cell as text, the same for both: None -> "", 3.0 -> "3", dates as the CSV writes them."""
+    """A spreadsheet or CSV cell as text, the same for both: None -> "", 3.0 -> "3", dates as the CSV writes them.
+    Text is kept as the source spells it (spaces, line breaks, no-break spaces): callers that compare cells use
+    ``one_line``; the store trims leading and trailing whitespace of every value alike."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -148,16 +150,17 @@ def cell(value) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, _dt.date):
         return value.isoformat()
-    text = str(value).replace("\u00a0", " ").strip()
+    text = str(value)
     # the CSV export writes spreadsheet numbers as "3.0": read them back as the workbook holds them
-    if re.fullmatch(r"-?\d+\.0+", text):
-        return text.split(".", 1)[0]
+    if re.fullmatch(r"-?\d+\.0+", text.strip()):
+        return text.strip().split(".", 1)[0]
     return text
 
 
 def one_line(text: str) -> str:
-    """Whitespace runs (line breaks, doubled spaces) as one space: for labels and names."""
-    return _WS.sub(" ", text).strip()
+    """Whitespace runs (line breaks, doubled and no-break spaces) as one space: for comparing and matching names,
+    never for the text written into the graph (that keeps the source's own spelling)."""
+    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
 def slug(text: str, limit: int = 48) -> str:

@@ -68,14 +68,14 @@ def is_zip(path) -> bool:
     return zipfile.is_zipfile(path)
 
 
-def open_archive(path) -> zipfile.ZipFile:
+def open_archive(path, *, expected: str = "") -> zipfile.ZipFile:
     """A zip archive whose member count and unpacked sizes are within bounds (checked on its directory, before any
     member is unpacked; Python's zipfile never unpacks past a member's stated size)."""
     regular_file(path)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise InputFileError(path, f"not a readable zip archive ({e})",
+        raise InputFileError(path, f"not a readable zip archive ({e}){'; expected ' + expected if expected else ''}",
                              hint="the file may be truncated or damaged: download it again") from None
     try:
         check_archive(zf, path)

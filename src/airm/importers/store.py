@@ -45,6 +45,7 @@ class ImportSummary:
     review_entries: int
     review_rows: int
     counts: dict[str, int]
+    trimmed: int  # text values whose leading/trailing whitespace was removed (normalise_text)
     classes: dict[str, int]
     classes_before: dict[str, int]
     triples: int
@@ -85,6 +86,8 @@ class ImportSummary:
             now, before = self.classes.get(name, 0), self.classes_before.get(name, 0)
             change = f" (was {before})" if before != now and (self.triples_before or self.dry_run) else ""
             out.append(f"  {name}: {now}{change}")
+        out.append(f"  text kept as the source spells it; {self.trimmed} value(s) trimmed of leading/trailing "
+                   "whitespace (the one normalisation airm applies)")
         out.append(f"  validation: conforms, {self.warnings} warning(s), {self.infos} info(s)")
         if self.dry_run:
             out.append("  dry run: nothing was written")
@@ -131,9 +134,7 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
     if outcome.provenance is None:
         raise UserError(f"the {name} importer gave no provenance for {path}")
     graph = ox.NamedNode(import_graph_iri(name))
-    triples = set()
-    for t in outcome.triples:
-        triples.add(ox.Triple(t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t)
+    triples, trimmed = normalise_text(outcome.triples)
     triples.update(provenance_triples(name, outcome.provenance, getattr(module, "DERIVED_FROM", None)))
     check_values(triples, path)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
@@ -169,6 +170,7 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
         review_entries=len(outcome.review),
         review_rows=review_rows,
         counts=dict(outcome.counts),
+        trimmed=trimmed,
         classes=class_counts(triples),
         classes_before=class_counts(before),
         triples=len(triples),
@@ -197,6 +199,7 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
                  "not_imported": outcome.rows_read - outcome.rows_imported, "in_review": review_rows},
         "review": {"file": f"review/{name}.tsv", "entries": len(outcome.review)},
         "counts": dict(outcome.counts),
+        "normalisation": {"trimmed": trimmed, "rule": TRIM_RULE},
         "classes": summary.classes,
         "triples": len(triples),
         "validation": {"violations": 0, "warnings": summary.warnings, "infos": summary.infos,
@@ -312,6 +315,26 @@ def provenance_triples(name: str, prov: Provenance, derived_from: str | None = N
         if target:
             t.add(rec, V.wasDerivedFrom, ox.NamedNode(target))
     return list(t)
+
+
+TRIM_RULE = "leading and trailing whitespace removed from every text value; nothing else is changed"
+
+
+def normalise_text(triples) -> tuple[set, int]:
+    """The triples (as a set) with every literal's leading and trailing whitespace removed, and how many were
+    changed: the one normalisation applied to every source alike (importers pass text through as the source spells
+    it, line breaks and inner spaces included), so that a label never ends in a stray space or newline."""
+    import pyoxigraph as ox
+
+    out, trimmed = set(), 0
+    for t in triples:
+        o = t.object
+        if isinstance(o, ox.Literal) and o.value != o.value.strip():
+            trimmed += 1
+            o = (ox.Literal(o.value.strip(), language=o.language) if o.language
+                 else ox.Literal(o.value.strip(), datatype=o.datatype))
+        out.add(ox.Triple(t.subject, t.predicate, o))
+    return out, trimmed
 
 
 def check_values(triples, path) -> None:
