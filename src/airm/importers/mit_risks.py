@@ -265,10 +265,12 @@ def _row(where: str, values: list[str], header: dict[str, int]) -> Row:
     width = max(header.values()) + 1
     if len(values) < width:
         row.extra.append(("(columns)", str(len(values)),
-                          f"the row has {len(values)} of {width} columns: the file may be truncated; not imported"))
+                          f"the row has {len(values)} of {width} columns: the file may be truncated; not imported",
+                          True))
     elif any(v.strip() for v in values[width:]):
         row.extra.append(("(columns)", str(len(values)),
-                          f"the row has {len(values)} cells for {width} columns (an unquoted comma?); not imported"))
+                          f"the row has {len(values)} cells for {width} columns (an unquoted comma?); not imported",
+                          False))
     return row
 
 
@@ -288,8 +290,8 @@ class _Builder:
                        "causal cells not recorded": 0}
         self.dataset = iri("ref", "slattery2024-ai-risk-repository")
 
-    def note(self, row: Row, fld: str, value: str, reason: str) -> None:
-        self.review.append(ReviewRow(row.where, fld, value, reason))
+    def note(self, row: Row, fld: str, value: str, reason: str, *, damage: bool = False) -> None:
+        self.review.append(ReviewRow(row.where, fld, value, reason, damage=damage))
 
     def build(self, provenance: Provenance) -> ImportOutcome:
         self.progress.start(len(self.rows), "mapping MIT risk entries")
@@ -342,8 +344,8 @@ class _Builder:
         return out
 
     def _classify(self, r: Row) -> bool:
-        for fld, value, reason in r.extra:
-            self.note(r, fld, value, reason)
+        for fld, value, reason, damage in r.extra:
+            self.note(r, fld, value, reason, damage=damage)
         if r.extra:
             return False
         r.ev = one_line(r.v["Ev_ID"])

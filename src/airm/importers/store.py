@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..atomic import STAGING_NAME, locked, settle, write_files
-from ..errors import UserError, ValidationFailed
+from ..errors import InputFileError, UserError, ValidationFailed
 from .base import ImportOutcome, NullProgress, Provenance
 
 MAX_REVIEW_VALUE = 300
@@ -46,6 +46,7 @@ class ImportSummary:
     review_rows: int
     counts: dict[str, int]
     trimmed: int  # text values whose leading/trailing whitespace was removed (normalise_text)
+    damage: list[str]  # what looked damaged and was accepted (--accept-damage): what was lost
     classes: dict[str, int]
     classes_before: dict[str, int]
     triples: int
@@ -86,6 +87,11 @@ class ImportSummary:
             now, before = self.classes.get(name, 0), self.classes_before.get(name, 0)
             change = f" (was {before})" if before != now and (self.triples_before or self.dry_run) else ""
             out.append(f"  {name}: {now}{change}")
+        if self.damage:
+            out.append(f"  damage accepted, {len(self.damage)} problem(s); what was lost:")
+            out += [f"    {line}" for line in self.damage[:20]]
+            if len(self.damage) > 20:
+                out.append(f"    ... and {len(self.damage) - 20} more in {self.review_path}")
         out.append(f"  text kept as the source spells it; {self.trimmed} value(s) trimmed of leading/trailing "
                    "whitespace (the one normalisation airm applies)")
         out.append(f"  validation: conforms, {self.warnings} warning(s), {self.infos} info(s)")
@@ -110,12 +116,13 @@ def source_names() -> list[str]:
     return sorted(REGISTRY)
 
 
-def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
+def import_source(name: str, path, *, workspace=None, dry_run: bool = False, accept_damage: bool = False,
                   progress: NullProgress = NullProgress()) -> ImportSummary:
     """Import SOURCE ``name`` from ``path`` into the workspace (see the module docstring); returns a summary.
 
-    Raises InputFileError when the input cannot be read, ValidationFailed when the graph does not conform to the
-    shapes; in both cases nothing is written.
+    Raises InputFileError when the input cannot be read or looks damaged (a required field empty, a record or the
+    file cut short: importers mark such review rows ``damage``) unless ``accept_damage``, ValidationFailed when the
+    graph does not conform to the shapes; in each case nothing is written. Accepted damage is listed in the summary.
     """
     import pyoxigraph as ox
 
@@ -133,6 +140,13 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
     timings["read"] = time.perf_counter() - t0
     if outcome.provenance is None:
         raise UserError(f"the {name} importer gave no provenance for {path}")
+    damage = [r for r in outcome.review if r.damage]
+    if damage and not accept_damage:
+        raise InputFileError(path, f"the input looks damaged ({len(damage)} problem(s)); nothing was imported:\n"
+                             + "\n".join("  " + damage_line(r) for r in damage[:10])
+                             + (f"\n  ... and {len(damage) - 10} more" if len(damage) > 10 else ""),
+                             hint="download the file again; or import what can be read with --accept-damage (what "
+                                  "is lost is then listed in the summary and the review file)")
     graph = ox.NamedNode(import_graph_iri(name))
     triples, trimmed = normalise_text(outcome.triples)
     triples.update(provenance_triples(name, outcome.provenance, getattr(module, "DERIVED_FROM", None)))
@@ -171,6 +185,7 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
         review_rows=review_rows,
         counts=dict(outcome.counts),
         trimmed=trimmed,
+        damage=[damage_line(r) for r in damage],
         classes=class_counts(triples),
         classes_before=class_counts(before),
         triples=len(triples),
@@ -392,13 +407,18 @@ def serialize_nquads(quads) -> bytes:
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
+def damage_line(r) -> str:
+    return f"{r.row}" + (f" {r.field}" if r.field else "") + f": {r.reason}"
+
+
 def review_tsv(review) -> bytes:
     def clean(text: str) -> str:
         text = re.sub(r"\s+", " ", str(text)).strip()
         return text if len(text) <= MAX_REVIEW_VALUE else text[: MAX_REVIEW_VALUE - 1] + "…"
 
     lines = ["row\tfield\tvalue\treason"]
-    lines += ["\t".join(clean(x) for x in (r.row, r.field, r.value, r.reason)) for r in review]
+    lines += ["\t".join(clean(x) for x in (r.row, r.field, r.value, ("damage: " if r.damage else "") + r.reason))
+              for r in review]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
