@@ -38,7 +38,7 @@ from pathlib import Path
 
 from .. import sssom
 from ..errors import InputFileError
-from .atlas import Triples, clean, iso_date, load_yaml, show
+from .atlas import Triples, clean, iso_date, load_yaml, show, source_text
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from .inputs import check_rows, is_zip, open_archive, read_file, read_member
 from .locate import LocatedFile, locate
@@ -184,11 +184,11 @@ class _Reader:
         t = self.t
         t.add(node, "rdf:type", "airm:RiskCategory")
         t.add(node, "skos:inScheme", scheme)
-        t.add(node, "skos:prefLabel", t.text(" ".join(clean(item.get("name")).split())))
+        t.add(node, "skos:prefLabel", t.text(source_text(item.get("name"))))  # as spelt
         t.add(node, "dcterms:identifier", t.text(clean(item.get("id")), None))
-        description = clean(item.get("description"))
-        if description:
-            t.add(node, "skos:definition", t.text(" ".join(description.split())))
+        description = source_text(item.get("description"))
+        if description:  # as spelt: IBM's line breaks and double spaces are kept
+            t.add(node, "skos:definition", t.text(description))
         else:
             self.flag(where, "description", item.get("description"), "no description: imported without a definition")
         url = clean(item.get("url"))
@@ -246,10 +246,10 @@ class _Reader:
             t.add(node, "rdf:type", "airm:RiskCategory")
             t.add(node, "skos:inScheme", scheme)
             t.add(node, "skos:topConceptOf", scheme)
-            name = " ".join(clean(item.get("name")).split())
+            name = source_text(item.get("name"))
             t.add(node, "skos:prefLabel", t.text(name))
             t.add(node, "dcterms:identifier", t.text(gid, None))
-            t.add(node, "skos:definition", t.text(f"The risks the IBM AI Risk Atlas groups under \u201c{name}\u201d."))
+            t.add(node, "skos:definition", t.text(f"The risks the IBM AI Risk Atlas groups under \u201c{' '.join(name.split())}\u201d."))
             self.counts["IBM risk groups"] += 1
             self.rows_imported += 1
         self.progress.start(len(entries), "IBM AI Risk Atlas")
@@ -437,7 +437,7 @@ class _Reader:
         t.add(node, "sssom:object_id", obj)
         for column, prop in (("subject_label", "sssom:subject_label"), ("object_label", "sssom:object_label")):
             if row.get(column):
-                t.add(node, prop, t.text(" ".join(row[column].split()), None))
+                t.add(node, prop, t.text(row[column], None))
         justification = row.get("mapping_justification", "")
         if justification:
             if re.fullmatch(r"semapv:[A-Za-z]+", justification):
