@@ -25,6 +25,7 @@ FORMATS = {
 }
 DATASET_FORMATS = {"N_QUADS", "TRIG"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
 PARSER_TOKEN_LIMIT = 16 * 1024 * 1024  # pyoxigraph's longest literal, IRI or N-Quads line (MemoryError past it)
 
 _POSITION = re.compile(r"line (\d+) (?:between columns|column) (\d+)")
@@ -68,6 +69,8 @@ def parse_file(path: Path, graph_iri: str | None, *, base_iri: str | None = None
         kwargs["without_named_graphs"] = True
     try:
         with open(path, "rb") as f:
+            if f.read(3) != UTF8_BOM or fmt == ox.RdfFormat.RDF_XML:  # a BOM (Windows editors) is not data
+                f.seek(0)
             quads = []
             for q in ox.parse(f, **kwargs):
                 if isinstance(q.graph_name, ox.DefaultGraph):
@@ -164,7 +167,7 @@ def subject_lines(path: Path) -> dict[str, int]:
         return found
     prefixes: dict[str, str] = {}
     try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
     except OSError:
         return found
     for number, line in enumerate(lines, 1):

@@ -311,7 +311,7 @@ def provenance_triples(name: str, prov: Provenance, derived_from: str | None = N
     if prov.title:
         t.add(rec, V.title, en(prov.title))
     t.add(rec, V.identifier, plain(name))
-    t.add(rec, V.spdxFileName, plain(prov.source_file))
+    t.add(rec, V.spdxFileName, plain(public_name(prov.source_file)))
     t.add(rec, V.spdxChecksum, checksum)
     t.add(checksum, V.type, V.Checksum)
     t.add(checksum, V.algorithm, V.sha256)
@@ -386,6 +386,14 @@ def read_back(nq: bytes, expected: int, path) -> None:
                                    f"{expected}; nothing was imported", hint="report it with the input file")
 
 
+def public_name(source_file: str) -> str:
+    """The input's name without the user's folders (``/home/me/dl/ATLAS.yaml`` -> ``ATLAS.yaml``; a wheel member
+    keeps its path inside the wheel): the published graph must not carry local paths."""
+    outer, sep, inner = str(source_file).partition("!")
+    names = [Path(part.strip()).name for part in outer.split(" + ")]
+    return " + ".join(names) + sep + inner
+
+
 def class_counts(triples) -> dict[str, int]:
     from ..namespaces import curie
 
@@ -412,9 +420,14 @@ def damage_line(r) -> str:
 
 
 def review_tsv(review) -> bytes:
+    """The review file: one line per entry, cells on one line and cut to MAX_REVIEW_VALUE characters, and a cell a
+    spreadsheet would run as a formula (= + - @) prefixed with an apostrophe, as the csv-safe result format does:
+    the values come from the user's input, which anyone may have written."""
+
     def clean(text: str) -> str:
         text = re.sub(r"\s+", " ", str(text)).strip()
-        return text if len(text) <= MAX_REVIEW_VALUE else text[: MAX_REVIEW_VALUE - 1] + "…"
+        text = text if len(text) <= MAX_REVIEW_VALUE else text[: MAX_REVIEW_VALUE - 1] + "…"
+        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
     lines = ["row\tfield\tvalue\treason"]
     lines += ["\t".join(clean(x) for x in (r.row, r.field, r.value, ("damage: " if r.damage else "") + r.reason))
