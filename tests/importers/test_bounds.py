@@ -189,3 +189,11 @@ def test_a_workspace_that_is_a_regular_file_is_refused(tmp_path, monkeypatch):
         assert code == 2 and f"{not_a_folder} ($AIRM_WORKSPACE) is not a folder" in err, (args, err)
     with pytest.raises(UserError):
         import_source("atlas", ATLAS_EDGE)
+
+
+def test_a_user_file_over_the_parsers_limit_is_exit_2_naming_it(tmp_path):
+    """pyoxigraph stops at a 16 MiB literal with a MemoryError, which was an internal error (exit 3)."""
+    big = tmp_path / "big.ttl"
+    big.write_text(f'<https://e/a> <https://e/b> "{"x" * (17 * 1024 * 1024)}" .\n', encoding="utf-8")
+    code, out, err = run_cli("validate", str(big), "--no-embedded")
+    assert code == 2 and f"{big}: a value or line over the parser's 16 MiB limit" in err and "Traceback" not in err
