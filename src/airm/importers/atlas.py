@@ -83,7 +83,9 @@ REQUIRED = {
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value))
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, (list, dict)) and not value)
 
 
 DATE_GRANULARITY = {"YEAR": ("gYear", 4), "MONTH": ("gYearMonth", 7), "DATE": ("date", 10)}
@@ -413,7 +415,7 @@ class _Reader:
                 t.add(node, "skos:definition", t.text("The ATLAS record gives no category airm could read."))
             else:
                 t.add(node, "skos:definition", t.text(
-                    f"The mitigations that MITRE ATLAS files under its category \u201c{' '.join(label.split())}\u201d."))  # airm's sentence
+                    f"The mitigations that MITRE ATLAS files under its category \u201c{' '.join(label.split())}\u201d."))
         return node
 
     def _mitigation(self, rid: str, item: dict, categories: dict) -> None:

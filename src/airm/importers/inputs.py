@@ -51,7 +51,7 @@ def read_file(path, *, limit: int = MAX_FILE_BYTES) -> bytes:
     st = regular_file(path)
     if st.st_size > limit:
         raise InputFileError(path, f"the file is {st.st_size:,} bytes, over airm's {_mib(limit)} limit for one input "
-                                   "file", hint="check that this is the right file (the published sources are a few MB)")
+                                   "file", hint="check that this is the right file (the published ones are a few MB)")
     try:
         with open(path, "rb") as f:
             data = f.read(limit + 1)
@@ -108,7 +108,8 @@ def read_member(zf: zipfile.ZipFile, name: str, display) -> bytes:
         with zf.open(name) as f:
             data = f.read(MAX_FILE_BYTES + 1)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-        raise InputFileError(where, f"cannot unpack ({e})", hint="the archive may be damaged: download it again") from None
+        raise InputFileError(where, f"cannot unpack ({e})",
+                             hint="the archive may be damaged: download it again") from None
     if len(data) > MAX_FILE_BYTES:
         raise InputFileError(where, f"unpacks past airm's {_mib(MAX_FILE_BYTES)} limit for one file")
     return data

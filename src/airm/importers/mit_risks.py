@@ -213,7 +213,7 @@ def _read_csv(path: Path, progress) -> tuple[list[Row], str | None]:
 def _read_workbook(path: Path, progress) -> tuple[list[Row], str | None]:
     import openpyxl
 
-    open_archive(path, expected=EXPECTED).close()  # member count and unpacked sizes checked before openpyxl unpacks anything
+    open_archive(path, expected=EXPECTED).close()  # members and unpacked sizes checked before openpyxl unpacks any
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException...)
@@ -580,8 +580,8 @@ class _Builder:
         """The risk entries an evidence row can belong to: those of its Ev_ID and its lettered siblings (21.02.01 and
         21.02.01.a) whose name is the row's "Risk subcategory" (or "Risk category" when that is blank); with no name
         match, the entry of the bare Ev_ID when there is exactly one (noted for review)."""
-        family = [c for ev, group in by_ev.items() if ev == base or (ev.startswith(base + ".") and ev[len(base) + 1:].isalpha())
-                  for c in group]
+        family = [c for ev, group in by_ev.items()
+                  if ev == base or (ev.startswith(base + ".") and ev[len(base) + 1:].isalpha()) for c in group]
         if r.sub_key:
             named = [c for c in family if c.level == SUBCATEGORY and c.sub_key == r.sub_key]
         else:

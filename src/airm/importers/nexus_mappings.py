@@ -249,7 +249,8 @@ class _Reader:
             name = source_text(item.get("name"))
             t.add(node, "skos:prefLabel", t.text(name))
             t.add(node, "dcterms:identifier", t.text(gid, None))
-            t.add(node, "skos:definition", t.text(f"The risks the IBM AI Risk Atlas groups under \u201c{' '.join(name.split())}\u201d."))
+            t.add(node, "skos:definition",
+                  t.text(f"The risks the IBM AI Risk Atlas groups under \u201c{' '.join(name.split())}\u201d."))
             self.counts["IBM risk groups"] += 1
             self.rows_imported += 1
         self.progress.start(len(entries), "IBM AI Risk Atlas")
@@ -340,7 +341,8 @@ class _Reader:
         try:
             table = sssom.read_tsv(located.data, name=located.display, required=REQUIRED_COLUMNS, bad_rows="collect")
         except sssom.TableError as e:  # a whole table is never dropped with a review line: the import fails
-            e.hint = f"{e.hint + '; ' if e.hint else ''}a mapping table that cannot be read fails the import: nothing was imported"
+            e.hint = (f"{e.hint + '; ' if e.hint else ''}a mapping table that cannot be read fails the import: "
+                      "nothing was imported")
             raise
         check_rows(len(table.rows) + len(table.bad_rows), located.display)
         for warning in table.warnings:

@@ -12,9 +12,9 @@ files are used:
     ``rmf:`` concepts), and its AI RMF subcategory (``nistgai:GV-1.1``, broader ``nistgai:GV-1``) as its category;
   * one ``airm:RiskAddressing`` statement per related risk (the action's ``hasRelatedRisk`` and the risk's
     ``hasRelatedAction`` together), from which ``airm:addresses`` is inferred;
-  * its AI actor tasks as the source spells them (``airm:aiActorTask "TEVV"``, "third-party entities"), and where a task plainly names an
-    actor type or a lifecycle stage, that concept: AI Development -> developer and Build and Use Model;
-    AI Deployment -> deployer and Deploy; End-Users -> user; Affected Individuals and Communities -> affected
+  * its AI actor tasks as the source spells them (``airm:aiActorTask "TEVV"``, "third-party entities"), and where
+    a task plainly names an actor type or a lifecycle stage, that concept: AI Development -> developer and Build
+    and Use Model; AI Deployment -> deployer and Deploy; End-Users -> user; Affected Individuals and Communities -> affected
     stakeholder; AI Design -> Plan and Design; Operation and Monitoring -> Operate and Monitor (the AI RMF pairs
     these tasks with these actors and stages; the other task groups, such as TEVV or Governance and Oversight,
     span several and are kept as names only). An action whose tasks name no actor type (or stage) is "unable to
