@@ -46,12 +46,26 @@ def regular_file(path) -> os.stat_result:
     return st
 
 
-def read_file(path, *, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes (a file growing while read is cut off and refused)."""
+def _check_size(path, limit: int) -> None:
     st = regular_file(path)
     if st.st_size > limit:
         raise InputFileError(path, f"the file is {st.st_size:,} bytes, over airm's {_mib(limit)} limit for one input "
                                    "file", hint="check that this is the right file (the published ones are a few MB)")
+
+
+def open_text(path, *, limit: int = MAX_FILE_BYTES):
+    """A UTF-8 text stream (a BOM skipped, line endings as written) over a regular file of at most ``limit`` bytes,
+    for readers that stream rows rather than hold the whole file."""
+    _check_size(path, limit)
+    try:
+        return open(path, encoding="utf-8-sig", newline="", errors="strict")
+    except OSError as e:
+        raise InputFileError(path, f"cannot read: {e.strerror or e}") from None
+
+
+def read_file(path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (a file growing while read is cut off and refused)."""
+    _check_size(path, limit)
     try:
         with open(path, "rb") as f:
             data = f.read(limit + 1)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputFileError
-from .inputs import check_rows, is_zip, open_archive, read_file, regular_file
+from .inputs import check_rows, is_zip, open_archive, open_text, regular_file
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from ._common import V, Triples, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
 
@@ -173,21 +172,21 @@ def _version_from(text: str) -> str | None:
 
 
 def _read_csv(path: Path, progress) -> tuple[list[Row], str | None]:
-    data = read_file(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputFileError(path, f"not UTF-8 text (byte {e.start}); expected {EXPECTED}",
-                             hint="save the sheet as 'CSV UTF-8'") from None
-    if "\0" in text:
-        raise InputFileError(path, f"binary data, not a CSV file; expected {EXPECTED}", hint=HINT)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """The rows of the CSV export, streamed from the file (row by row, within the bounds of airm.importers.inputs)."""
+    with open_text(path) as stream:
+        return _csv_rows(path, csv.reader(stream), progress), _version_from(path.name)
+
+
+def _csv_rows(path: Path, reader, progress) -> list[Row]:
     rows: list[Row] = []
     header = None
     last_line = 0
-    progress.start(text.count("\n") or None, f"reading {path.name}")
+    progress.start(None, f"reading {path.name}")
     try:
         for record in reader:
+            if any("\0" in v for v in record):
+                raise InputFileError(path, f"binary data, not a CSV file; expected {EXPECTED}", line=last_line + 1,
+                                     hint=HINT)
             start = last_line + 1
             progress.advance(reader.line_num - last_line)
             last_line = reader.line_num
@@ -205,9 +204,13 @@ def _read_csv(path: Path, progress) -> tuple[list[Row], str | None]:
             check_rows(len(rows), path)
     except csv.Error as e:
         raise InputFileError(path, f"not a readable CSV file: {e}", line=last_line + 1, hint=HINT) from None
+    except UnicodeDecodeError:
+        where = f"after line {last_line}" if last_line else "near the start"
+        raise InputFileError(path, f"not UTF-8 text ({where}); expected {EXPECTED}",
+                             hint="save the sheet as 'CSV UTF-8'") from None
     if header is None:
         raise InputFileError(path, f"no header row with Ev_ID and Category level; expected {EXPECTED}", hint=HINT)
-    return rows, _version_from(path.name)
+    return rows
 
 
 def _read_workbook(path: Path, progress) -> tuple[list[Row], str | None]:
