@@ -24,6 +24,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from pathlib import Path
 
 from .errors import UserError
@@ -34,19 +35,65 @@ _TAG = ".airm-tmp-"
 _TAGGED = re.compile(r"^\.(?P<name>.+)" + re.escape(_TAG) + r"(?P<pid>\d+)-[0-9a-f]+$")
 
 
+class WriteError(UserError, OSError):
+    """A file that cannot be written: the user's to fix (exit 2), and still an OSError for callers that treat a
+    failed write as one (the query cache, which only costs time when it cannot be written)."""
+
+
 def write_file(path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (see the module docstring). Permissions: 0666 less the umask."""
+    """Replace ``path`` with ``data`` atomically (see the module docstring). Permissions: 0666 less the umask.
+
+    Only a regular file (or a new name) is replaced: a device such as /dev/full, a FIFO or a folder is refused, since
+    renaming over it would replace the device node itself. A write that fails (a full disk, a read-only folder) is a
+    WriteError (a UserError) naming the file; the previous file is left as it was and no folder made for it is
+    left behind."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _sweep_dead_temporaries(path.parent)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise WriteError(f"cannot write {path}: {e.strerror or e}", hint="check the path and its permissions") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise WriteError(f"cannot write {path}: not a regular file (a device, pipe or folder)",
+                        hint="give the name of a file to create or replace (or leave out --out for standard output)")
+    made = _missing_folders(path.parent)
     tagged = path.parent / f".{path.name}{_TAG}{os.getpid()}-{secrets.token_hex(4)}"
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep_dead_temporaries(path.parent)
         _write_new(tagged, data, mode=0o666 & ~_umask())
         os.replace(tagged, path)
+    except OSError as e:
+        tagged.unlink(missing_ok=True)
+        _remove_empty(made)
+        raise WriteError(f"cannot write {path}: {e.strerror or e}",
+                        hint="check free space, the folder and its permissions; the previous file, if any, is "
+                             "unchanged") from None
     except BaseException:
         tagged.unlink(missing_ok=True)
+        _remove_empty(made)
         raise
     _fsync_dir(path.parent)
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and those of its parents that do not exist yet, deepest first (what a write would create)."""
+    out = []
+    folder = Path(os.path.abspath(folder))
+    while not folder.exists() and folder != folder.parent:
+        out.append(folder)
+        folder = folder.parent
+    return out
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Take back the folders a failed write created, deepest first, as long as they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _write_new(path: Path, data: bytes, *, mode: int) -> None:
@@ -227,10 +274,16 @@ def pending(root) -> bool:
 
 
 def write_files(root, files: dict, *, what: str = "folder") -> None:
-    """Replace every file of ``files`` (paths inside ``root`` -> bytes) or none of them (module docstring)."""
+    """Replace every file of ``files`` (paths inside ``root`` -> bytes) or none of them (module docstring). A set
+    that fails leaves no folder it created behind (a report on a full disk used to leave an empty folder)."""
     root = Path(root)
-    with locked(root, what=what):
-        _commit(root, files, what)
+    made = _missing_folders(root)
+    try:
+        with locked(root, what=what):
+            _commit(root, files, what)
+    except BaseException:
+        _remove_empty(made)
+        raise
 
 
 def _relative_target(path: Path, root: Path, what: str) -> Path:

@@ -290,9 +290,12 @@ def _source_names() -> list[str]:
 @click.argument("source", type=click.Choice(_source_names()), metavar="SOURCE")
 @click.argument("path", type=click.Path())
 @click.option("--dry-run", is_flag=True, help="validate and report what would change; write nothing")
+@click.option("--accept-damage", is_flag=True,
+              help="import what can be read from an input that looks damaged (cut short, required fields empty); "
+                   "the summary lists what was lost")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @workspace_option
-def import_command(source, path, dry_run, fmt, workspace):
+def import_command(source, path, dry_run, accept_damage, fmt, workspace):
     """Import a public AI-risk dataset into the workspace as its own named graph.
 
     PATH is the source's file, a folder holding it, or (for the IBM AI Atlas Nexus data) the wheel from
@@ -307,9 +310,11 @@ def import_command(source, path, dry_run, fmt, workspace):
     progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() else NullProgress()
     if isinstance(progress, TerminalProgress):
         with progress:
-            summary = import_source(source, path, workspace=workspace, dry_run=dry_run, progress=progress)
+            summary = import_source(source, path, workspace=workspace, dry_run=dry_run,
+                                    accept_damage=accept_damage, progress=progress)
     else:
-        summary = import_source(source, path, workspace=workspace, dry_run=dry_run, progress=progress)
+        summary = import_source(source, path, workspace=workspace, dry_run=dry_run, accept_damage=accept_damage,
+                                progress=progress)
     if fmt == "json":
         click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
     else:

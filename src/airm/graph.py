@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import resources
+from .errors import InputFileError
 from .namespaces import GRAPH_BASE
 from .parsing import parse_file
 
@@ -87,7 +88,13 @@ def load_sources(sources: list[Source], store=None) -> LoadedDataset:
     store = store if store is not None else ox.Store()
     quads = []
     for s in sources:
-        quads += parse_file(s.path, s.graph)
+        try:
+            quads += parse_file(s.path, s.graph)
+        except InputFileError as e:
+            if s.kind == "import":  # a workspace file the user did not write: say how to get a readable one back
+                e.hint = (f"this is the graph of the imported source '{s.path.stem}': import it again "
+                          f"(airm import {s.path.stem} PATH) or remove {s.path} and its .json record")
+            raise
     store.extend(quads)
     return LoadedDataset(store=store, sources=list(sources))
 

@@ -25,6 +25,8 @@ FORMATS = {
 }
 DATASET_FORMATS = {"N_QUADS", "TRIG"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+PARSER_TOKEN_LIMIT = 16 * 1024 * 1024  # pyoxigraph's longest literal, IRI or N-Quads line (MemoryError past it)
 
 _POSITION = re.compile(r"line (\d+) (?:between columns|column) (\d+)")
 _POSITION2 = re.compile(r"line (\d+)")
@@ -67,6 +69,8 @@ def parse_file(path: Path, graph_iri: str | None, *, base_iri: str | None = None
         kwargs["without_named_graphs"] = True
     try:
         with open(path, "rb") as f:
+            if f.read(3) != UTF8_BOM or fmt == ox.RdfFormat.RDF_XML:  # a BOM (Windows editors) is not data
+                f.seek(0)
             quads = []
             for q in ox.parse(f, **kwargs):
                 if isinstance(q.graph_name, ox.DefaultGraph):
@@ -77,6 +81,10 @@ def parse_file(path: Path, graph_iri: str | None, *, base_iri: str | None = None
         raise _syntax_error(path, e) from None
     except RecursionError:
         raise InputFileError(path, "nesting too deep to parse", hint="flatten deeply nested blank nodes or lists") from None
+    except MemoryError:  # pyoxigraph's parsers stop at a 16 MiB token (a literal, an IRI, an N-Quads line)
+        raise InputFileError(path, f"a value or line over the parser's {PARSER_TOKEN_LIMIT // (1024 * 1024)} MiB "
+                                   "limit: the file cannot be read",
+                             hint="split or shorten the over-long value") from None
     except (OSError, ValueError) as e:
         raise InputFileError(path, f"cannot parse: {e}") from None
 
@@ -159,7 +167,7 @@ def subject_lines(path: Path) -> dict[str, int]:
         return found
     prefixes: dict[str, str] = {}
     try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
     except OSError:
         return found
     for number, line in enumerate(lines, 1):

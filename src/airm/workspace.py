@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from .atomic import settle
+from .errors import UserError
 from .graph import Source
 from .namespaces import GRAPH_BASE
 
@@ -15,9 +16,15 @@ DEFAULT_WORKSPACE = "airm-data"
 def workspace_dir(workspace: str | os.PathLike | None = None) -> Path:
     """--workspace, else $AIRM_WORKSPACE, else ./airm-data (which need not exist)."""
     if workspace is not None:
-        return Path(workspace)
-    env = os.environ.get("AIRM_WORKSPACE")
-    return Path(env) if env else Path(DEFAULT_WORKSPACE)
+        folder, origin = Path(workspace), "--workspace"
+    elif os.environ.get("AIRM_WORKSPACE"):
+        folder, origin = Path(os.environ["AIRM_WORKSPACE"]), "$AIRM_WORKSPACE"
+    else:
+        folder, origin = Path(DEFAULT_WORKSPACE), "the default workspace"
+    if folder.exists() and not folder.is_dir():  # taken as an empty workspace, it would hide the user's imports
+        raise UserError(f"{folder} ({origin}) is not a folder: a workspace is a folder of imported sources",
+                        hint="point --workspace or $AIRM_WORKSPACE at a folder (it is created on the first import)")
+    return folder
 
 
 def import_graph_iri(source_name: str) -> str:

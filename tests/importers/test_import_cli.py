@@ -29,7 +29,7 @@ def test_import_prints_a_summary_and_is_quiet_in_pipes(ws):
     assert err == ""  # no progress bar when stderr is not a terminal
     lines = out.splitlines()
     assert lines[0] == "mit-risks: imported 15 of 20 rows from edge-cases.csv"
-    assert f"5 row(s) not imported, 18 review entries for 13 row(s) -> {path / 'review' / 'mit-risks.tsv'}" in out
+    assert f"5 row(s) not imported, 22 review entries for 14 row(s) -> {path / 'review' / 'mit-risks.tsv'}" in out
     assert "  airm:RiskEntry: 11" in lines
     assert "  airm:RiskEvidence: 3" in lines
     assert f"  written: {path / 'sources' / 'mit-risks.nq'}" in lines

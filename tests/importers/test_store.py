@@ -13,7 +13,7 @@ import pytest
 import airm
 from airm.errors import UserError, ValidationFailed
 from airm.importers import mit_risks
-from airm.importers.store import import_source, list_sources, provenance_triples, validate_import
+from airm.importers.store import import_source, list_sources, normalise_text, provenance_triples, validate_import
 from airm.workspace import import_graph_iri
 
 from .conftest import FIXTURES, term
@@ -110,7 +110,7 @@ def test_dry_run_writes_nothing_and_reports_the_change(imported, other_csv):
     old = {ox.Triple(q.subject, q.predicate, q.object)
            for q in ox.parse(before["sources/mit-risks.nq"], format=ox.RdfFormat.N_QUADS)}
     outcome = mit_risks.read(other_csv)
-    new = set(outcome.triples) | set(provenance_triples(NAME, outcome.provenance, mit_risks.DERIVED_FROM))
+    new = normalise_text(outcome.triples)[0] | set(provenance_triples(NAME, outcome.provenance, mit_risks.DERIVED_FROM))
     assert (summary.added, summary.removed) == (len(new - old), len(old - new))
     assert summary.removed > summary.added > 0
     assert summary.classes_before["airm:RiskEntry"] == 11 and summary.classes["airm:RiskEntry"] == 10

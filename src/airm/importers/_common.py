@@ -12,12 +12,12 @@ import datetime as _dt
 import functools
 import hashlib
 import re
-import zipfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import InputFileError
+from .inputs import is_zip, read_file
 from ..namespaces import prefixes
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -133,7 +133,9 @@ _WS = re.compile(r"\s+")
 
 
 def cell(value) -> str:
-    """A spreadsheet or CSV cell as text, the same for both: None -> "", 3.0 -> "3", dates as the CSV writes them."""
+    """A spreadsheet or CSV cell as text, the same for both: None -> "", 3.0 -> "3", dates as the CSV writes them.
+    Text is kept as the source spells it (spaces, line breaks, no-break spaces): callers that compare cells use
+    ``one_line``; the store trims leading and trailing whitespace of every value alike."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -148,16 +150,17 @@ def cell(value) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, _dt.date):
         return value.isoformat()
-    text = str(value).replace("\u00a0", " ").strip()
+    text = str(value)
     # the CSV export writes spreadsheet numbers as "3.0": read them back as the workbook holds them
-    if re.fullmatch(r"-?\d+\.0+", text):
-        return text.split(".", 1)[0]
+    if re.fullmatch(r"-?\d+\.0+", text.strip()):
+        return text.strip().split(".", 1)[0]
     return text
 
 
 def one_line(text: str) -> str:
-    """Whitespace runs (line breaks, doubled spaces) as one space: for labels and names."""
-    return _WS.sub(" ", text).strip()
+    """Whitespace runs (line breaks, doubled and no-break spaces) as one space: for comparing and matching names,
+    never for the text written into the graph (that keeps the source's own spelling)."""
+    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -243,15 +246,17 @@ def input_identity(path: Path, located: list) -> tuple[str, str, str | None]:
     """
     path = Path(path)
     version = None
-    if path.is_file() and zipfile.is_zipfile(path):
+    if not path.is_dir() and is_zip(path):
         m = re.match(r"([A-Za-z0-9_.]+?)-(\d[^-]*)-", path.name)
         version = f"{m.group(1).replace('_', '-')} {m.group(2)}" if m else None
         return path.name, file_sha256(path), version
-    if path.is_file():
+    if not path.is_dir():
         return path.name, file_sha256(path), None
-    commit = path / "COMMIT"
-    if commit.is_file():
-        text = commit.read_text(encoding="utf-8", errors="replace").strip()
+    try:
+        text = read_file(path / "COMMIT", limit=4096).decode("utf-8", errors="replace").strip()
+    except InputFileError:
+        text = ""  # no COMMIT file: no version
+    if text:
         if re.fullmatch(r"[0-9a-f]{7,40}", text):
             version = f"commit {text}"
     lines = sorted(f"{sha256(loc.data)}  {loc.name}" for loc in located)
@@ -261,38 +266,4 @@ def input_identity(path: Path, located: list) -> tuple[str, str, str | None]:
 
 # --- YAML ------------------------------------------------------------------------------------------------------------
 
-
-def load_yaml(data: bytes, display: str, *, expected: str):
-    """Parse YAML safely: plain data only, and no aliases (a 256-byte alias bomb expands to 10^7 nodes)."""
-    import yaml
-
-    class NoAliasLoader(yaml.SafeLoader):
-        def compose_node(self, parent, index):
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
-                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not accepted", event.start_mark)
-            return super().compose_node(parent, index)
-
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputFileError(display, f"not UTF-8 text (byte {e.start}); expected {expected}") from None
-    try:
-        fast = getattr(yaml, "CSafeLoader", None)
-        if fast is None:
-            return yaml.load(text, Loader=NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-        for event in yaml.parse(text, Loader=fast):  # libyaml: check for aliases first, then load
-            if isinstance(event, yaml.AliasEvent):
-                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not accepted", event.start_mark)
-        return yaml.load(text, Loader=fast)  # noqa: S506 - libyaml's safe loader
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        problem = e.problem or e.context
-        hint = ("airm reads data files without YAML aliases" if "alias" in str(problem)
-                else "the file may be truncated or damaged: download it again")
-        raise InputFileError(display, f"not valid YAML: {problem}; expected {expected}",
-                             line=line, column=column, hint=hint) from None
-    except yaml.YAMLError as e:
-        raise InputFileError(display, f"not valid YAML ({e}); expected {expected}") from None
+from .inputs import load_yaml  # noqa: E402,F401 - one bounded YAML reader for every importer

@@ -26,6 +26,8 @@ from ..errors import InputFileError
 from ..licenses import spdx_iri
 from ..namespaces import prefixes
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .inputs import read_file
+from .inputs import load_yaml  # noqa: F401 - the nexus importer takes it from here too
 from .locate import locate
 
 NAME = "atlas"
@@ -66,40 +68,32 @@ ID_PATTERNS = {
 
 UNCLASSIFIED = "unable-to-classify"  # key of the sentinel category ("Unable to classify") for records giving none
 
+# Fields ATLAS's schema (dist/schemas/atlas_output_schema.json) requires of every record (it states none for
+# mitigations: those are the fields every published mitigation has); every record of the published file has them,
+# so one missing is damage (a file cut mid-record), not a quirk.
+REQUIRED = {
+    "tactic": ("id", "object-type", "name", "description"),
+    "technique": ("id", "object-type", "name", "description"),
+    "mitigation": ("id", "object-type", "name", "description"),
+    "case-study": ("id", "object-type", "name", "summary", "incident-date", "incident-date-granularity", "procedure",
+                   # not in the schema, but in every published case study, after its procedure: a record cut in its
+                   # procedure lacks them
+                   "target", "actor", "case-study-type"),
+    "procedure step": ("tactic", "technique", "description"),
+}
+
+
+def _blank(value) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, (list, dict)) and not value)
+
+
 DATE_GRANULARITY = {"YEAR": ("gYear", 4), "MONTH": ("gYearMonth", 7), "DATE": ("date", 10)}
 
 # --------------------------------------------------------------------------------------------------------------
 # helpers shared with the other importers of this package
 # --------------------------------------------------------------------------------------------------------------
-
-def load_yaml(data: bytes, display: str, *, expected: str):
-    """Parse YAML safely (no aliases, no custom tags); any failure becomes an InputFileError naming file and line."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputFileError(display, f"not a UTF-8 text file at byte {e.start} (expected {expected})") from None
-    try:
-        for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                raise InputFileError(display, "YAML aliases (*name) are refused in source data",
-                                     line=mark.line + 1 if mark else None,
-                                     hint="expand the alias in the file, or use the publisher's original file")
-        return yaml.load(text, Loader=loader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        what = (e.problem or e.context or "malformed").strip()
-        raise InputFileError(display, f"not valid YAML: {what} (expected {expected})",
-                             line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
-                             hint="the file may be truncated or not the file airm expects") from None
-    except yaml.YAMLError as e:
-        raise InputFileError(display, f"not valid YAML: {str(e).splitlines()[0]} (expected {expected})") from None
-    except RecursionError:
-        raise InputFileError(display, f"YAML nested too deeply to read (expected {expected})") from None
-
 
 def clean(value) -> str | None:
     """A cell or scalar as a stripped string; None when blank or not a scalar."""
@@ -107,6 +101,15 @@ def clean(value) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def source_text(value) -> str | None:
+    """A scalar as the source spells it (line breaks and spaces kept; the store trims the ends of every value alike);
+    None when blank or not a scalar."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value)
+    return text if text.strip() else None
 
 
 def show(value, limit: int = 200) -> str:
@@ -168,13 +171,13 @@ def iso_date(value) -> str | None:
 def _attribution(path: Path) -> str:
     """The copyright line of the LICENSE next to the data, when the user gave the repository folder."""
     root = path if path.is_dir() else path.parent.parent if path.parent.name == "dist" else path.parent
-    lic = root / "LICENSE"
     try:
-        for line in lic.read_text(encoding="utf-8", errors="replace").splitlines()[:20]:
-            if line.strip().lower().startswith("copyright"):
-                return f"MITRE ATLAS, {line.strip()}; licensed under the Apache License 2.0"
-    except OSError:
-        pass
+        text = read_file(root / "LICENSE", limit=1024 * 1024).decode("utf-8", errors="replace")
+    except InputFileError:
+        return DEFAULT_ATTRIBUTION  # no readable LICENSE beside the data
+    for line in text.splitlines()[:20]:
+        if line.strip().lower().startswith("copyright"):
+            return f"MITRE ATLAS, {line.strip()}; licensed under the Apache License 2.0"
     return DEFAULT_ATTRIBUTION
 
 
@@ -199,8 +202,25 @@ class _Reader:
         self.scheme = self.t.iri("atlas:matrix-ATLAS")
         self.category_scheme = self.t.iri("atlas:mitigation-categories")
 
-    def flag(self, row: str, field: str, value, reason: str) -> None:
-        self.review.append(ReviewRow(row=row, field=field, value=show(value) if value is not None else "", reason=reason))
+    def flag(self, row: str, field: str, value, reason: str, *, damage: bool = False) -> None:
+        self.review.append(ReviewRow(row=row, field=field, value=show(value) if value is not None else "",
+                                     reason=reason, damage=damage))
+
+    def damaged(self, rid: str, item: dict, kind: str) -> None:
+        """Damage, as opposed to a quirk the source is known for: a field ATLAS's own schema requires of every
+        record (dist/schemas/atlas_output_schema.json) missing or empty, as in a record cut short."""
+        missing = [f for f in REQUIRED[kind] if _blank(item.get(f))]
+        if kind == "technique" and _blank(item.get("tactics")) and _blank(item.get("subtechnique-of")):
+            missing.append("tactics or subtechnique-of")
+        if missing:
+            self.flag(rid, ", ".join(missing), "", f"required field(s) missing or empty: the {kind} record looks cut "
+                                                   "short or damaged", damage=True)
+        if kind == "case-study":
+            for i, step in enumerate(item.get("procedure") or []):
+                gone = [f for f in REQUIRED["procedure step"] if not isinstance(step, dict) or _blank(step.get(f))]
+                if gone:
+                    self.flag(rid, f"procedure[{i}]", ", ".join(gone), "a procedure step lacks required field(s): "
+                                                                      "it looks cut short or damaged", damage=True)
 
     # -- structure ------------------------------------------------------------------------------------------------
     def _section(self, container: dict, key: str, where: str) -> list:
@@ -228,6 +248,7 @@ class _Reader:
             if rid in out:
                 self.flag(rid, "id", rid, f"{kind} id listed twice: the first record was kept, this one was not imported")
                 continue
+            self.damaged(rid, item, kind)
             if clean(item.get("name")) is None:
                 self.flag(rid, "name", item.get("name"), f"{kind} without a name: record not imported")
                 continue
@@ -287,6 +308,12 @@ class _Reader:
             self.flag(rid, "ATT&CK-reference", ref, "ATT&CK reference without a URL: left out")
 
     def _see_also(self, node, rid: str, field: str, url: str, prop: str = "rdfs:seeAlso") -> None:
+        """A link to a web page; any other scheme (mailto:, javascript:, a bare word) is kept in the review file
+        only: as an IRI it would be a link no browser should follow, and pySHACL reads an IRI such as
+        javascript:alert(1) as a CURIE."""
+        if not re.match(r"^https?://", url, re.IGNORECASE):
+            self.flag(rid, field, url, "not a web (http or https) address: left out of the graph, kept here")
+            return
         try:
             target = self.t.ox.NamedNode(url)
         except ValueError:
@@ -299,7 +326,7 @@ class _Reader:
         d = self.dataset
         t.add(d, "rdf:type", "bibo:Document")
         t.add(d, "rdf:type", "dcat:Dataset")
-        t.add(d, "dcterms:title", t.text(clean(doc.get("name")) or "MITRE ATLAS"))
+        t.add(d, "dcterms:title", t.text(source_text(doc.get("name")) or "MITRE ATLAS"))
         t.add(d, "rdfs:label", t.text(f"MITRE ATLAS {version}"))
         t.add(d, "dcterms:identifier", t.text(clean(doc.get("id")), None))
         t.add(d, "dcat:version", t.text(version, None))
@@ -307,7 +334,7 @@ class _Reader:
         t.add(d, "dcterms:license", t.iri(LICENSE))
         s = self.scheme
         t.add(s, "rdf:type", "skos:ConceptScheme")
-        t.add(s, "skos:prefLabel", t.text(clean(matrix.get("name")) or "ATLAS Matrix"))
+        t.add(s, "skos:prefLabel", t.text(source_text(matrix.get("name")) or "ATLAS Matrix"))
         t.add(s, "dcterms:identifier", t.text(clean(matrix.get("id")) or "ATLAS", None))
         t.add(s, "dcterms:source", d)
         c = self.category_scheme
@@ -320,8 +347,8 @@ class _Reader:
         t.add(node, "rdf:type", cls)
         t.add(node, "skos:inScheme", self.scheme)
         t.add(node, "skos:notation", t.text(rid, None))
-        t.add(node, "skos:prefLabel", t.text(clean(item.get("name"))))
-        description = clean(item.get("description"))
+        t.add(node, "skos:prefLabel", t.text(source_text(item.get("name"))))
+        description = source_text(item.get("description"))
         if description:
             t.add(node, "skos:definition", t.text(description))
         else:
@@ -383,7 +410,7 @@ class _Reader:
             t.add(node, "rdf:type", "airm:MitigationCategory")
             t.add(node, "skos:inScheme", self.category_scheme)
             t.add(node, "skos:topConceptOf", self.category_scheme)
-            t.add(node, "skos:prefLabel", t.text(" ".join(label.split())))
+            t.add(node, "skos:prefLabel", t.text(label))
             if key == UNCLASSIFIED:
                 t.add(node, "rdf:type", "airm:ClassificationSentinel")
                 t.add(node, "skos:definition", t.text("The ATLAS record gives no category airm could read."))
@@ -395,10 +422,10 @@ class _Reader:
     def _mitigation(self, rid: str, item: dict, categories: dict) -> None:
         t = self.t
         node = t.iri(f"atlas:{rid}")
-        name = clean(item.get("name"))
+        name = source_text(item.get("name"))
         t.add(node, "rdf:type", "airm:Mitigation")
         t.add(node, "rdfs:label", t.text(name))
-        description = clean(item.get("description"))
+        description = source_text(item.get("description"))
         if description:
             t.add(node, "dcterms:description", t.text(description))
         t.add(node, "airm:extractedFrom", self.dataset)
@@ -411,7 +438,7 @@ class _Reader:
         labels = raw if isinstance(raw, list) else [raw] if raw is not None else []
         chosen = None
         for i, value in enumerate(labels):
-            label = clean(value)
+            label = source_text(value)
             if label is None:
                 self.flag(rid, f"category[{i}]", value, "not a category name: left out")
             elif chosen is None:
@@ -453,14 +480,14 @@ class _Reader:
             if tech is None or tech not in self.techniques:
                 self.flag(rid, f"techniques[{i}]", link, "not a link to a technique of this file: not imported")
                 continue
-            note = clean(link.get("use"))
+            note = source_text(link.get("use"))
             addressing = seen.get(tech)
             if addressing is None:
                 addressing = seen[tech] = t.iri(f"atlas:{rid}--{tech}")
                 t.add(node, "airm:hasRiskAddressing", addressing)
                 t.add(addressing, "rdf:type", "airm:RiskAddressing")
                 t.add(addressing, "rdfs:label", t.text(
-                    f"{name} addresses {clean(self.techniques[tech].get('name'))}"))
+                    f"{name.strip()} addresses {clean(self.techniques[tech].get('name'))}"))  # airm's sentence
                 t.add(addressing, "airm:addressedRisk", t.iri(f"atlas:{tech}"))
                 t.add(addressing, "prov:wasDerivedFrom", self.dataset)
                 t.add(addressing, "airm:locator", t.text(f"{rid} techniques: {tech}", None))
@@ -479,10 +506,10 @@ class _Reader:
         t = self.t
         node = t.iri(f"atlas:{rid}")
         t.add(node, "rdf:type", "airm:CaseStudy")
-        t.add(node, "rdfs:label", t.text(clean(item.get("name"))))
+        t.add(node, "rdfs:label", t.text(source_text(item.get("name"))))
         t.add(node, "dcterms:identifier", t.text(rid, None))
         t.add(node, "dcterms:source", self.dataset)
-        summary = clean(item.get("summary"))
+        summary = source_text(item.get("summary"))
         if summary:
             t.add(node, "dcterms:description", t.text(summary))
         day = iso_date(item.get("incident-date"))
@@ -496,7 +523,7 @@ class _Reader:
             self.flag(rid, "incident-date", item.get("incident-date"), "not a date: left out")
         for key, prop in (("case-study-type", "airm:caseStudyType"), ("target", "airm:targetSystem"),
                           ("actor", "airm:threatActor"), ("reporter", "airm:reportedBy")):
-            value = clean(item.get(key))
+            value = clean(item.get(key)) if key == "case-study-type" else source_text(item.get(key))
             if value:
                 t.add(node, prop, t.text(value.lower() if key == "case-study-type" else value, None))
         for i, ref in enumerate(item.get("references") or []):
@@ -504,7 +531,7 @@ class _Reader:
             if url:
                 self._see_also(node, rid, f"references[{i}]", url, "dcterms:references")
             elif isinstance(ref, dict) and clean(ref.get("title")):
-                t.add(node, "dcterms:bibliographicCitation", t.text(clean(ref.get("title")), None))
+                t.add(node, "dcterms:bibliographicCitation", t.text(source_text(ref.get("title")), None))
             else:
                 self.flag(rid, f"references[{i}]", ref, "reference with neither URL nor title: left out")
         steps = item.get("procedure") or []
@@ -527,7 +554,7 @@ class _Reader:
                 t.add(s, "airm:stepTactic", t.iri(f"atlas:{tactic}"))
             elif step.get("tactic") is not None:
                 self.flag(rid, f"procedure[{i - 1}].tactic", step.get("tactic"), "not a tactic of this file: left out")
-            description = clean(step.get("description"))
+            description = source_text(step.get("description"))
             if description:
                 t.add(s, "dcterms:description", t.text(description))
             self.counts["procedure steps"] += 1
@@ -543,7 +570,11 @@ def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     path = Path(path)
     located = locate(path, "ATLAS.yaml", expected=EXPECTED)
     doc = load_yaml(located.data, located.display, expected=EXPECTED)
-    outcome = _Reader(doc, located.display, progress).run()
+    reader = _Reader(doc, located.display, progress)
+    outcome = reader.run()
+    if located.data and not located.data.endswith(b"\n"):  # the published file ends with a line break
+        reader.flag("(file)", "", located.data[-60:].decode("utf-8", errors="replace"),
+                    "the file does not end with a line break: it looks cut short", damage=True)
     outcome.provenance = Provenance(
         source_file=located.display,
         sha256=hashlib.sha256(located.data).hexdigest(),

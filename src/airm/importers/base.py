@@ -19,6 +19,7 @@ class ReviewRow:
     field: str
     value: str
     reason: str
+    damage: bool = False  # the input looks damaged here (a required field empty, a record cut short), not a quirk
 
 
 @dataclass

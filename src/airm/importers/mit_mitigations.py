@@ -30,6 +30,7 @@ from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from ._common import TRUE, V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, \
     plain, safe_local, typed
+from .inputs import is_zip
 from .locate import locate
 
 NAME = "mit-mitigations"
@@ -85,9 +86,7 @@ def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
 
 def nexus_files(path: Path, required: list[str], optional: list[str] = ()) -> dict:
     """The named data files of the Nexus data at ``path`` (folder or wheel); a plain single file is refused."""
-    import zipfile
-
-    if path.is_file() and not zipfile.is_zipfile(path):
+    if path.exists() and not path.is_dir() and not is_zip(path):
         raise InputFileError(path, f"a single file; expected {EXPECTED}, which holds {', '.join(required)}", hint=HINT)
     out = {name: locate(path, name, expected=EXPECTED) for name in required}
     for name in optional:
@@ -149,19 +148,19 @@ class _Builder:
         node = iri("mitdoc", safe_local(re.sub(r"^doc-", "", doc_id)))
         self.docs[doc_id] = node
         t = self.t
-        title = one_line(str(d.get("name") or ""))
-        if not title:
+        title = str(d.get("name") or "")  # text as the source spells it; the store trims the ends
+        if not title.strip():
             self.note(where, "name", "", "a document without a name; its id is used as title")
             title = doc_id
         t.add(node, V.type, V.Document)
         t.add(node, V.title, en(title))
         t.add(node, V.label, en(re.sub(r"^doc-", "", doc_id)))
         t.add(node, V.identifier, plain(doc_id))
-        author = one_line(str(d.get("author") or ""))
-        if author:
+        author = str(d.get("author") or "")
+        if author.strip():
             t.add(node, V.creator, plain(author))
-        description = str(d.get("description") or "").strip()
-        if description:
+        description = str(d.get("description") or "")
+        if description.strip():
             t.add(node, V.description, en(description))
         url = str(d.get("url") or "").strip()
         if url:
@@ -287,16 +286,16 @@ class _Builder:
 
     def _mitigation(self, node, where, cid, a, docs, c, rows, used_rows) -> None:
         t = self.t
-        name = one_line(str(c.get("name") or ""))
-        if not name:
+        name = str(c.get("name") or "")
+        if not name.strip():
             name = a
             self.note(where, "name", "", f"a mitigation without a name; labelled {a}")
         t.add(node, V.type, V.Mitigation)
         t.add(node, V.label, en(name))
         t.add(node, V.identifier, plain(a))
         t.add(node, V.identifier, plain(cid))
-        description = str(c.get("description") or "").strip()
-        if description:
+        description = str(c.get("description") or "")
+        if description.strip():
             t.add(node, V.description, en(description))
         doc = self._document_of(docs[0], where)
         t.add(node, V.extractedFrom, doc)

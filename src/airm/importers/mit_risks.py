@@ -9,8 +9,14 @@ does the "Additional ev." quote a risk row carries itself.
 
 Classifications are matched by code against the curated schemes: "1 - Human" by its code 1 in
 scheme:mit-causal-entity, "6.5 > Governance failure" by 6.5 in scheme:mit-risk-domain, "X.1 > Excluded" by X.1,
-"4.0 > ..." by the 4.0 sentinel; a blank causal cell is the scheme's "Not coded" sentinel. Whatever cannot be mapped
-goes to the review file with its row (``ai_risk_database_v3.csv line 57`` or ``AI Risk Database v3!row 57``).
+"4.0 > ..." by the 4.0 sentinel. A blank causal cell asserts nothing (not recorded) and is noted for review: only
+the source's own "4 - Not coded" is the scheme's "Not coded" sentinel. Whatever cannot be mapped goes to
+the review file with its row (``ai_risk_database_v3.csv line 57`` or ``AI Risk Database v3!row 57``).
+
+Text is kept as the source spells it (labels, descriptions, quotes); a subcategory row's own "Risk category" text is
+kept as its ``airm:sourceHeading``. An additional-evidence row is attached to the risk entry its "Risk subcategory"
+names among the entries of its Ev_ID (21.02.01 or a lettered sibling such as 21.02.01.a); one that names none of
+them is attached by its Ev_ID and noted for review.
 
 The CSV and the workbook give the same graph: cells are read as the workbook holds them (the CSV's "3.0" is 3).
 """
@@ -19,9 +25,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +33,7 @@ import pyoxigraph as ox
 
 from ..errors import InputFileError
 from ..licenses import spdx_iri
+from .inputs import check_rows, is_zip, open_archive, open_text, regular_file
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from ._common import V, Triples, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
 
@@ -69,7 +74,6 @@ CAUSAL = {  # column -> (property, curated scheme)
     "Intent": (V.causalIntent, "scheme:mit-causal-intent"),
     "Timing": (V.causalTiming, "scheme:mit-causal-timing"),
 }
-NOT_CODED = "4"  # the code of the "Not coded" sentinel in each causal scheme (checked against the scheme at run time)
 
 
 @dataclass
@@ -91,6 +95,11 @@ class Row:
 def _key(text: str) -> str:
     """A label compared for linking rows to each other: case, spacing and punctuation do not matter."""
     return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
+
+
+def _stable(text: str) -> str:
+    """A cell as earlier releases hashed it into IRIs (no-break spaces as spaces, trimmed): the IRIs stay the same."""
+    return text.replace("\u00a0", " ").strip()
 
 
 def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
@@ -122,7 +131,8 @@ def _read_rows(path: Path, progress) -> tuple[Path, list[Row], str | None]:
             raise InputFileError(path, f"no .xlsx or .csv file in this folder (expected {EXPECTED})", hint=HINT)
         path = candidates[0]
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and zipfile.is_zipfile(path)):
+    regular_file(path)
+    if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and is_zip(path)):
         rows, version = _read_workbook(path, progress)
     elif suffix in (".csv", ".txt") or _looks_like_csv(path):
         rows, version = _read_csv(path, progress)
@@ -144,7 +154,7 @@ def _looks_like_csv(path: Path) -> bool:
 def _header_map(values: list[str]) -> dict[str, int] | None:
     found = {}
     for i, v in enumerate(values):
-        k = _KEY.get(v.casefold().replace(" ", ""))
+        k = _KEY.get(one_line(v).casefold().replace(" ", ""))
         if k and k not in found:
             found[k] = i
     return found if "Ev_ID" in found and "Category level" in found else None
@@ -163,24 +173,21 @@ def _version_from(text: str) -> str | None:
 
 
 def _read_csv(path: Path, progress) -> tuple[list[Row], str | None]:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputFileError(path, f"cannot read: {e.strerror or e}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputFileError(path, f"not UTF-8 text (byte {e.start}); expected {EXPECTED}",
-                             hint="save the sheet as 'CSV UTF-8'") from None
-    if "\0" in text:
-        raise InputFileError(path, f"binary data, not a CSV file; expected {EXPECTED}", hint=HINT)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """The rows of the CSV export, streamed from the file (row by row, within the bounds of airm.importers.inputs)."""
+    with open_text(path) as stream:
+        return _csv_rows(path, csv.reader(stream), progress), _version_from(path.name)
+
+
+def _csv_rows(path: Path, reader, progress) -> list[Row]:
     rows: list[Row] = []
     header = None
     last_line = 0
-    progress.start(text.count("\n") or None, f"reading {path.name}")
+    progress.start(None, f"reading {path.name}")
     try:
         for record in reader:
+            if any("\0" in v for v in record):
+                raise InputFileError(path, f"binary data, not a CSV file; expected {EXPECTED}", line=last_line + 1,
+                                     hint=HINT)
             start = last_line + 1
             progress.advance(reader.line_num - last_line)
             last_line = reader.line_num
@@ -192,19 +199,25 @@ def _read_csv(path: Path, progress) -> tuple[list[Row], str | None]:
                 if header is not None:
                     _check_header(header, f"line {start}", path)
                 continue
-            if not any(values):
+            if not any(v.strip() for v in values):
                 continue
             rows.append(_row(f"{path.name} line {start}", values, header))
+            check_rows(len(rows), path)
     except csv.Error as e:
         raise InputFileError(path, f"not a readable CSV file: {e}", line=last_line + 1, hint=HINT) from None
+    except UnicodeDecodeError:
+        where = f"after line {last_line}" if last_line else "near the start"
+        raise InputFileError(path, f"not UTF-8 text ({where}); expected {EXPECTED}",
+                             hint="save the sheet as 'CSV UTF-8'") from None
     if header is None:
         raise InputFileError(path, f"no header row with Ev_ID and Category level; expected {EXPECTED}", hint=HINT)
-    return rows, _version_from(path.name)
+    return rows
 
 
 def _read_workbook(path: Path, progress) -> tuple[list[Row], str | None]:
     import openpyxl
 
+    open_archive(path, expected=EXPECTED).close()  # members and unpacked sizes checked before openpyxl unpacks any
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException...)
@@ -230,8 +243,9 @@ def _read_workbook(path: Path, progress) -> tuple[list[Row], str | None]:
             rows = []
             for row_no, raw in enumerate(it, number + 1):
                 progress.advance()
+                check_rows(row_no - number, path)  # blank rows count: a sheet of a million empty rows is refused too
                 values = [cell(v) for v in raw]
-                if not any(values):
+                if not any(v.strip() for v in values):
                     continue
                 rows.append(_row(f"{ws.title}!row {row_no}", values, header))
             version = _version_from(ws.title)
@@ -255,10 +269,12 @@ def _row(where: str, values: list[str], header: dict[str, int]) -> Row:
     width = max(header.values()) + 1
     if len(values) < width:
         row.extra.append(("(columns)", str(len(values)),
-                          f"the row has {len(values)} of {width} columns: the file may be truncated; not imported"))
-    elif any(values[width:]):
+                          f"the row has {len(values)} of {width} columns: the file may be truncated; not imported",
+                          True))
+    elif any(v.strip() for v in values[width:]):
         row.extra.append(("(columns)", str(len(values)),
-                          f"the row has {len(values)} cells for {width} columns (an unquoted comma?); not imported"))
+                          f"the row has {len(values)} cells for {width} columns (an unquoted comma?); not imported",
+                          False))
     return row
 
 
@@ -274,15 +290,16 @@ class _Builder:
         self.papers: dict[str, ox.NamedNode] = {}
         self.paper_rows: dict[str, Row] = {}
         self.counts = {"papers": 0, "risk categories": 0, "risk subcategories": 0, "additional evidence": 0,
-                       "quoted evidence": 0}
+                       "quoted evidence": 0, "duplicate rows": 0,
+                       "causal cells not recorded": 0}
         self.dataset = iri("ref", "slattery2024-ai-risk-repository")
 
-    def note(self, row: Row, fld: str, value: str, reason: str) -> None:
-        self.review.append(ReviewRow(row.where, fld, value, reason))
+    def note(self, row: Row, fld: str, value: str, reason: str, *, damage: bool = False) -> None:
+        self.review.append(ReviewRow(row.where, fld, value, reason, damage=damage))
 
     def build(self, provenance: Provenance) -> ImportOutcome:
         self.progress.start(len(self.rows), "mapping MIT risk entries")
-        usable = [r for r in self.rows if self._classify(r)]
+        usable = [r for r in self._distinct(self.rows) if self._classify(r)]
         for r in usable:
             if r.level == PAPER:
                 self._paper(r)
@@ -315,9 +332,24 @@ class _Builder:
 
     # rows ------------------------------------------------------------------------------------------------------
 
+    def _distinct(self, rows: list[Row]) -> list[Row]:
+        """The rows that are not exact copies of an earlier row (every cell the same): a copy is reviewed and counted,
+        never imported again as a node of its own."""
+        first: dict[tuple, Row] = {}
+        out = []
+        for r in rows:
+            key = tuple(r.v.get(c, "") for c in COLUMNS)
+            if key in first:
+                self.note(r, "(row)", r.v.get("Ev_ID", ""), f"an exact copy of {first[key].where}: not imported again")
+                self.counts["duplicate rows"] += 1
+                continue
+            first[key] = r
+            out.append(r)
+        return out
+
     def _classify(self, r: Row) -> bool:
-        for fld, value, reason in r.extra:
-            self.note(r, fld, value, reason)
+        for fld, value, reason, damage in r.extra:
+            self.note(r, fld, value, reason, damage=damage)
         if r.extra:
             return False
         r.ev = one_line(r.v["Ev_ID"])
@@ -340,7 +372,7 @@ class _Builder:
         return True
 
     def _paper_id(self, r: Row) -> str | None:
-        raw = r.v["Paper_ID"]
+        raw = r.v["Paper_ID"].strip()
         m = _PAPER_ID.match(raw)
         if m:
             return m.group(1)
@@ -353,8 +385,7 @@ class _Builder:
 
     def _paper(self, r: Row) -> None:
         pid = self._paper_id(r)
-        title = one_line(r.v["Title"])
-        quickref = one_line(r.v["QuickRef"])
+        title, quickref = r.v["Title"], r.v["QuickRef"]
         if pid in self.paper_rows:
             first = self.paper_rows[pid]
             if _key(first.v["Title"]) == _key(title):
@@ -363,7 +394,7 @@ class _Builder:
             self.note(r, "Paper_ID", pid,
                       f"Paper_ID {pid} is already used by {first.where} for another title; not imported")
             return
-        if not title and not quickref:
+        if not title.strip() and not quickref.strip():
             self.note(r, "Title", "", "a paper row with neither Title nor QuickRef; not imported")
             return
         self.paper_rows[pid] = r
@@ -373,13 +404,13 @@ class _Builder:
     def _describe_paper(self, pid: str, title: str, quickref: str, r: Row) -> ox.NamedNode:
         node = iri("mitpaper", pid)
         self.papers[pid] = node
-        if not title:
+        if not title.strip():
             self.note(r, "Title", "", f"blank title; the QuickRef {quickref!r} is used as title")
             title = quickref
         t = self.t
         t.add(node, V.type, V.Document)
         t.add(node, V.title, en(title))
-        t.add(node, V.label, en(quickref or title))
+        t.add(node, V.label, en(quickref if quickref.strip() else title))
         t.add(node, V.identifier, plain(pid))
         year = year_of(quickref)
         if year:
@@ -398,16 +429,17 @@ class _Builder:
         pid = self._paper_id(r)
         node = self.papers.get(pid)
         if node is None:
-            title, quickref = one_line(r.v["Title"]), one_line(r.v["QuickRef"])
+            title, quickref = r.v["Title"], r.v["QuickRef"]
             self.note(r, "Paper_ID", pid, f"no Paper row for Paper_ID {pid}: the paper is described from this row's "
                                           "Title and QuickRef")
-            node = self._describe_paper(pid, title or f"Paper {pid}", quickref, r)
+            node = self._describe_paper(pid, title if title.strip() else f"Paper {pid}", quickref, r)
         return node
 
     # risk entries ----------------------------------------------------------------------------------------------
 
     def _label(self, r: Row) -> str:
-        return one_line(r.v["Risk subcategory"] if r.level == SUBCATEGORY else r.v["Risk category"])
+        """The risk's name as the source spells it."""
+        return r.v["Risk subcategory"] if r.level == SUBCATEGORY else r.v["Risk category"]
 
     def _name_risks(self, risks: list[Row]) -> None:
         """IRIs from Ev_IDs; an Ev_ID used by several rows gets its label as suffix, and a review note."""
@@ -428,7 +460,7 @@ class _Builder:
                         self.note(r, "Ev_ID", ev, f"an exact copy of {first.where}; not imported again")
                         r.imported = True
                         continue
-                    suffix += "-" + hashlib.sha1("\x1f".join(r.v.values()).encode()).hexdigest()[:6]
+                    suffix += "-" + hashlib.sha1("\x1f".join(_stable(v) for v in r.v.values()).encode()).hexdigest()[:6]
                 taken[suffix] = r
                 r.node = iri("mitrisk", f"{ev}--{suffix}")
                 self.note(r, "Ev_ID", ev, f"Ev_ID {ev} is used by {len(group)} rows ({where}); "
@@ -437,15 +469,15 @@ class _Builder:
     def _risk(self, r: Row, by_ev: dict[str, list[Row]]) -> None:
         t, node = self.t, r.node
         label = self._label(r)
-        if not label:
+        if not label.strip():
             col = "Risk subcategory" if r.level == SUBCATEGORY else "Risk category"
             label = f"MIT AI risk {r.ev}"
             self.note(r, col, "", f"blank name; labelled {label!r}")
         t.add(node, V.type, V.RiskEntry)
         t.add(node, V.label, en(label))
         t.add(node, V.identifier, plain(r.ev))
-        desc = r.v["Description"].strip()
-        if desc and desc != "-":
+        desc = r.v["Description"]
+        if desc.strip() not in ("", "-"):
             t.add(node, V.description, en(desc))
         t.add(node, V.source, self._paper_of(r))
         t.add(node, V.recordedIn, self.dataset)
@@ -454,10 +486,12 @@ class _Builder:
             parent = self._category_of(r, by_ev)
             if parent is not None:
                 t.add(node, V.broader, parent.node)
+            if r.v["Risk category"].strip():  # the heading the source lists the row under, even where it differs
+                t.add(node, V.sourceHeading, plain(r.v["Risk category"]))
         self._causal(r)
         self._domain(r)
-        quote = r.v.get("Additional ev.", "").strip()
-        if quote and quote != "-":
+        quote = r.v.get("Additional ev.", "")
+        if quote.strip() not in ("", "-"):
             ev_node = ox.NamedNode(node.value + "-evidence")
             self._evidence_node(ev_node, r, [quote], f"Evidence quoted for MIT AI risk {r.ev}", r.ev, "p.AddEv")
             t.add(node, V.hasEvidence, ev_node)
@@ -486,7 +520,7 @@ class _Builder:
         return None
 
     def _page(self, r: Row, column: str):
-        raw = r.v.get(column, "")
+        raw = r.v.get(column, "").strip()
         if not raw or raw == "-":
             return None
         if _PAGE.match(raw):
@@ -504,8 +538,10 @@ class _Builder:
         for column, (prop, scheme) in CAUSAL.items():
             raw = one_line(r.v[column])
             table = codes(scheme)
-            if not raw:
-                self.t.add(r.node, prop, table[NOT_CODED])
+            if not raw:  # not recorded: nothing is asserted (the source's own "4 - Not coded" is another thing)
+                self.note(r, column, "", "blank: not recorded, so no causal class is asserted (a blank is not the "
+                                         "source's '4 - Not coded')")
+                self.counts["causal cells not recorded"] += 1
                 continue
             m = _CAUSAL.match(raw)
             concept = table.get(m.group(1).lstrip("0") or "0") if m else None
@@ -544,14 +580,34 @@ class _Builder:
 
     # evidence --------------------------------------------------------------------------------------------------
 
+    def _evidence_target(self, r: Row, base: str, by_ev: dict[str, list[Row]]) -> list[Row]:
+        """The risk entries an evidence row can belong to: those of its Ev_ID and its lettered siblings (21.02.01 and
+        21.02.01.a) whose name is the row's "Risk subcategory" (or "Risk category" when that is blank); with no name
+        match, the entry of the bare Ev_ID when there is exactly one (noted for review)."""
+        family = [c for ev, group in by_ev.items()
+                  if ev == base or (ev.startswith(base + ".") and ev[len(base) + 1:].isalpha()) for c in group]
+        if r.sub_key:
+            named = [c for c in family if c.level == SUBCATEGORY and c.sub_key == r.sub_key]
+        else:
+            named = [c for c in family if c.level == CATEGORY and c.cat_key == r.cat_key]
+        if len(named) > 1:
+            named = [c for c in named if c.cat_key == r.cat_key] or named
+        if named:
+            return named
+        own = by_ev.get(base, [])
+        if len(own) == 1:
+            self.note(r, "Risk subcategory" if r.sub_key else "Risk category",
+                      r.v["Risk subcategory"] if r.sub_key else r.v["Risk category"],
+                      f"names no risk entry of Ev_ID {base} or its lettered siblings; attached to {own[0].ev} "
+                      "by its Ev_ID")
+        return own
+
     def _name_evidence(self, rows: list[Row], by_ev: dict[str, list[Row]]) -> None:
         seen: dict[str, Row] = {}
         for r in rows:
             m = _EV_ID.match(r.ev)
             base = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
-            cands = by_ev.get(base, []) if m.group(4) else []
-            if len(cands) > 1:
-                cands = [c for c in cands if c.cat_key == r.cat_key and (c.sub_key == r.sub_key or c.level == CATEGORY)]
+            cands = self._evidence_target(r, base, by_ev) if m.group(4) else []
             if not m.group(4):
                 self.note(r, "Ev_ID", r.ev, "an additional-evidence Ev_ID needs a letter suffix (01.02.03.a) naming "
                                             "its risk; not imported")
@@ -561,7 +617,7 @@ class _Builder:
                 self.note(r, "Ev_ID", r.ev, f"{what} with Ev_ID {base} to attach this additional evidence to; "
                                             "not imported")
                 continue
-            texts = [x for x in (r.v.get("Additional ev.", "").strip(), r.v["Description"].strip()) if x and x != "-"]
+            texts = [x for x in (r.v.get("Additional ev.", ""), r.v["Description"]) if x.strip() not in ("", "-")]
             if not texts:
                 self.note(r, "Additional ev.", "", "an additional-evidence row with no text; not imported")
                 continue
@@ -569,7 +625,7 @@ class _Builder:
             r.texts = texts
             local = r.ev
             if local in seen:
-                local = f"{r.ev}--{hashlib.sha1(texts[0].encode()).hexdigest()[:8]}"
+                local = f"{r.ev}--{hashlib.sha1(_stable(texts[0]).encode()).hexdigest()[:8]}"
                 self.note(r, "Ev_ID", r.ev, f"Ev_ID {r.ev} is also used by {seen[r.ev].where}; imported as "
                                             f"mitrisk:{local}")
             seen.setdefault(r.ev, r)

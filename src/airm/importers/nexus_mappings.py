@@ -15,8 +15,9 @@ What it brings:
   crosswalks. A ``noMatch`` row keeps its node (predicate ``airm:noMatch``) and asserts no triple.
 
 The tables are read by :func:`airm.sssom.read_tsv`, the reader of airm's own SSSOM mapping sets: a table it cannot
-read (not UTF-8, no header row, no subject_id/predicate_id/object_id column...) and a row it cannot split into the
-table's columns go to review with its reason, and the rest of the import goes on.
+read (not UTF-8, no header row, no subject_id/predicate_id/object_id column, a cell over the csv module's limit...)
+fails the import, naming the table and line; a row it cannot split into the table's columns goes to review with its
+reason, and the rest of the import goes on.
 
 Identifiers in the tables are mapped onto airm's IRIs by prefix (``PREFIXES`` below) and checked: MIT repository
 subdomains and causal classes onto the curated ``mitdom:``/``mitcausal:`` concepts by code, NIST AI 600-1 risks onto
@@ -32,15 +33,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .. import sssom
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from .atlas import Triples, clean, iso_date, load_yaml, show
+from .atlas import Triples, clean, iso_date, load_yaml, show, source_text
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .inputs import check_rows, is_zip, open_archive, read_file, read_member
 from .locate import LocatedFile, locate
 
 NAME = "nexus-mappings"
@@ -96,14 +97,14 @@ REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id")
 def _mapping_tables(path: Path) -> list[LocatedFile]:
     """Every ``data/mappings/*.tsv`` in the folder or wheel, in name order."""
     out: list[LocatedFile] = []
-    if path.is_file() and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            for name in sorted(n for n in zf.namelist() if _TABLE_PATH.search(n)):
-                out.append(LocatedFile(zf.read(name), f"{path}!{name}", name.rsplit("/", 1)[-1]))
-    elif path.is_dir():
+    if path.is_dir():
         for p in sorted(path.rglob("*.tsv")):
             if _TABLE_PATH.search(p.as_posix()):
-                out.append(LocatedFile(p.read_bytes(), str(p), p.name))
+                out.append(LocatedFile(read_file(p), str(p), p.name))
+    elif is_zip(path):
+        with open_archive(path) as zf:
+            for name in sorted(n for n in zf.namelist() if _TABLE_PATH.search(n)):
+                out.append(LocatedFile(read_member(zf, name, path), f"{path}!{name}", name.rsplit("/", 1)[-1]))
     return out
 
 
@@ -184,11 +185,11 @@ class _Reader:
         t = self.t
         t.add(node, "rdf:type", "airm:RiskCategory")
         t.add(node, "skos:inScheme", scheme)
-        t.add(node, "skos:prefLabel", t.text(" ".join(clean(item.get("name")).split())))
+        t.add(node, "skos:prefLabel", t.text(source_text(item.get("name"))))  # as spelt
         t.add(node, "dcterms:identifier", t.text(clean(item.get("id")), None))
-        description = clean(item.get("description"))
-        if description:
-            t.add(node, "skos:definition", t.text(" ".join(description.split())))
+        description = source_text(item.get("description"))
+        if description:  # as spelt: IBM's line breaks and double spaces are kept
+            t.add(node, "skos:definition", t.text(description))
         else:
             self.flag(where, "description", item.get("description"), "no description: imported without a definition")
         url = clean(item.get("url"))
@@ -246,10 +247,11 @@ class _Reader:
             t.add(node, "rdf:type", "airm:RiskCategory")
             t.add(node, "skos:inScheme", scheme)
             t.add(node, "skos:topConceptOf", scheme)
-            name = " ".join(clean(item.get("name")).split())
+            name = source_text(item.get("name"))
             t.add(node, "skos:prefLabel", t.text(name))
             t.add(node, "dcterms:identifier", t.text(gid, None))
-            t.add(node, "skos:definition", t.text(f"The risks the IBM AI Risk Atlas groups under \u201c{name}\u201d."))
+            t.add(node, "skos:definition",
+                  t.text(f"The risks the IBM AI Risk Atlas groups under \u201c{' '.join(name.split())}\u201d."))
             self.counts["IBM risk groups"] += 1
             self.rows_imported += 1
         self.progress.start(len(entries), "IBM AI Risk Atlas")
@@ -339,9 +341,11 @@ class _Reader:
         name = located.name
         try:
             table = sssom.read_tsv(located.data, name=located.display, required=REQUIRED_COLUMNS, bad_rows="collect")
-        except sssom.TableError as e:
-            self.flag(f"{name} line {e.line}" if e.line else name, e.field, e.text, f"{e.reason}: table not imported")
-            return
+        except sssom.TableError as e:  # a whole table is never dropped with a review line: the import fails
+            e.hint = (f"{e.hint + '; ' if e.hint else ''}a mapping table that cannot be read fails the import: "
+                      "nothing was imported")
+            raise
+        check_rows(len(table.rows) + len(table.bad_rows), located.display)
         for warning in table.warnings:
             self.flag(name, "metadata", "", warning)
         meta = {key: self._meta_text(table.metadata, key, name)
@@ -436,7 +440,7 @@ class _Reader:
         t.add(node, "sssom:object_id", obj)
         for column, prop in (("subject_label", "sssom:subject_label"), ("object_label", "sssom:object_label")):
             if row.get(column):
-                t.add(node, prop, t.text(" ".join(row[column].split()), None))
+                t.add(node, prop, t.text(row[column], None))
         justification = row.get("mapping_justification", "")
         if justification:
             if re.fullmatch(r"semapv:[A-Za-z]+", justification):
@@ -482,7 +486,7 @@ def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     from ._common import input_identity
 
     path = Path(path)
-    if path.is_file() and not zipfile.is_zipfile(path):
+    if path.exists() and not path.is_dir() and not is_zip(path):
         raise InputFileError(path, f"a single file cannot hold the taxonomies and mapping tables (expected {EXPECTED})",
                              hint=HINT)
     ibm = locate(path, IBM_FILE, expected=EXPECTED)

@@ -12,9 +12,9 @@ files are used:
     ``rmf:`` concepts), and its AI RMF subcategory (``nistgai:GV-1.1``, broader ``nistgai:GV-1``) as its category;
   * one ``airm:RiskAddressing`` statement per related risk (the action's ``hasRelatedRisk`` and the risk's
     ``hasRelatedAction`` together), from which ``airm:addresses`` is inferred;
-  * its AI actor tasks as the source names them (``airm:aiActorTask "TEVV"``), and where a task plainly names an
-    actor type or a lifecycle stage, that concept: AI Development -> developer and Build and Use Model;
-    AI Deployment -> deployer and Deploy; End-Users -> user; Affected Individuals and Communities -> affected
+  * its AI actor tasks as the source spells them (``airm:aiActorTask "TEVV"``, "third-party entities"), and where
+    a task plainly names an actor type or a lifecycle stage, that concept: AI Development -> developer and Build
+    and Use Model; AI Deployment -> deployer and Deploy; End-Users -> user; Affected Individuals and Communities -> affected
     stakeholder; AI Design -> Plan and Design; Operation and Monitoring -> Operate and Monitor (the AI RMF pairs
     these tasks with these actors and stages; the other task groups, such as TEVV or Governance and Oversight,
     span several and are kept as names only). An action whose tasks name no actor type (or stage) is "unable to
@@ -153,8 +153,8 @@ class _Builder:
                 continue
             node = iri("nistgai", rid)
             self.risk_nodes[rid] = node
-            name = one_line(str(e.get("name") or ""))
-            if not name:
+            name = str(e.get("name") or "")  # as the source spells it
+            if not name.strip():
                 name = rid
                 self.note(where, "name", "", f"a risk without a name; labelled {rid}")
             t = self.t
@@ -164,8 +164,8 @@ class _Builder:
             t.add(self.scheme, V.hasTopConcept, node)
             t.add(node, V.prefLabel, en(name))
             t.add(node, V.identifier, plain(rid))
-            description = str(e.get("description") or "").strip()
-            if description:
+            description = str(e.get("description") or "")
+            if description.strip():
                 t.add(node, V.definition, en(description))
             t.add(node, V.source, self.doc)
             for aid in self._list(where, "hasRelatedAction", e.get("hasRelatedAction")):
@@ -207,8 +207,8 @@ class _Builder:
             t.add(node, V.type, V.Mitigation)
             t.add(node, V.label, en(aid))
             t.add(node, V.identifier, plain(aid))
-            description = str(a.get("description") or "").strip()
-            if description:
+            description = str(a.get("description") or "")
+            if description.strip():
                 t.add(node, V.description, en(description))
             else:
                 self.note(where, "description", "", "an action without a description")
@@ -255,17 +255,16 @@ class _Builder:
 
     def _tasks(self, node, where: str, value) -> None:
         t = self.t
-        tasks = self._list(where, "hasAiActorTask", value)
+        tasks = self._list(where, "hasAiActorTask", value, raw=True)
         actors, stages = set(), set()
         for raw in tasks:
             known = TASKS.get(_task_key(raw))
+            t.add(node, V.aiActorTask, plain(raw))  # the source's own spelling ("third-party entities")
             if known is None:
-                t.add(node, V.aiActorTask, plain(one_line(raw)))
                 self.note(where, "hasAiActorTask", raw, "not an AI actor task of NIST AI 600-1; kept as a name, "
                                                          "mapped to no actor type or stage")
                 continue
-            name, actor, stage = known
-            t.add(node, V.aiActorTask, plain(name))
+            _name, actor, stage = known
             if actor:
                 actors.add(actor)
             if stage:
@@ -278,8 +277,9 @@ class _Builder:
         if actors:
             self.counts["actor types mapped"] += 1
 
-    def _list(self, where: str, fld: str, value) -> list[str]:
-        """A list of names from a YAML field; a single name is a list of one, anything else goes to review."""
+    def _list(self, where: str, fld: str, value, *, raw: bool = False) -> list[str]:
+        """A list of names from a YAML field; a single name is a list of one, anything else goes to review. Names
+        are compared as ``one_line`` gives them; ``raw`` keeps them as spelt, for the graph."""
         if value is None:
             return []
         if isinstance(value, (str, int, float)):
@@ -290,7 +290,7 @@ class _Builder:
         out = []
         for v in value:
             if isinstance(v, (str, int, float)) and one_line(str(v)):
-                out.append(one_line(str(v)))
+                out.append(str(v) if raw else one_line(str(v)))
             elif v is not None:
                 self.note(where, fld, v, "not a name; ignored")
         return out

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..atomic import STAGING_NAME, locked, settle, write_files
-from ..errors import UserError, ValidationFailed
+from ..errors import InputFileError, UserError, ValidationFailed
 from .base import ImportOutcome, NullProgress, Provenance
 
 MAX_REVIEW_VALUE = 300
@@ -45,6 +45,8 @@ class ImportSummary:
     review_entries: int
     review_rows: int
     counts: dict[str, int]
+    trimmed: int  # text values whose leading/trailing whitespace was removed (normalise_text)
+    damage: list[str]  # what looked damaged and was accepted (--accept-damage): what was lost
     classes: dict[str, int]
     classes_before: dict[str, int]
     triples: int
@@ -85,6 +87,13 @@ class ImportSummary:
             now, before = self.classes.get(name, 0), self.classes_before.get(name, 0)
             change = f" (was {before})" if before != now and (self.triples_before or self.dry_run) else ""
             out.append(f"  {name}: {now}{change}")
+        if self.damage:
+            out.append(f"  damage accepted, {len(self.damage)} problem(s); what was lost:")
+            out += [f"    {line}" for line in self.damage[:20]]
+            if len(self.damage) > 20:
+                out.append(f"    ... and {len(self.damage) - 20} more in {self.review_path}")
+        out.append(f"  text kept as the source spells it; {self.trimmed} value(s) trimmed of leading/trailing "
+                   "whitespace (the one normalisation airm applies)")
         out.append(f"  validation: conforms, {self.warnings} warning(s), {self.infos} info(s)")
         if self.dry_run:
             out.append("  dry run: nothing was written")
@@ -107,12 +116,13 @@ def source_names() -> list[str]:
     return sorted(REGISTRY)
 
 
-def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
+def import_source(name: str, path, *, workspace=None, dry_run: bool = False, accept_damage: bool = False,
                   progress: NullProgress = NullProgress()) -> ImportSummary:
     """Import SOURCE ``name`` from ``path`` into the workspace (see the module docstring); returns a summary.
 
-    Raises InputFileError when the input cannot be read, ValidationFailed when the graph does not conform to the
-    shapes; in both cases nothing is written.
+    Raises InputFileError when the input cannot be read or looks damaged (a required field empty, a record or the
+    file cut short: importers mark such review rows ``damage``) unless ``accept_damage``, ValidationFailed when the
+    graph does not conform to the shapes; in each case nothing is written. Accepted damage is listed in the summary.
     """
     import pyoxigraph as ox
 
@@ -130,11 +140,17 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
     timings["read"] = time.perf_counter() - t0
     if outcome.provenance is None:
         raise UserError(f"the {name} importer gave no provenance for {path}")
+    damage = [r for r in outcome.review if r.damage]
+    if damage and not accept_damage:
+        raise InputFileError(path, f"the input looks damaged ({len(damage)} problem(s)); nothing was imported:\n"
+                             + "\n".join("  " + damage_line(r) for r in damage[:10])
+                             + (f"\n  ... and {len(damage) - 10} more" if len(damage) > 10 else ""),
+                             hint="download the file again; or import what can be read with --accept-damage (what "
+                                  "is lost is then listed in the summary and the review file)")
     graph = ox.NamedNode(import_graph_iri(name))
-    triples = set()
-    for t in outcome.triples:
-        triples.add(ox.Triple(t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t)
+    triples, trimmed = normalise_text(outcome.triples)
     triples.update(provenance_triples(name, outcome.provenance, getattr(module, "DERIVED_FROM", None)))
+    check_values(triples, path)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
     nq_path = ws / "sources" / f"{name}.nq"
@@ -168,6 +184,8 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
         review_entries=len(outcome.review),
         review_rows=review_rows,
         counts=dict(outcome.counts),
+        trimmed=trimmed,
+        damage=[damage_line(r) for r in damage],
         classes=class_counts(triples),
         classes_before=class_counts(before),
         triples=len(triples),
@@ -184,6 +202,7 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
     t2 = time.perf_counter()
     progress.start(None, f"writing {name}")
     nq = serialize_nquads(quads)
+    read_back(nq, len(quads), path)
     record = {
         "source": name,
         "description": getattr(module, "DESCRIPTION", ""),
@@ -195,6 +214,7 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False,
                  "not_imported": outcome.rows_read - outcome.rows_imported, "in_review": review_rows},
         "review": {"file": f"review/{name}.tsv", "entries": len(outcome.review)},
         "counts": dict(outcome.counts),
+        "normalisation": {"trimmed": trimmed, "rule": TRIM_RULE},
         "classes": summary.classes,
         "triples": len(triples),
         "validation": {"violations": 0, "warnings": summary.warnings, "infos": summary.infos,
@@ -286,7 +306,7 @@ def provenance_triples(name: str, prov: Provenance, derived_from: str | None = N
     if prov.title:
         t.add(rec, V.title, en(prov.title))
     t.add(rec, V.identifier, plain(name))
-    t.add(rec, V.spdxFileName, plain(prov.source_file))
+    t.add(rec, V.spdxFileName, plain(public_name(prov.source_file)))
     t.add(rec, V.spdxChecksum, checksum)
     t.add(checksum, V.type, V.Checksum)
     t.add(checksum, V.algorithm, V.sha256)
@@ -305,6 +325,68 @@ def provenance_triples(name: str, prov: Provenance, derived_from: str | None = N
         if target:
             t.add(rec, V.wasDerivedFrom, ox.NamedNode(target))
     return list(t)
+
+
+TRIM_RULE = "leading and trailing whitespace removed from every text value; nothing else is changed"
+
+
+def normalise_text(triples) -> tuple[set, int]:
+    """The triples (as a set) with every literal's leading and trailing whitespace removed, and how many were
+    changed: the one normalisation applied to every source alike (importers pass text through as the source spells
+    it, line breaks and inner spaces included), so that a label never ends in a stray space or newline."""
+    import pyoxigraph as ox
+
+    out, trimmed = set(), 0
+    for t in triples:
+        o = t.object
+        if isinstance(o, ox.Literal) and o.value != o.value.strip():
+            trimmed += 1
+            o = (ox.Literal(o.value.strip(), language=o.language) if o.language
+                 else ox.Literal(o.value.strip(), datatype=o.datatype))
+        out.add(ox.Triple(t.subject, t.predicate, o))
+    return out, trimmed
+
+
+def check_values(triples, path) -> None:
+    """Refuse a text value over MAX_VALUE_CHARS, naming the input and the record: the graph file must be readable
+    by every parser airm uses (pyoxigraph stops at a 16 MiB line), or the whole workspace would be unreadable."""
+    import pyoxigraph as ox
+
+    from ..errors import InputFileError
+    from ..namespaces import curie
+    from .inputs import MAX_VALUE_CHARS
+
+    for t in triples:
+        if isinstance(t.object, ox.Literal) and len(t.object.value) > MAX_VALUE_CHARS:
+            raise InputFileError(path, f"record {curie(t.subject.value)}: its {curie(t.predicate.value)} is "
+                                       f"{len(t.object.value):,} characters, over airm's limit of "
+                                       f"{MAX_VALUE_CHARS:,} for one value; nothing was imported",
+                                 hint="shorten that value in the file, or use the publisher's original file")
+
+
+def read_back(nq: bytes, expected: int, path) -> None:
+    """Parse the N-Quads about to be committed, as every later command will: a graph that does not read back whole
+    is never written (it would make every command that loads the workspace fail)."""
+    import pyoxigraph as ox
+
+    from ..errors import InputFileError
+
+    try:
+        found = sum(1 for _ in ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+    except (SyntaxError, ValueError, MemoryError) as e:
+        raise InputFileError(path, f"the graph made from this input does not read back ({type(e).__name__}: {e}); "
+                                   "nothing was imported", hint="report it with the input file") from None
+    if found != expected:
+        raise InputFileError(path, f"the graph made from this input reads back as {found} statements, not "
+                                   f"{expected}; nothing was imported", hint="report it with the input file")
+
+
+def public_name(source_file: str) -> str:
+    """The input's name without the user's folders (``/home/me/dl/ATLAS.yaml`` -> ``ATLAS.yaml``; a wheel member
+    keeps its path inside the wheel): the published graph must not carry local paths."""
+    outer, sep, inner = str(source_file).partition("!")
+    names = [Path(part.strip()).name for part in outer.split(" + ")]
+    return " + ".join(names) + sep + inner
 
 
 def class_counts(triples) -> dict[str, int]:
@@ -328,13 +410,23 @@ def serialize_nquads(quads) -> bytes:
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
+def damage_line(r) -> str:
+    return f"{r.row}" + (f" {r.field}" if r.field else "") + f": {r.reason}"
+
+
 def review_tsv(review) -> bytes:
+    """The review file: one line per entry, cells on one line and cut to MAX_REVIEW_VALUE characters, and a cell a
+    spreadsheet would run as a formula (= + - @) prefixed with an apostrophe, as the csv-safe result format does:
+    the values come from the user's input, which anyone may have written."""
+
     def clean(text: str) -> str:
         text = re.sub(r"\s+", " ", str(text)).strip()
-        return text if len(text) <= MAX_REVIEW_VALUE else text[: MAX_REVIEW_VALUE - 1] + "…"
+        text = text if len(text) <= MAX_REVIEW_VALUE else text[: MAX_REVIEW_VALUE - 1] + "…"
+        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
     lines = ["row\tfield\tvalue\treason"]
-    lines += ["\t".join(clean(x) for x in (r.row, r.field, r.value, r.reason)) for r in review]
+    lines += ["\t".join(clean(x) for x in (r.row, r.field, r.value, ("damage: " if r.damage else "") + r.reason))
+              for r in review]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -346,7 +438,7 @@ def _current_triples(nq_path: Path) -> set:
     try:
         with open(nq_path, "rb") as f:
             return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(f, format=ox.RdfFormat.N_QUADS)}
-    except (OSError, SyntaxError):
+    except (OSError, SyntaxError, ValueError, MemoryError):
         return set()  # a damaged previous import is replaced; the diff then counts everything as added
 
 
@@ -385,8 +477,8 @@ def validate_import(quads, name: str, *, workspace=None):
             with open(src.path, "rb") as f:
                 found = [ox.Quad(q.subject, q.predicate, q.object, context)
                          for q in ox.parse(f, format=ox.RdfFormat.N_QUADS) if q.subject in linked]
-        except (OSError, SyntaxError):
-            continue  # that source's own problem; `airm validate` reports it
+        except (OSError, SyntaxError, ValueError, MemoryError):
+            continue  # that source's own problem; `airm validate` and `airm build` report it
         store.extend(found)
         described_elsewhere.update(q.subject for q in found)
     infer.materialise(store, graph=VALIDATION_ENTAILMENTS, domain_range=False)
