@@ -44,6 +44,21 @@ def reference():
     return REFERENCE
 
 
+@pytest.fixture(scope="session")
+def five_sources(reference, tmp_path_factory) -> Path:
+    """The five public sources imported once per session (each import of all five takes a minute or more). Read it
+    only: a test that writes into a workspace (classify, review, import) works on ``copy_workspace(five_sources, ...)``."""
+    return import_all_sources(reference, tmp_path_factory.mktemp("five-sources"))
+
+
+def copy_workspace(workspace: Path, target: Path) -> Path:
+    """A private copy of a workspace (its files are small; the graph cache is shared, keyed by content)."""
+    import shutil
+
+    shutil.copytree(workspace, target, dirs_exist_ok=True)
+    return target
+
+
 def import_all_sources(reference: Path, workspace: Path) -> Path:
     """The five public sources of ../shared/reference imported into ``workspace`` (issue 4's combined graph)."""
     from airm.importers.store import import_source

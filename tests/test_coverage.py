@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, import_all_sources, run_cli
+from conftest import ROOT, copy_workspace, run_cli
 
 NIST = "https://w3id.org/airm/id/nist-ai-600-1/"
 MIT = "https://w3id.org/airm/id/mit-mitigation/"
@@ -82,8 +82,8 @@ def test_the_category_crosswalk_covers_every_subcategory_with_a_reasoned_row():
 
 
 @pytest.fixture(scope="module")
-def workspace(reference, tmp_path_factory):
-    return import_all_sources(reference, tmp_path_factory.mktemp("coverage-all-sources"))
+def workspace(five_sources, tmp_path_factory):
+    return copy_workspace(five_sources, tmp_path_factory.mktemp("coverage-all-sources"))
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airm import dedupe
-from conftest import import_all_sources
+
 
 MIT = "https://w3id.org/airm/id/mit-mitigation/"
 NIST = "https://w3id.org/airm/id/nist-ai-600-1/"
@@ -74,11 +74,10 @@ def test_links_carry_score_method_and_version_in_their_own_graph():
 
 
 @pytest.fixture(scope="module")
-def all_sources(reference, tmp_path_factory):
+def all_sources(five_sources):
     import airm
 
-    ws = import_all_sources(reference, tmp_path_factory.mktemp("dedupe-all-sources"))
-    return ws, airm.load(workspace=ws)
+    return five_sources, airm.load(workspace=five_sources)
 
 
 @pytest.mark.slow

@@ -490,12 +490,10 @@ def test_the_check_sees_an_extra_triple_and_a_named_graph(built):
 # --- the full imported data ---------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def full_build(reference, tmp_path_factory):
+def full_build(five_sources, tmp_path_factory):
     """All five reference sources imported and built (issue 4's combined graph)."""
     import airm
-    from conftest import import_all_sources
-
-    ws = import_all_sources(reference, tmp_path_factory.mktemp("export-all-sources"))
+    ws = five_sources
     out = tmp_path_factory.mktemp("export-all-build")
     result = airm.build(out, workspace=ws)
     kg = airm.load(workspace=ws)

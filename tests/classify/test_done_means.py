@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import import_all_sources, run_cli
+from conftest import copy_workspace, run_cli
 
 
 @pytest.fixture(scope="module")
-def classified(reference, tmp_path_factory):
-    ws = import_all_sources(reference, tmp_path_factory.mktemp("five-sources"))
+def classified(five_sources, tmp_path_factory):
+    ws = copy_workspace(five_sources, tmp_path_factory.mktemp("classified"))
     code, out, err = run_cli("classify", "--workspace", str(ws))
     assert code == 0, err
     return ws, out

@@ -152,12 +152,10 @@ def test_allocation_keeps_small_sources_whole_and_floors_the_others():
 
 @pytest.mark.reference
 @pytest.mark.slow
-def test_the_sample_is_redrawn_from_the_five_sources_and_every_id_exists(reference, tmp_path_factory):
+def test_the_sample_is_redrawn_from_the_five_sources_and_every_id_exists(five_sources):
     """With the five sources imported, draw_sample.py draws exactly sample.tsv, so every gold id and IRI is a
     mitigation of the graph, filed under its source."""
-    from conftest import import_all_sources
-
-    workspace = import_all_sources(reference, tmp_path_factory.mktemp("gold-all-sources"))
+    workspace = five_sources
     groups = draw_sample.mitigations(workspace)
     assert {name: len(items) for name, items in groups.items()} == {
         "mit-mitigations": 831, "nist-ai-600-1": 212, "atlas": 35, "curated": 7}

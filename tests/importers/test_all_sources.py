@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import import_all_sources, run_cli
+from conftest import run_cli
 
 NIST = "https://w3id.org/airm/id/nist-ai-600-1/"
 ATLAS = "https://w3id.org/airm/id/atlas/"
 
 
 @pytest.fixture(scope="module")
-def workspace(reference, tmp_path_factory):
-    return import_all_sources(reference, tmp_path_factory.mktemp("all-sources"))
+def workspace(five_sources):
+    return five_sources
 
 
 @pytest.mark.slow
