@@ -19,6 +19,7 @@ from .errors import InternalError, QueryError
 MAX_QUERY_CHARS = 1_000_000
 MAX_NESTING = 32  # rdflib's parser overflows Python's stack near 40 levels; Oxigraph's crashes a thread far deeper
 ESCAPE_RE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)  # the escapes rdflib expands
+BARE_CR_RE = re.compile(r"\r(?!\n)")  # Oxigraph ends a comment there, rdflib only at a line feed
 SERVICE_REFUSED = "SERVICE is refused: it would send requests to another server"
 SERVICE_HINT = "pass --allow-service if you mean to query a remote endpoint"
 
@@ -50,6 +51,10 @@ def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigra
             raise QueryError("the query cannot be checked: airm's checker and the query engine read its comments "
                              "or strings differently, and one of them sees a SERVICE clause there",
                              hint="end comments with a line feed and write strings without raw line breaks")
+        if BARE_CR_RE.search(text):  # the lexer above can be misled too (a '<' that is a less-than, say)
+            raise QueryError("the query cannot be checked: it has a carriage return without a line feed after it, "
+                             "which ends a comment for the query engine but not for airm's checker",
+                             hint="save the query with LF or CRLF line endings")
     return Checked(text=text, dataset_clause=dataset)
 
 
