@@ -17,6 +17,7 @@ import sys
 from .errors import AirmError, QueryError, QueryTimeout
 
 DEFAULT_MEMORY_MB = 4096
+MAX_MEMORY_MB = 1 << 30  # a petabyte: more does not fit the address-space limit (setrlimit overflows past 2**64 bytes)
 GRACE = 2.0  # seconds past the query's own deadline (which fires first when it can) before the child is killed
 
 
@@ -25,6 +26,9 @@ def run_in_child(work, *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB, la
     once the graph is loaded). Without fork (Windows), ``work`` runs here, bounded by the engine's own deadline."""
     import multiprocessing
 
+    if not 0 <= memory_mb <= MAX_MEMORY_MB:  # checked here: in the child it could only end as a crash
+        raise QueryError(f"--memory must be between 0 (no cap) and {MAX_MEMORY_MB:,} MB, not {memory_mb:,}",
+                         hint=f"e.g. --memory {DEFAULT_MEMORY_MB}")
     if not hasattr(os, "fork"):
         return work(lambda: None)
     import tempfile
