@@ -79,7 +79,7 @@ def _wait(conn, proc, *, timeout: float, memory_mb: int, label: str):
             continue
         if kind == "ok":
             return payload
-        raise _rebuilt(payload)
+        raise _rebuilt(payload, memory_mb, label)
 
 
 def _child(conn, work, memory_mb: int, errors_fd: int) -> None:
@@ -91,6 +91,9 @@ def _child(conn, work, memory_mb: int, errors_fd: int) -> None:
         conn.send(("ok", value))
     except MemoryError:
         conn.send(("error", ("memory", None, None, None)))
+    except ImportError as e:  # a module's shared library cannot be mapped under the cap: memory too, not a bug
+        out_of_memory = memory_mb > 0 and "failed to map segment" in str(e)
+        conn.send(("error", ("memory", None, None, None) if out_of_memory else ("bug", None, f"ImportError: {e}", None)))
     except AirmError as e:
         conn.send(("error", ("airm", type(e), e.message, e.hint)))
     except BaseException as e:  # a bug: the parent reports it as one
@@ -111,11 +114,11 @@ def _limit_memory(megabytes: int) -> None:
         pass  # not on this platform: the deadline still bounds the query
 
 
-def _rebuilt(payload) -> Exception:
+def _rebuilt(payload, memory_mb: int, label: str) -> Exception:
     """The child's error as the parent raises it (exception classes pickle without their hints)."""
     what, cls, message, hint = payload
     if what == "memory":
-        return _memory_error(None)
+        return _memory_error(memory_mb, label)
     if what == "bug":
         return RuntimeError(message)
     error = cls.__new__(cls)
