@@ -85,7 +85,7 @@ def _wait(conn, proc, *, timeout: float, memory_mb: int, label: str):
 def _child(conn, work, memory_mb: int, errors_fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child with the parent
     os.dup2(errors_fd, 2)  # the parent relays it (see _relay)
-    _limit_memory(memory_mb)
+    limit_memory(memory_mb)
     try:
         value = work(lambda: conn.send(("started", None)))
         conn.send(("ok", value))
@@ -102,7 +102,8 @@ def _child(conn, work, memory_mb: int, errors_fd: int) -> None:
         conn.close()
 
 
-def _limit_memory(megabytes: int) -> None:
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (0: no cap); ``airm serve``'s workers are capped the same way."""
     if megabytes <= 0:
         return
     try:
@@ -111,7 +112,7 @@ def _limit_memory(megabytes: int) -> None:
         cap = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     except (ImportError, ValueError, OSError):
-        pass  # not on this platform: the deadline still bounds the query
+        pass  # not on this platform: the deadline still bounds a runaway query's time
 
 
 def _rebuilt(payload, memory_mb: int, label: str) -> Exception:
