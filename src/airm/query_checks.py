@@ -252,6 +252,9 @@ def code_only(text: str) -> str:
 
     while i < n:
         c = text[i]
+        if c == "\\":  # outside strings only a prefixed name's escape (ex:a\#): the next character is no syntax
+            i += 2
+            continue
         if c == "#":
             j = i
             while j < n and text[j] not in "\r\n":
@@ -269,7 +272,7 @@ def code_only(text: str) -> str:
             continue
         if c == "<":
             j = i + 1
-            while j < n and text[j] not in "<>\"{}|^`\\ \t\n":
+            while j < n and text[j] not in "<>\"{}|^`\\" and text[j] > " ":  # IRIREF's characters
                 j += 1
             if j < n and text[j] == ">":  # an IRI (not a less-than)
                 blank(i, j + 1)
