@@ -64,3 +64,47 @@ def test_the_value_comes_back_and_the_deadline_starts_when_the_child_is_ready():
         return {"rows": [1, 2, 3]}
 
     assert run_in_child(work, timeout=0.5) == {"rows": [1, 2, 3]}
+
+
+class _Endpoint:
+    """A loopback SPARQL endpoint that gives every query the same small JSON answer."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"1"}}]}}'
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/sparql"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize("command", [["sparql", "SELECT ?x WHERE { ?x ?p ?o }"], ["query", "run", "dataset-summary"]])
+def test_an_endpoint_answer_is_read_under_the_memory_cap_too(command):
+    """An endpoint's answer (up to 512 MB of JSON) was parsed in the CLI's own process, with no memory cap."""
+    endpoint = _Endpoint()
+    try:
+        code, out, err = _airm(*command, "--endpoint", endpoint.url)
+        assert code == 0 and "1" in out, err  # the endpoint answers
+        code, _, err = _airm(*command, "--endpoint", endpoint.url, "--memory", "1")
+    finally:
+        endpoint.close()
+    assert code == 2, err
+    assert "needed more memory than airm allows a query (1 MB, --memory)" in err and "Traceback" not in err

@@ -212,7 +212,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
                 result.notes.append(note.removeprefix("note: "))
         return result
 
-    result = _bounded(work, timeout, limit, memory) if endpoint is None else work(lambda: None)
+    result = _bounded(work, timeout, limit, memory)  # an endpoint's answer (up to 512 MB of JSON) too
     _emit(result, fmt)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -231,14 +231,14 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, mem
 
     if query_text.startswith("@"):
         query_text = read_query_file(query_text[1:])
-    if endpoint is not None:
-        from .engines import run_sparql
-
-        _emit(run_sparql(None, query_text, timeout=timeout, limit=limit, engine=engine, endpoint=endpoint,
-                         allow_service=allow_service), fmt)
-        return
 
     def work(ready):
+        if endpoint is not None:  # the endpoint's answer is read here, under the memory cap
+            from .engines import run_sparql
+
+            ready()
+            return run_sparql(None, query_text, timeout=timeout, limit=limit, engine=engine, endpoint=endpoint,
+                              allow_service=allow_service)
         graph = kgmod.load(workspace=workspace)
         ready()
         return graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service)

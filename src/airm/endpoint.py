@@ -58,8 +58,12 @@ def check_url(url: str, *, option: str = "--endpoint") -> str:
     if not isinstance(url, str) or not url.strip():
         raise EndpointError(f"{option} needs a URL", hint="e.g. http://127.0.0.1:7878/query")
     url = url.strip()
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is no number, as a request would later
+    except ValueError:  # an unclosed IPv6 bracket, a port that is no number
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise EndpointError(f"{option} {url!r} is not an http:// or https:// URL",
                             hint="give the full URL of the SPARQL endpoint, e.g. http://127.0.0.1:7878/query")
     return url

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 
 from .errors import QueryError, QueryTimeout, shown
@@ -45,7 +46,6 @@ def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None
 def check_bindings(text: str, bindings: dict) -> None:
     """Ad-hoc bindings get the checks stored parameters get when the catalog loads: rdflib silently ignores a name
     the query does not use or assigns with BIND/AS, and a plain string where a term is meant matches nothing."""
-    import re
 
     import pyoxigraph as ox
 
@@ -264,6 +264,9 @@ def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: b
     _QUERY_STOP.event = stop
     try:
         return _rdflib_result(graph.query(prepared, initBindings=init), limit, stop)
+    except re.error as e:  # rdflib hands REGEX patterns to Python's re, which raises where SPARQL has an error
+        raise QueryError(f"the query has an invalid regular expression: {e}",
+                         hint="check the REGEX or REPLACE pattern") from None
     finally:
         _QUERY_STOP.event = None
 

@@ -17,6 +17,7 @@ import sys
 from .errors import AirmError, QueryError, QueryTimeout
 
 DEFAULT_MEMORY_MB = 4096
+MAX_MEMORY_MB = 1 << 30  # a petabyte: more does not fit the address-space limit (setrlimit overflows past 2**64 bytes)
 GRACE = 2.0  # seconds past the query's own deadline (which fires first when it can) before the child is killed
 
 
@@ -25,6 +26,9 @@ def run_in_child(work, *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB, la
     once the graph is loaded). Without fork (Windows), ``work`` runs here, bounded by the engine's own deadline."""
     import multiprocessing
 
+    if not 0 <= memory_mb <= MAX_MEMORY_MB:  # checked here: in the child it could only end as a crash
+        raise QueryError(f"--memory must be between 0 (no cap) and {MAX_MEMORY_MB:,} MB, not {memory_mb:,}",
+                         hint=f"e.g. --memory {DEFAULT_MEMORY_MB}")
     if not hasattr(os, "fork"):
         return work(lambda: None)
     import tempfile
@@ -75,18 +79,21 @@ def _wait(conn, proc, *, timeout: float, memory_mb: int, label: str):
             continue
         if kind == "ok":
             return payload
-        raise _rebuilt(payload)
+        raise _rebuilt(payload, memory_mb, label)
 
 
 def _child(conn, work, memory_mb: int, errors_fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child with the parent
     os.dup2(errors_fd, 2)  # the parent relays it (see _relay)
-    _limit_memory(memory_mb)
+    limit_memory(memory_mb)
     try:
         value = work(lambda: conn.send(("started", None)))
         conn.send(("ok", value))
     except MemoryError:
         conn.send(("error", ("memory", None, None, None)))
+    except ImportError as e:  # a module's shared library cannot be mapped under the cap: memory too, not a bug
+        out_of_memory = memory_mb > 0 and "failed to map segment" in str(e)
+        conn.send(("error", ("memory", None, None, None) if out_of_memory else ("bug", None, f"ImportError: {e}", None)))
     except AirmError as e:
         conn.send(("error", ("airm", type(e), e.message, e.hint)))
     except BaseException as e:  # a bug: the parent reports it as one
@@ -95,7 +102,8 @@ def _child(conn, work, memory_mb: int, errors_fd: int) -> None:
         conn.close()
 
 
-def _limit_memory(megabytes: int) -> None:
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (0: no cap); ``airm serve``'s workers are capped the same way."""
     if megabytes <= 0:
         return
     try:
@@ -104,14 +112,14 @@ def _limit_memory(megabytes: int) -> None:
         cap = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     except (ImportError, ValueError, OSError):
-        pass  # not on this platform: the deadline still bounds the query
+        pass  # not on this platform: the deadline still bounds a runaway query's time
 
 
-def _rebuilt(payload) -> Exception:
+def _rebuilt(payload, memory_mb: int, label: str) -> Exception:
     """The child's error as the parent raises it (exception classes pickle without their hints)."""
     what, cls, message, hint = payload
     if what == "memory":
-        return _memory_error(None)
+        return _memory_error(memory_mb, label)
     if what == "bug":
         return RuntimeError(message)
     error = cls.__new__(cls)

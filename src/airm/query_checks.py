@@ -19,6 +19,7 @@ from .errors import InternalError, QueryError
 MAX_QUERY_CHARS = 1_000_000
 MAX_NESTING = 32  # rdflib's parser overflows Python's stack near 40 levels; Oxigraph's crashes a thread far deeper
 ESCAPE_RE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)  # the escapes rdflib expands
+BARE_CR_RE = re.compile(r"\r(?!\n)")  # Oxigraph ends a comment there, rdflib only at a line feed
 SERVICE_REFUSED = "SERVICE is refused: it would send requests to another server"
 SERVICE_HINT = "pass --allow-service if you mean to query a remote endpoint"
 
@@ -34,9 +35,12 @@ class Checked:
 def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigraph") -> Checked:
     """Size, escapes, read-only, SERVICE, and on rdflib FROM and GRAPH checks; the text to run."""
     check_size(text)
+    check_utf8(text)
     text = expand_escapes(text.removeprefix("\ufeff"))  # a byte-order mark some editors put first is no syntax
     parsed = parse_read_only(text)
     dataset = _has_dataset_clause(parsed)
+    if engine == "rdflib":
+        check_slices(parsed)
     if engine == "rdflib" and dataset:
         raise QueryError("FROM / FROM NAMED are refused on the rdflib engine: they would load what they name",
                          hint="use GRAPH <...> { } patterns, or the oxigraph engine")
@@ -50,6 +54,10 @@ def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigra
             raise QueryError("the query cannot be checked: airm's checker and the query engine read its comments "
                              "or strings differently, and one of them sees a SERVICE clause there",
                              hint="end comments with a line feed and write strings without raw line breaks")
+        if BARE_CR_RE.search(text):  # the lexer above can be misled too (a '<' that is a less-than, say)
+            raise QueryError("the query cannot be checked: it has a carriage return without a line feed after it, "
+                             "which ends a comment for the query engine but not for airm's checker",
+                             hint="save the query with LF or CRLF line endings")
     return Checked(text=text, dataset_clause=dataset)
 
 
@@ -96,6 +104,28 @@ def check_size(text: str) -> None:
     if depth > MAX_NESTING:
         raise QueryError(f"the query nests groups or brackets {depth} levels deep; airm accepts at most {MAX_NESTING}",
                          hint="flatten the nested groups")
+
+
+def check_utf8(text: str) -> None:
+    """Refuse text that cannot be written as UTF-8: bytes that were not UTF-8 (Python keeps them in a command line
+    as lone surrogates) would otherwise fail inside an engine."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise QueryError(f"the query is not UTF-8 text (a byte that is not UTF-8 at character {e.start + 1})",
+                         hint="type or save the query as UTF-8") from None
+
+
+def check_slices(parsed) -> None:
+    """rdflib slices results with ``itertools.islice``, which takes no LIMIT or OFFSET past ``sys.maxsize``."""
+    import sys
+
+    for clause in _named(parsed, "LimitOffsetClauses"):
+        for key in ("limit", "offset"):
+            value = int(clause[key]) if key in clause else 0
+            if value > sys.maxsize:
+                raise QueryError(f"{key.upper()} {value:,} is past the largest the rdflib engine takes "
+                                 f"({sys.maxsize:,})", hint=f"drop the {key.upper()}, or run it on the oxigraph engine")
 
 
 def expand_escapes(text: str) -> str:
@@ -185,21 +215,27 @@ def _has_dataset_clause(parsed) -> bool:
         return False
 
 
-def _contains(node, name: str, _seen=None) -> bool:
-    """Whether the parse tree holds a node called ``name`` (pyparsing results, rdflib CompValues, lists)."""
+def _contains(node, name: str) -> bool:
+    """Whether the parse tree holds a node called ``name``."""
+    return next(_named(node, name), None) is not None
+
+
+def _named(node, name: str, _seen=None):
+    """The nodes called ``name`` in a parse tree (pyparsing results, rdflib CompValues, lists)."""
     from pyparsing import ParseResults
 
     _seen = _seen if _seen is not None else set()
     if id(node) in _seen:
-        return False
+        return
     _seen.add(id(node))
     if getattr(node, "name", None) == name:
-        return True
+        yield node
     if isinstance(node, dict):
-        return any(_contains(v, name, _seen) for v in node.values())
-    if isinstance(node, (list, tuple, ParseResults)):
-        return any(_contains(v, name, _seen) for v in node)
-    return False
+        for v in node.values():
+            yield from _named(v, name, _seen)
+    elif isinstance(node, (list, tuple, ParseResults)):
+        for v in node:
+            yield from _named(v, name, _seen)
 
 
 def code_only(text: str) -> str:
@@ -216,6 +252,9 @@ def code_only(text: str) -> str:
 
     while i < n:
         c = text[i]
+        if c == "\\":  # outside strings only a prefixed name's escape (ex:a\#): the next character is no syntax
+            i += 2
+            continue
         if c == "#":
             j = i
             while j < n and text[j] not in "\r\n":
@@ -233,7 +272,7 @@ def code_only(text: str) -> str:
             continue
         if c == "<":
             j = i + 1
-            while j < n and text[j] not in "<>\"{}|^`\\ \t\n":
+            while j < n and text[j] not in "<>\"{}|^`\\" and text[j] > " ":  # IRIREF's characters
                 j += 1
             if j < n and text[j] == ">":  # an IRI (not a less-than)
                 blank(i, j + 1)

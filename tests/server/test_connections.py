@@ -114,3 +114,30 @@ def test_a_body_that_never_ends_is_cut_off(proxied):
     assert b"the request body did not arrive within 6 s" in answer
     assert waited < 15
     assert proxied.alive()
+
+
+def test_a_client_that_stops_reading_is_cut_off(proxied):
+    """Second review: an answer the client does not read sat in the web process's buffers, holding the connection
+    and the answer's memory, for as long as the client liked. It must read within three times the header deadline."""
+    values = " ".join(str(n) for n in range(16))  # some 10 MB of CSV: more than the kernel's socket buffers hold
+    query = urllib.parse.quote(f"SELECT * WHERE {{ ?s ?p ?o VALUES ?n {{ {values} }} }}")
+    full = len(proxied.get(f"/sparql?query={query}&format=csv").body)
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)  # a small window, before connecting
+        parts = urllib.parse.urlsplit(proxied.url)
+        sock.connect((parts.hostname, parts.port))
+        sock.sendall(f"GET /sparql?query={query}&format=csv HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+        time.sleep(10)  # past the 6 s send deadline, reading nothing
+        sock.settimeout(5)
+        got, closed = 0, False
+        try:
+            while chunk := sock.recv(65536):
+                got += len(chunk)
+            closed = True
+        except ConnectionResetError:
+            closed = True
+        except TimeoutError:
+            pass
+    assert full > 8_000_000  # more than the kernel's buffers hold (4 MB a side here), or the test proves nothing
+    assert closed and got < full, (closed, got, full)
+    assert proxied.alive()

@@ -4,7 +4,9 @@ uvicorn arms no timer while a request's headers arrive (its keep-alive timer sto
 that sends one header byte at a time holds a connection, and its memory, for as long as it likes. And h11's size
 limit applies only to headers still incomplete in its buffer: 70 KB of headers arriving in one read pass it. Here
 a connection must deliver complete headers within ``header_timeout`` seconds of opening (or of its previous answer),
-and the request line and headers together may not pass ``MAX_HEADER_BYTES``.
+and the request line and headers together may not pass ``MAX_HEADER_BYTES``. An answer is written into the
+transport's buffer whole; a client that stops reading it would hold the connection and that memory for good, so once
+writing pauses the client has ``SEND_TIMEOUT_FACTOR`` header deadlines to take more, or the connection is dropped.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 MAX_HEADER_BYTES = 64 * 1024  # request line and headers together
 HEADER_TIMEOUT = 10.0  # seconds for a request's line and headers to arrive
+SEND_TIMEOUT_FACTOR = 3  # a client must take some of an answer within three header deadlines (as app.py's body)
 
 log = logging.getLogger("airm.server")
 
@@ -42,6 +45,7 @@ class BoundedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a header deadline (seconds from ``config.airm_header_timeout``)."""
 
     _header_timer = None
+    _send_timer = None
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -60,7 +64,30 @@ class BoundedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc) -> None:
         self._disarm_header_deadline()
+        self._disarm_send_deadline()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        """The client has stopped taking the answer: it has a deadline to take more, or the answer is dropped."""
+        super().pause_writing()
+        self._disarm_send_deadline()
+        timeout = SEND_TIMEOUT_FACTOR * getattr(self.config, "airm_header_timeout", HEADER_TIMEOUT)
+        self._send_timer = self.loop.call_later(timeout, self._send_deadline_passed, timeout)
+
+    def resume_writing(self) -> None:
+        self._disarm_send_deadline()
+        super().resume_writing()
+
+    def _disarm_send_deadline(self) -> None:
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
+
+    def _send_deadline_passed(self, timeout: float) -> None:
+        self._send_timer = None
+        log.info("dropped a connection from %s: it took none of its answer for %g s", (self.client or ("?",))[0],
+                 timeout)
+        self.transport.abort()  # close() would wait, holding the buffered answer, until the client reads it
 
     def _arm_header_deadline(self) -> None:
         self._disarm_header_deadline()

@@ -203,22 +203,12 @@ def warm_up(kg) -> None:
         pass
 
 
-def _limit_memory(megabytes: int) -> None:
-    if megabytes <= 0:
-        return
-    try:
-        import resource
-
-        cap = megabytes * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    except (ImportError, ValueError, OSError):
-        pass  # not on this platform: the deadline still bounds a runaway query's time
-
-
 def main(conn, workspace, files, memory_mb: int) -> None:
     """The worker's loop: load the graph, say ready, answer jobs until the pipe closes."""
+    from ..isolation import limit_memory
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
-    _limit_memory(memory_mb)
+    limit_memory(memory_mb)
     try:
         from .. import kg as kgmod
         from ..errors import AirmError
