@@ -29,7 +29,7 @@ def run_in_child(work, *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB, la
     if not 0 <= memory_mb <= MAX_MEMORY_MB:  # checked here: in the child it could only end as a crash
         raise QueryError(f"--memory must be between 0 (no cap) and {MAX_MEMORY_MB:,} MB, not {memory_mb:,}",
                          hint=f"e.g. --memory {DEFAULT_MEMORY_MB}")
-    if not hasattr(os, "fork"):
+    if not hasattr(os, "fork") or not _single_threaded():
         return work(lambda: None)
     import tempfile
 
@@ -50,6 +50,20 @@ def run_in_child(work, *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB, la
                 proc.kill()
             proc.join(5)
             _relay(errors, proc.exitcode)
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs a single OS thread. A fork copies only the calling thread, so a lock held by any
+    other (Python's, or a native library's: RocksDB's background threads, rayon's pool) is never released in the
+    child, which then hangs (seen: a test process that had opened Oxigraph stores forked a child that waited forever
+    in its first bulk load). The CLI forks before it opens anything; a caller that already runs threads (a notebook,
+    a test process, a server) runs the query here, under the engine's own deadline."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        import threading
+
+        return threading.active_count() == 1
 
 
 def _relay(errors, exitcode) -> None:
