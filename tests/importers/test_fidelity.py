@@ -81,7 +81,7 @@ def test_mit_evidence_is_attached_to_the_entry_its_subcategory_names(mit_rows, m
         if node not in parent_of or (row["Risk subcategory"] or row["Risk category"]) in noted:
             continue
         parent = parent_of[node]
-        labels = {_key(v) for v in Index(mit.triples).values(parent, "rdfs:label")}
+        labels = {_key(v) for v in g.values(parent, "rdfs:label")}
         assert _key(row["Risk subcategory"] or row["Risk category"]) in labels, row["Ev_ID"]
 
 
