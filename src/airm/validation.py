@@ -334,6 +334,11 @@ def _run(data_graph, shapes_graph, focus=None) -> list[Problem]:
     sh = lambda n: URIRef(SH + n)  # noqa: E731
     problems = []
     for r in results.subjects(RDF.type, sh("ValidationResult")):
+        if (None, sh("detail"), r) in results:
+            # why a value failed an sh:node shape: pySHACL's detail, not a result of the report (SHACL 3.6.2.5);
+            # listed, it gave a second problem on the value node, which other validators (Jena) do not report.
+            # Its message is kept, in the problem it explains.
+            continue
         node = results.value(r, sh("focusNode"))
         path = results.value(r, sh("resultPath"))
         value = results.value(r, sh("value"))
@@ -352,11 +357,21 @@ def _run(data_graph, shapes_graph, focus=None) -> list[Problem]:
                 focus_label=str(label) if label is not None else None,
                 path=_show(path) if path is not None else None,
                 value=_show(value) if value is not None else None,
-                message=sorted(messages, key=len)[-1] if messages else "constraint not met",
+                message=_with_details(sorted(messages, key=len)[-1] if messages else "constraint not met",
+                                      results, r),
                 shape=_show(shape) if shape is not None else None,
             )
         )
     return list(dict.fromkeys(problems))
+
+
+def _with_details(message: str, results, result) -> str:
+    """The message, followed by those of the sh:detail results that say why (a value failing an sh:node shape)."""
+    from rdflib import URIRef
+
+    details = sorted({str(m) for d in results.objects(result, URIRef(SH + "detail"))
+                      for m in results.objects(d, URIRef(SH + "resultMessage"))} - {message})
+    return f"{message} ({'; '.join(details)})" if details else message
 
 
 def _with_prepared_queries(graph):
