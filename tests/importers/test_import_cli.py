@@ -39,9 +39,10 @@ def test_sources_table_and_json(ws, monkeypatch):
     path, _, _ = ws
     code, out, err = run_cli("sources", "--workspace", str(path))
     assert code == 0, err
-    header, row = out.splitlines()
+    header, row, blank, coverage, *_ = out.splitlines()  # the sources, then the link coverage per source and axis
     assert header.split() == ["source", "file", "sha256", "version", "license", "triples", "counts"]
     assert row.startswith("mit-risks") and "edge-cases.csv" in row and "CC-BY-4.0" in row and "papers 3" in row
+    assert blank == "" and coverage.startswith("link coverage of the mitigations")
     monkeypatch.setenv("AIRM_WORKSPACE", str(path))  # the environment instead of --workspace
     code, out, _ = run_cli("sources", "--format", "json")
     (entry,) = json.loads(out)
