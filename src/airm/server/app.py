@@ -405,6 +405,7 @@ def create_app(config: ServerConfig, pool=None) -> Starlette:
             return error_response(request, {"status": e.status, "kind": e.kind, "message": e.message}, html=html)
         fmt = request.query_params.get("format")
         if html:
+            given = {k: v for k, v in given.items() if v.strip()}  # a form's empty field: the parameter's default
             missing = [p.name for p in q.params.values() if p.required and p.default is None and not given.get(p.name)]
             if missing and not given:
                 return page("query.html", request, title=q.title, q=q, given=given, out=None, error=None)
