@@ -268,8 +268,11 @@ def test_shapes_for_imported_data(tmp_path):
         ("importrec:shapes", "spdx:fileName"),
         ("importrec:shapes", "spdx:checksum"),
         ("importrec:shapes", "dcterms:license"),
-        ("importrec:shapes-sha256", "spdx:checksumValue"),
     }
+    # the checksum's own fault is the detail (sh:detail) of the record's spdx:checksum problem, not a problem of its
+    # own (as SHACL and Jena count it, issue 19): its message follows the problem it explains
+    checksum = next(p for p in report.problems if (p.focus, p.path) == ("importrec:shapes", "spdx:checksum"))
+    assert "does not match pattern" in checksum.message, checksum.message
 
 
 def test_reference_import_validates_and_answers_queries(tmp_path, mit_csv):
