@@ -411,13 +411,21 @@ def run_named(kg, name: str, params: dict, *, engine: str | None = None, timeout
     bound = bind_params(kg, query, {k: v for k, v in params.items()})
     result = run_stored(kg, query, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
                         with_proposals=with_proposals)
-    return annotate(kg, query, bound, result) if endpoint is None else result
+    if endpoint is not None:
+        return result
+    return annotate(kg, query, bound, result, with_proposals=with_proposals, engine=engine, timeout=timeout,
+                    limit=limit)
 
 
-def annotate(kg, query: StoredQuery, bound: dict, result):
-    """Attach what the answer left out and why (``result.notes``), where the local graph knows."""
+def annotate(kg, query: StoredQuery, bound: dict, result, *, with_proposals: bool = False, **options):
+    """Attach what the answer left out and why (``result.notes``), where the local graph knows: rows reached only by
+    weaker crosswalk steps, unlinked schemes, and (unless they were asked for) rows resting on proposals."""
+    from .classify.left_out import left_out_note
     from .coverage import explain
 
     if kg is not None and result.kind == "select":
         result.notes = explain(kg, query, bound, result)
+        note = None if with_proposals else left_out_note(kg, query, bound, result, **options)
+        if note:
+            result.notes.append(note.removeprefix("note: "))
     return result

@@ -203,13 +203,8 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
         result = run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
                             with_proposals=with_proposals)
         if endpoint is None:
-            annotate(graph, q, bound, result)
-        if graph is not None and endpoint is None and not with_proposals:
-            from .classify.left_out import left_out_note
-
-            note = left_out_note(graph, q, bound, result, engine=engine, timeout=timeout, limit=limit)
-            if note:
-                result.notes.append(note.removeprefix("note: "))
+            annotate(graph, q, bound, result, with_proposals=with_proposals, engine=engine, timeout=timeout,
+                     limit=limit)
         return result
 
     result = _bounded(work, timeout, limit, memory)  # an endpoint's answer (up to 512 MB of JSON) too
