@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test test-fast lint install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# The edit loop: everything but the slow tests (full imports, wheel install, load test, browsers' long runs).
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow" -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py

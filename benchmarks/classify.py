@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -20,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "classification-gold.tsv"
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = Path(os.environ.get("AIRM_REFERENCE") or ROOT.parent / "shared" / "reference")
 AXES = ("lifecycle-stage", "actor-type", "rmf-function", "risk")
 NONE_SPECIFIC = "none-specific"
 
@@ -102,7 +103,7 @@ def main(argv=None) -> int:
     workspace = args.workspace
     if workspace is None:
         sys.path.insert(0, str(ROOT / "tests"))
-        from conftest import import_all_sources
+        from helpers import import_all_sources
 
         workspace = import_all_sources(REFERENCE, Path(tempfile.mkdtemp(prefix="airm-classify-bench-")))
     if not args.no_classify:

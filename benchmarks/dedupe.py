@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/dedupe.py WORKSPACE [--out benchmarks/results/dedupe.json]
 
-WORKSPACE holds the five sources imported as tests/conftest.py:import_all_sources does. For every mitigation, the
+WORKSPACE holds the five sources imported as tests/helpers.py:import_all_sources does. For every mitigation, the
 best rapidfuzz ratio against each other source is taken (normalised text, as airm.dedupe compares them), and the
 distribution of those best scores is written out with the links airm.dedupe makes and a sample of them to check by
 hand. Nothing here is timed; benchmarks/README.md, "De-duplication", records the threshold and the hand check.

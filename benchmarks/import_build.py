@@ -37,7 +37,7 @@ from common import fill_section, machine, versions  # noqa: E402
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_OUT = HERE / "results" / "import-build.json"
-DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference"
+DEFAULT_REFERENCE = Path(os.environ.get("AIRM_REFERENCE") or ROOT.parent / "shared" / "reference")
 README = HERE / "README.md"
 START, END = "<!-- import-build:start -->", "<!-- import-build:end -->"
 TARGET_SECONDS, TARGET_RATIO = 15.0, 10.0

@@ -7,7 +7,7 @@ import pytest
 
 from airm import alignments, sssom
 from airm.errors import InputFileError
-from conftest import run_cli
+from helpers import run_cli
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 AIRM = "https://w3id.org/airm#"

@@ -12,7 +12,7 @@ import pytest
 
 from airm import atomic
 from airm.errors import UserError
-from conftest import run_killed
+from helpers import run_killed
 
 def killed(body: str, func: str, n: int, root: Path, tmp_path: Path):
     """``body`` run in a child with ``atomic`` imported, SIGKILLed at the n-th os.<func> call writing under root."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_cli
+from helpers import FIXTURES, REFERENCE, run_cli
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CLI_ENTRY_POINTS = ("data_files", "cli", "query_params", "importers")
@@ -38,8 +38,7 @@ def _materialise(case, tmp_path: Path) -> list[str]:
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
-    reference = str(Path(__file__).resolve().parents[2] / "shared" / "reference")
-    fixtures = str(Path(__file__).resolve().parent / "fixtures")
+    reference, fixtures = str(REFERENCE), str(FIXTURES)
     return [str(a).replace("{tmp}", str(tmp_path)).replace("{reference}", reference).replace("{fixtures}", fixtures)
             .replace("{120k}", "x" * 120_000) for a in case["args"]]
 

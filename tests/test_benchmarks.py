@@ -15,7 +15,7 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 BENCH = ROOT / "benchmarks"
 sys.path.insert(0, str(BENCH))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from airm import catalog
-from conftest import FIXTURES, run_cli
+from helpers import FIXTURES, run_cli
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "queries"
 CAUSAL_FIXTURE = FIXTURES / "catalog" / "causal-risks.ttl"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, copy_workspace, run_cli
+from helpers import ROOT, copy_workspace, run_cli
 
 NIST = "https://w3id.org/airm/id/nist-ai-600-1/"
 MIT = "https://w3id.org/airm/id/mit-mitigation/"
@@ -21,7 +21,7 @@ def test_a_follow_value_outside_the_list_is_a_user_error_not_an_empty_answer():
 def test_an_answer_says_what_related_matches_would_add(kg):
     result = kg.query("mitigations-for-risk", risk="7.1")
     assert len(result) == 0
-    assert result.notes == ["left out: 6 mitigation(s) reached only by related matches: -p follow=related"]
+    assert result.notes == ["left out: 6 mitigation(s) reached only by related matches: --follow related"]
     related = kg.query("mitigations-for-risk", risk="7.1", follow="related")
     assert len({r["mitigation"] for r in related.rows}) == 6 and related.notes == []
     assert {r["path"].value for r in related.rows} == {"related match (followed on request: the two risks only overlap)"}
@@ -107,7 +107,7 @@ def test_a0388_and_gv_1_1_001_are_one_measure_in_lists_and_counts(full):
 @pytest.mark.slow
 def test_category_level_steps_are_marked_and_only_on_request(full):
     plain = full.query("mitigations-for-risk", risk="7.1")
-    assert any("category-level crosswalk: -p follow=category" in n for n in plain.notes)
+    assert any("category-level crosswalk: --follow category" in n for n in plain.notes)
     wide = full.query("mitigations-for-risk", risk="7.1", follow="category").values()
     steps = [r for r in wide if r["path"].startswith("category level")]
     assert steps and all(r["mappedFrom"].endswith("mit-mitigation-taxonomy/2.2") for r in steps)
@@ -148,4 +148,19 @@ def test_an_owasp_entry_reaches_atlas_mitigations_through_the_crosswalk(full):
     assert rows and all(r["mappedFrom"] == "https://w3id.org/airm/id/atlas/AML.T0056" for r in rows)
     assert all(r["mappingSet"].endswith("owasp-llm-2025-to-atlas-techniques") for r in rows)
     related_only = full.query("mitigations-for-risk", risk="owasp:llm062025-excessive-agency")
-    assert len(related_only) == 0 and any("follow=related" in n for n in related_only.notes)
+    assert len(related_only) == 0 and any("--follow related" in n for n in related_only.notes)
+
+
+def test_follow_option_is_the_follow_parameter_and_is_refused_where_it_means_nothing():
+    """`--follow related` (what the left-out note tells the user to type) gives the rows of `-p follow=related`."""
+    code, by_option, _ = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=7.1", "--follow", "related",
+                                 "--format", "csv")
+    assert code == 0
+    _, by_param, _ = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=7.1", "-p", "follow=related",
+                             "--format", "csv")
+    assert by_option == by_param and "related match" in by_option
+    code, _, err = run_cli("query", "run", "browse-mitigations", "--follow", "all")
+    assert code == 2 and "does not apply" in err and "mitigations-for-risk" in err
+    code, _, err = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=7.1", "-p", "follow=all",
+                           "--follow", "related")
+    assert code == 2 and "disagree" in err

@@ -9,7 +9,7 @@ import pytest
 from airm import export
 from airm.atomic import write_file
 from airm.diff import diff
-from conftest import run_cli
+from helpers import run_cli
 
 AIRM = "https://w3id.org/airm#"
 MIT = "https://w3id.org/airm/id/mitigation/"

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from airm import catalog
-from conftest import run_cli
+from helpers import run_cli
 
 
 class _Checker(HTMLParser):

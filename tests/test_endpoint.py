@@ -15,7 +15,7 @@ from airm import endpoint as ep
 from airm.engines import run_sparql, run_stored
 from airm.errors import QueryError, QueryTimeout
 from airm.namespaces import GRAPH_BASE
-from conftest import order_keys, run_cli
+from helpers import order_keys, run_cli
 from oxigraph_server import OxigraphServer, free_port, require_binary
 
 # Every query of the catalog, read when the tests are collected: queries added later are covered without edits.

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from airm import export
 from airm.atomic import write_file
 from airm.errors import InternalError, UserError
-from conftest import ROOT, run_cli
+from helpers import ROOT, run_cli
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import run_cli
+from helpers import run_cli
 
 SEED = "https://w3id.org/airm/id/mitigation/shi2024-alignment-training"
 

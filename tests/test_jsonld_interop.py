@@ -82,7 +82,7 @@ def test_the_document_loader_fetches_nothing_else():
 
 
 def test_framed_export_of_the_ontology_refuses_with_exit_2(tmp_path):
-    from conftest import run_cli
+    from helpers import run_cli
 
     out = tmp_path / "framed.jsonld"
     code, _out, err = run_cli("export", "--format", "jsonld-framed", "--scope", "ontology", "--out", str(out))

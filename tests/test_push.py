@@ -15,7 +15,7 @@ from airm import endpoint as ep
 from airm.engines import run_stored
 from airm.namespaces import GRAPH_BASE
 from airm.skolem import GENID, skolemise
-from conftest import run_cli
+from helpers import run_cli
 from oxigraph_server import OxigraphServer, require_binary
 
 CASES = [(name, case, params) for name, q in sorted(catalog.catalog().items()) for case, params in q.cases()]

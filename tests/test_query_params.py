@@ -11,7 +11,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from conftest import run_cli
+from helpers import run_cli
 
 
 def test_unknown_parameter_lists_the_known_ones():

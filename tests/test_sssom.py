@@ -12,7 +12,7 @@ import pytest
 from airm import sssom
 from airm.errors import InputFileError
 
-from conftest import run_cli
+from helpers import run_cli
 
 HEADER = "subject_id\tpredicate_id\tobject_id"
 

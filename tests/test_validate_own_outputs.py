@@ -8,7 +8,7 @@ import pytest
 
 from airm.resources import data_files
 from airm.validation import merge_restated_blank_nodes, validate
-from conftest import run_cli
+from helpers import run_cli
 
 CITATION = """@prefix bibo: <http://purl.org/ontology/bibo/> .
 @prefix ref: <https://w3id.org/airm/id/ref/> .

@@ -13,7 +13,7 @@ import pytest
 from airm import atomic
 from airm.errors import UserError
 
-from conftest import run_cli
+from helpers import run_cli
 
 EXPORT = ["export", "--format", "nt", "--scope", "ontology"]
 

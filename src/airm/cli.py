@@ -91,6 +91,24 @@ def _parse_params(pairs) -> dict:
     return params
 
 
+def _with_follow(query, given: dict, follow: str | None) -> dict:
+    """``--follow X`` is ``--param follow=X`` for the queries that follow crosswalks; refused where it means nothing."""
+    from .errors import QueryError
+
+    if follow is None:
+        return given
+    if "follow" not in query.params:
+        from .catalog import catalog
+
+        takers = sorted(q.name for q in catalog().values() if "follow" in q.params)
+        raise QueryError(f"query {query.name!r} follows no crosswalk steps, so --follow does not apply to it",
+                         hint="--follow applies to: " + ", ".join(takers))
+    if "follow" in given and given["follow"].strip().lower() != follow:
+        raise QueryError(f"--follow {follow} and --param follow={shown(given['follow'])} disagree",
+                         hint="give one of them")
+    return {**given, "follow": follow}
+
+
 def _emit(result, fmt):
     if result.kind == "construct" and fmt == "table":
         fmt = "ttl"
@@ -178,10 +196,13 @@ def _bounded(work, timeout, limit, memory):
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
 @click.option("--with-proposals", is_flag=True, help="include unreviewed classifications from 'airm classify'")
+@click.option("--follow", type=click.Choice(["none", "related", "category", "all"]),
+              help="weaker crosswalk steps to follow too, for queries that take a 'follow' parameter "
+                   "(same as --param follow=...)")
 @click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True,
               help="csv puts a ' before cells a spreadsheet would run as formulas (= + - @ tab CR); csv-raw does not")
 @_engine_options
-def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, workspace, with_proposals):
+def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, workspace, with_proposals, follow):
     """Run a stored query on the embedded data and imported sources.
 
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
@@ -192,7 +213,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     from .engines import run_stored
 
     q = get(name)
-    given = _parse_params(params)
+    given = _with_follow(q, _parse_params(params), follow)
     # labels and codes are resolved on the local build; an endpoint run needs it only for that
     needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
 

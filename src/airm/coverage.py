@@ -85,8 +85,8 @@ def _left_out_by_follow(kg, query, bound, result) -> list[str]:
             step = "related" if r["path"].value.startswith("related") else "category"
             extra.setdefault(step, set()).add(m)
     return [f"left out: {len(ms)} mitigation(s) reached only by "
-            + ("related matches: -p follow=related" if step == "related"
-               else "the category-level crosswalk: -p follow=category")
+            + ("related matches: --follow related" if step == "related"
+               else "the category-level crosswalk: --follow category")
             for step, ms in sorted(extra.items())]
 
 

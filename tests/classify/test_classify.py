@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from helpers import run_cli
 
 HERE = Path(__file__).resolve().parent
 NIST = "https://w3id.org/airm/id/nist-ai-600-1/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import copy_workspace, run_cli
+from helpers import copy_workspace, run_cli
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Draw the gold set's sample: mitigations stratified by source, proportional with a floor, fixed seed.
 
 Usage: python tests/gold/draw_sample.py WORKSPACE [--out FILE]
-WORKSPACE holds the five sources imported as tests/conftest.py:import_all_sources does. Prints (or writes) a TSV
+WORKSPACE holds the five sources imported as tests/helpers.py:import_all_sources does. Prints (or writes) a TSV
 of mitigation_id, source, mitigation_iri. The draw looks only at identifiers, never at a record's text or labels.
 """
 

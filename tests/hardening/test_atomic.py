@@ -18,7 +18,7 @@ import pytest
 
 from airm import atomic
 from airm.importers.store import STAGING, import_source
-from conftest import CLI_BODY, run_cli, run_killed
+from helpers import CLI_BODY, run_cli, run_killed
 
 EDGE = Path(__file__).resolve().parents[1] / "fixtures" / "importers" / "mit-risks" / "edge-cases.csv"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import airm
-from conftest import run_cli
+from helpers import run_cli
 from netwitness import BYPASS_QUERIES, Listener
 
 _WATCH = {"on": False, "events": []}

@@ -6,7 +6,7 @@ import pytest
 
 import airm
 from airm.errors import UserError
-from conftest import run_cli
+from helpers import run_cli
 
 
 def _chain(path, predicate: str, n: int) -> None:

@@ -108,7 +108,7 @@ import pytest
 import airm
 from airm import export
 from airm.errors import AirmError, InputFileError, QueryError
-from conftest import ROOT, run_cli
+from helpers import ROOT, run_cli
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EX = "https://example.org/pitfalls/"

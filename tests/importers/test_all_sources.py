@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_cli
+from helpers import run_cli
 
 NIST = "https://w3id.org/airm/id/nist-ai-600-1/"
 ATLAS = "https://w3id.org/airm/id/atlas/"

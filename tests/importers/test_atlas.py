@@ -16,7 +16,7 @@ import yaml
 from airm.errors import InputFileError
 from airm.importers import atlas
 from airm.namespaces import expand
-from conftest import run_cli as cli
+from helpers import run_cli as cli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "importers" / "atlas"
 CURATED = Path(__file__).resolve().parents[2] / "data" / "mappings" / "atlas-to-mit-risk-domains.ttl"

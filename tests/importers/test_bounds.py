@@ -13,7 +13,7 @@ from airm.errors import InputFileError, UserError
 from airm.importers import inputs
 from airm.importers.store import import_source
 
-from conftest import run_cli
+from helpers import run_cli
 from .conftest import FIXTURES
 
 ATLAS_EDGE = FIXTURES / "atlas" / "edge-cases.yaml"

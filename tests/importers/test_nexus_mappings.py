@@ -16,7 +16,7 @@ import yaml
 from airm.errors import InputFileError
 from airm.importers import nexus_mappings as nexus
 from airm.namespaces import expand
-from conftest import run_cli as cli
+from helpers import run_cli as cli
 
 from .conftest import validate_outcome
 

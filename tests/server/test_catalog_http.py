@@ -9,7 +9,7 @@ import json
 import pytest
 
 from airm import catalog
-from conftest import run_cli
+from helpers import run_cli
 
 
 def test_list_as_json_is_the_catalog(server):

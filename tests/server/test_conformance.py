@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from airm import catalog
-from conftest import order_keys
+from helpers import order_keys
 
 HERE = Path(__file__).resolve().parent / "conformance"
 PROTOCOL = yaml.safe_load((HERE / "protocol.yaml").read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ import csv
 from xml.etree import ElementTree
 
 from airm import report
-from conftest import run_cli
+from helpers import run_cli
 
 
 def test_report_writes_pictures_tables_and_page(tmp_path, kg):
