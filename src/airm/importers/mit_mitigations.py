@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from ..errors import InputFileError
 from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from ._common import TRUE, V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, \
+from .toolkit import TRUE, V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, \
     plain, safe_local, typed
 from .inputs import is_zip
 from .locate import locate

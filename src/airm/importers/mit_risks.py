@@ -35,7 +35,7 @@ from ..errors import InputFileError
 from ..licenses import spdx_iri
 from .inputs import check_rows, is_zip, open_archive, open_text, regular_file
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from ._common import V, Triples, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
+from .toolkit import V, Triples, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
 
 NAME = "mit-risks"
 DESCRIPTION = "MIT AI Risk Repository v3: risk entries, their papers and additional evidence (.xlsx or .csv)"

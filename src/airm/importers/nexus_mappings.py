@@ -39,10 +39,10 @@ from pathlib import Path
 from .. import sssom
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from .atlas import Triples, clean, iso_date, load_yaml, show, source_text
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from .inputs import check_rows, is_zip, open_archive, read_file, read_member
 from .locate import LocatedFile, locate
+from .toolkit import CurieTriples, clean, codes, input_identity, iso_date, load_yaml, show, source_text
 
 NAME = "nexus-mappings"
 DESCRIPTION = "IBM AI Atlas Nexus: IBM AI Risk Atlas, OWASP LLM Top 10, and every crosswalk row (SSSOM tables)"
@@ -111,7 +111,7 @@ def _mapping_tables(path: Path) -> list[LocatedFile]:
 class _Reader:
     def __init__(self, progress):
         self.progress = progress
-        self.t = Triples()
+        self.t = CurieTriples()
         self.review: list[ReviewRow] = []
         self.rows_read = 0
         self.rows_imported = 0
@@ -274,17 +274,17 @@ class _Reader:
         entries = self._section(doc, "entries", located)
         scheme = self._taxonomy(doc, located, "owasp", "owasp-llm-2.0", "OWASP Top 10 for LLM Applications")
         t = self.t
-        codes: dict[str, str] = {}
+        used_codes: dict[str, str] = {}
         for rid, item, where in self._records(entries, located, "entries"):
             node = t.iri(f"owasp:{rid}")
             self._entry(node, scheme, item, where)
             t.add(node, "skos:topConceptOf", scheme)
             m = _OWASP_CODE.match(clean(item.get("name"))) or _OWASP_CODE.match(rid.upper())
-            if m and m.group(1) not in codes:
-                codes[m.group(1)] = rid
+            if m and m.group(1) not in used_codes:
+                used_codes[m.group(1)] = rid
                 t.add(node, "skos:notation", t.text(m.group(1), None))
             elif m:
-                self.flag(where, "name", item.get("name"), f"code {m.group(1)} already used by {codes[m.group(1)]}: no code given")
+                self.flag(where, "name", item.get("name"), f"code {m.group(1)} already used by {used_codes[m.group(1)]}: no code given")
             self.owasp.add(rid)
             self.counts["OWASP LLM risks"] += 1
             self.rows_imported += 1
@@ -300,8 +300,6 @@ class _Reader:
     # -- identifiers --------------------------------------------------------------------------------------------------
     def resolve(self, curie: str) -> tuple[object | None, str]:
         """(IRI, "") for an identifier airm can place, else (None, reason)."""
-        from ._common import codes
-
         if ":" not in curie:
             return None, "not a CURIE (prefix:id)"
         prefix, local = curie.split(":", 1)
@@ -483,8 +481,6 @@ class _Reader:
 
 def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     """Read the AI Atlas Nexus taxonomies and crosswalks from ``path`` into triples and review rows."""
-    from ._common import input_identity
-
     path = Path(path)
     if path.exists() and not path.is_dir() and not is_zip(path):
         raise InputFileError(path, f"a single file cannot hold the taxonomies and mapping tables (expected {EXPECTED})",

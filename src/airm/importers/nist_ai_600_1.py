@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from ..errors import InputFileError
 from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from ._common import V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
+from .toolkit import V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
 from .mit_mitigations import EXPECTED, HINT, nexus_files
 
 NAME = "nist-ai-600-1"

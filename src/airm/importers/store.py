@@ -295,7 +295,7 @@ def provenance_triples(name: str, prov: Provenance, derived_from: str | None = N
     import pyoxigraph as ox
 
     from ..namespaces import expand
-    from ._common import V, Triples, en, iri, plain
+    from .toolkit import V, Triples, en, iri, plain
 
     rec = iri("importrec", name)
     checksum = iri("importrec", f"{name}-sha256")
