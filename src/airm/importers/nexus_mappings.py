@@ -40,14 +40,13 @@ from .. import sssom
 from ..errors import InputFileError
 from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from .inputs import check_rows, is_zip, open_archive, read_file, read_member
-from .locate import LocatedFile, locate
+from .inputs import check_rows
+from .locate import LocatedFile
+from .nexus_package import EXPECTED, is_single_file, mapping_tables, package_files
 from .toolkit import CurieTriples, clean, codes, input_identity, iso_date, load_yaml, show, source_text
 
 NAME = "nexus-mappings"
 DESCRIPTION = "IBM AI Atlas Nexus: IBM AI Risk Atlas, OWASP LLM Top 10, and every crosswalk row (SSSOM tables)"
-EXPECTED = ("the IBM AI Atlas Nexus data: the ai-atlas-nexus folder, or the wheel from "
-            "'pip download --no-deps ai-atlas-nexus==1.2.5'")
 HINT = "download the package with: pip download --no-deps ai-atlas-nexus==1.2.5 (its dependencies are not needed)"
 
 DERIVED_FROM = "mapping:nexus"  # the dataset node the import record points to (prov:wasDerivedFrom)
@@ -89,23 +88,8 @@ _MIT_DOMAIN = re.compile(r"^mit-ai-risk-(?:sub)?domain-(\d+(?:\.\d+)?)$")
 _MIT_CAUSAL = re.compile(r"^mit-ai-causal-risk-((?:entity|intent|timing)-[a-z-]+)$")
 _LOCAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _OWASP_CODE = re.compile(r"^\s*(LLM\d{2})\b")
-_TABLE_PATH = re.compile(r"(^|/)data/mappings/[^/]+\.tsv$")
 
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id")
-
-
-def _mapping_tables(path: Path) -> list[LocatedFile]:
-    """Every ``data/mappings/*.tsv`` in the folder or wheel, in name order."""
-    out: list[LocatedFile] = []
-    if path.is_dir():
-        for p in sorted(path.rglob("*.tsv")):
-            if _TABLE_PATH.search(p.as_posix()):
-                out.append(LocatedFile(read_file(p), str(p), p.name))
-    elif is_zip(path):
-        with open_archive(path) as zf:
-            for name in sorted(n for n in zf.namelist() if _TABLE_PATH.search(n)):
-                out.append(LocatedFile(read_member(zf, name, path), f"{path}!{name}", name.rsplit("/", 1)[-1]))
-    return out
 
 
 class _Reader:
@@ -482,16 +466,12 @@ class _Reader:
 def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     """Read the AI Atlas Nexus taxonomies and crosswalks from ``path`` into triples and review rows."""
     path = Path(path)
-    if path.exists() and not path.is_dir() and not is_zip(path):
+    if is_single_file(path):
         raise InputFileError(path, f"a single file cannot hold the taxonomies and mapping tables (expected {EXPECTED})",
                              hint=HINT)
-    ibm = locate(path, IBM_FILE, expected=EXPECTED)
-    owasp = locate(path, OWASP_FILE, expected=EXPECTED)
-    try:
-        nist = locate(path, NIST_FILE, expected=EXPECTED)
-    except InputFileError:
-        nist = None  # NIST ids are then accepted by their form
-    tables = _mapping_tables(path)
+    files = package_files(path, [IBM_FILE, OWASP_FILE], optional=[NIST_FILE])
+    ibm, owasp, nist = files[IBM_FILE], files[OWASP_FILE], files[NIST_FILE]  # no NIST file: ids accepted by form
+    tables = mapping_tables(path)
     if not tables:
         raise InputFileError(path, f"no mapping tables (data/mappings/*.tsv) here (expected {EXPECTED})", hint=HINT)
     reader = _Reader(progress)
