@@ -451,11 +451,8 @@ def validate_import(quads, name: str, *, workspace=None):
     describes) are checked: the curated data is checked by its own tests, the other imports by their own imports."""
     import pyoxigraph as ox
 
-    from .. import infer
     from ..graph import embedded_sources, load_sources
-    from ..convert import rdflib_graph
-    from ..validation import VALIDATION_ENTAILMENTS, ValidationReport, load_shapes
-    from ..validation import _run as run_shapes
+    from ..validation import validate
     from ..workspace import import_graph_iri, imported_sources
 
     dataset = load_sources(embedded_sources(include_data=True))
@@ -481,15 +478,9 @@ def validate_import(quads, name: str, *, workspace=None):
             continue  # that source's own problem; `airm validate` and `airm build` report it
         store.extend(found)
         described_elsewhere.update(q.subject for q in found)
-    infer.materialise(store, graph=VALIDATION_ENTAILMENTS, domain_range=False)
-    graphs = dataset.graphs_of("data") + [own, context.value, VALIDATION_ENTAILMENTS]
-    data_graph = rdflib_graph(store, graphs)
-    focus = subjects | (objects - described_elsewhere)
-    problems = run_shapes(data_graph, load_shapes("data"), focus)
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    problems.sort(key=lambda p: (order.get(p.severity, 9), p.focus, p.path or "", p.message))
-    conforms = not any(p.severity == "Violation" for p in problems)
-    return ValidationReport(conforms=conforms, problems=problems, checked_graphs=[own])
+    graphs = dataset.graphs_of("data") + [own, context.value]
+    return validate(dataset, focus=subjects | (objects - described_elsewhere), graphs=graphs,
+                    include_ontology_check=False)
 
 
 # --- writing --------------------------------------------------------------------------------------------------------
