@@ -354,8 +354,17 @@ class _Reader:
         self._common(node, rid, item)
         t.add(node, "airm:actorType", "actor:not-recorded")
         t.add(node, "airm:riskManagementFunction", "rmf:not-recorded")
+        self._mitigation_category(node, rid, item, categories)
+        for stage in self._lifecycle_stages(rid, item):
+            t.add(node, "airm:lifecycleStage", f"lifecycle:{stage}")
+        self._technique_links(node, rid, name, item)
+        self.counts["mitigations"] += 1
+        self.rows_imported += 1
+        self.progress.advance()
 
-        # category: one per taxonomy (the shapes say so); extra ones go to review
+    def _mitigation_category(self, node, rid: str, item: dict, categories: dict) -> None:
+        """One category per taxonomy (the shapes say so); extra ones go to review, none gives the sentinel."""
+        t = self.t
         raw = item.get("category")
         labels = raw if isinstance(raw, list) else [raw] if raw is not None else []
         chosen = None
@@ -372,7 +381,8 @@ class _Reader:
             self.flag(rid, "category", raw, "no category: recorded as unable to classify")
             t.add(node, "airm:mitigationCategory", self._category("Unable to classify", categories))
 
-        # lifecycle stages, mapped by LIFECYCLE_MAP
+    def _lifecycle_stages(self, rid: str, item: dict) -> list[str]:
+        """The mitigation's ML lifecycle phases as airm's stages (mapped by LIFECYCLE_MAP), in the source's order."""
         raw = item.get("ml-lifecycle")
         values = raw if isinstance(raw, list) else [raw] if raw is not None else []
         stages = []
@@ -388,10 +398,11 @@ class _Reader:
                 stages.append(stage)
         if not stages:
             stages = ["unable-to-classify" if values else "not-recorded"]
-        for stage in stages:
-            t.add(node, "airm:lifecycleStage", f"lifecycle:{stage}")
+        return stages
 
-        # technique links, each a qualified node with its use note(s)
+    def _technique_links(self, node, rid: str, name: str, item: dict) -> None:
+        """Each technique the mitigation lists, as one qualified node holding its use note(s)."""
+        t = self.t
         links = item.get("techniques") or []
         if not isinstance(links, list):
             self.flag(rid, "techniques", links, "not a list of technique links: links left out")
@@ -420,9 +431,6 @@ class _Reader:
             if note:
                 t.add(addressing, "airm:applicationNote", t.text(note))
             self.counts["technique links"] += 1
-        self.counts["mitigations"] += 1
-        self.rows_imported += 1
-        self.progress.advance()
 
     def _case_study(self, rid: str, item: dict) -> None:
         t = self.t

@@ -381,40 +381,68 @@ class _Reader:
         return str(value).strip()
 
     def _row(self, row: dict, where: str, number: int, tset, set_date, stem: str, seen: dict) -> bool:
-        t = self.t
+        """One mapping row as an airm:ConceptMapping node (and its direct SKOS triple); False when it was sent to
+        review instead."""
+        resolved = self._resolve_row(row, where)
+        if resolved is None:
+            return False
+        subject, predicate, obj = resolved
         subject_id, predicate_raw, object_id = row["subject_id"], row["predicate_id"], row["object_id"]
-        if not subject_id and not predicate_raw and not object_id:
-            self.flag(where, "", "", "a row with no subject, predicate or object: not imported")
-            return False
-        predicate = PREDICATES.get(predicate_raw.casefold())
-        if predicate is None:
-            self.flag(where, "predicate_id", predicate_raw,
-                      "not a SKOS mapping predicate (exact/close/broad/narrow/related) or noMatch: row not imported")
-            return False
-        if not subject_id:
-            self.flag(where, "subject_id", "", "blank subject: row not imported")
-            return False
-        subject, why = self.resolve(subject_id)
-        if subject is None:
-            self.flag(where, "subject_id", subject_id, why)
-            return False
-        no_match = predicate == "airm:noMatch"
-        if object_id:
-            obj, why = self.resolve(object_id)
-            if obj is None:
-                self.flag(where, "object_id", object_id, why)
-                return False
-        elif no_match:
-            obj = t.iri("sssom:NoTermFound")
-        else:
-            self.flag(where, "object_id", "", "blank object in a mapping that is not noMatch: row not imported")
-            return False
         key = f"{subject_id}|{predicate}|{object_id}|{stem}"  # the predicate as airm writes it: case-proof
         if key in seen:
             self.flag(where, "", f"{subject_id} {predicate_raw} {object_id}",
                       f"repeats line {seen[key]} of this table (same subject, predicate and object): not imported")
             return False
         seen[key] = number
+        node = self._mapping_node(row, where, key, subject, predicate, obj, set_date)
+        t = self.t
+        t.add(node, "prov:wasDerivedFrom", tset)
+        t.add(node, "airm:locator", t.text(where, None))
+        t.add(node, "airm:curationMethod", "curation:published-crosswalk")
+        self.counts["mappings"] += 1
+        if predicate == "airm:noMatch":
+            self.counts["no-match mappings"] += 1
+        else:
+            t.add(subject, predicate, obj)
+            self.counts["direct SKOS links"] += 1
+        return True
+
+    def _resolve_row(self, row: dict, where: str):
+        """(subject, predicate, object) of a row, as airm's terms; None, with a review entry, when a cell is blank
+        where it may not be or names nothing airm can place."""
+        subject_id, predicate_raw, object_id = row["subject_id"], row["predicate_id"], row["object_id"]
+        if not subject_id and not predicate_raw and not object_id:
+            self.flag(where, "", "", "a row with no subject, predicate or object: not imported")
+            return None
+        predicate = PREDICATES.get(predicate_raw.casefold())
+        if predicate is None:
+            self.flag(where, "predicate_id", predicate_raw,
+                      "not a SKOS mapping predicate (exact/close/broad/narrow/related) or noMatch: row not imported")
+            return None
+        if not subject_id:
+            self.flag(where, "subject_id", "", "blank subject: row not imported")
+            return None
+        subject, why = self.resolve(subject_id)
+        if subject is None:
+            self.flag(where, "subject_id", subject_id, why)
+            return None
+        no_match = predicate == "airm:noMatch"
+        if object_id:
+            obj, why = self.resolve(object_id)
+            if obj is None:
+                self.flag(where, "object_id", object_id, why)
+                return None
+        elif no_match:
+            obj = self.t.iri("sssom:NoTermFound")
+        else:
+            self.flag(where, "object_id", "", "blank object in a mapping that is not noMatch: row not imported")
+            return None
+        return subject, predicate, obj
+
+    def _mapping_node(self, row: dict, where: str, key: str, subject, predicate: str, obj, set_date):
+        """The mapping node named by a hash of ``key``, with the row's SSSOM fields (its own date, else the table's);
+        a field whose value airm cannot read goes to review and is left out."""
+        t = self.t
         node = t.iri("mapping:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20])
         t.add(node, "rdf:type", "airm:ConceptMapping")
         t.add(node, "sssom:subject_id", subject)
@@ -451,16 +479,7 @@ class _Reader:
             t.add(node, f"sssom:{column}", t.typed(format(number_value.normalize(), "f"), "xsd:decimal"))
         if row.get("comment"):
             t.add(node, "sssom:comment", t.text(row["comment"]))
-        t.add(node, "prov:wasDerivedFrom", tset)
-        t.add(node, "airm:locator", t.text(where, None))
-        t.add(node, "airm:curationMethod", "curation:published-crosswalk")
-        self.counts["mappings"] += 1
-        if no_match:
-            self.counts["no-match mappings"] += 1
-        else:
-            t.add(subject, predicate, obj)
-            self.counts["direct SKOS links"] += 1
-        return True
+        return node
 
 
 def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
