@@ -39,7 +39,7 @@ def test_every_importer_records_an_spdx_iri(module):
 
 
 def test_airm_sources_prints_spdx_ids_whatever_form_an_import_recorded():
-    from airm.importers.store import sources_table
+    from airm.workspace import sources_table
 
     found = [{"name": n, "status": "ok", "license": lic, "counts": {}} for n, lic in (
         ("a", "https://creativecommons.org/licenses/by/4.0/"), ("b", "http://spdx.org/licenses/CC-BY-4.0"),

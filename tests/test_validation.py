@@ -57,3 +57,23 @@ def test_the_focus_list_reaches_pyshacls_shapes_as_a_frozenset(data_graph, monke
     monkeypatch.setattr(pyshacl.shape.Shape, "validate", spy)
     validation._run(data_graph, validation.load_shapes("data"), focus=["https://example.org/m1"])
     assert seen and set(seen) == {frozenset}
+
+
+def test_the_public_validate_checks_only_the_focus_nodes_over_the_named_graphs(tmp_path):
+    """``validate(..., focus=, graphs=)``, what ``airm import`` calls: the focus nodes' problems, as a full run
+    reports them, and none of the other nodes'; a graph left out of ``graphs`` is not read."""
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD, encoding="utf-8")
+    full = validation.validate([bad], include_ontology_check=False)
+    on_m1 = {_key(p) for p in full.problems if "example.org/m1" in p.focus}
+    assert on_m1 and any("example.org/m3" in p.focus for p in full.problems)
+
+    focused = validation.validate([bad], include_ontology_check=False, focus=["https://example.org/m1"])
+    assert {_key(p) for p in focused.problems} == on_m1 and not focused.conforms
+
+    from airm import graph as graphmod
+
+    dataset = graphmod.load_sources(graphmod.embedded_sources(include_data=True) + graphmod.user_sources([bad]))
+    without_user = validation.validate(dataset, include_ontology_check=False, focus=["https://example.org/m1"],
+                                       graphs=dataset.graphs_of("data"))
+    assert without_user.conforms and without_user.problems == []

@@ -344,8 +344,7 @@ def sources(fmt, workspace):
     """List the imported sources: file, checksum, version, licence, triples and counts."""
     import json
 
-    from .importers.store import list_sources, sources_table
-    from .workspace import workspace_dir
+    from .workspace import list_sources, sources_table, workspace_dir
 
     found = list_sources(workspace)
     coverage = _link_coverage(workspace) if found else []

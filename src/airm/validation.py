@@ -87,54 +87,31 @@ def load_shapes(kind: str = "data"):
 
 
 def validate(target=None, *, with_embedded: bool = True, include_ontology_check: bool = True,
-             trust_imports: bool = True) -> ValidationReport:
+             trust_imports: bool = True, focus=None, graphs=None) -> ValidationReport:
     """Validate data against the shapes and return a report; prints nothing and never changes its input.
 
-    ``target``: None (the embedded data), a loaded KnowledgeGraph, an rdflib Graph, or file paths (Turtle, JSON-LD...).
-    User data is checked together with the embedded data, so that it may refer to our concepts and sources.
-    An imported source whose record says it was validated, unchanged, against the current shapes, ontology and
-    curated data is used as context and not checked again (``trust_imports=False`` checks everything).
-    """
-    import pyoxigraph as ox
+    ``target``: None (the embedded data), a loaded KnowledgeGraph or dataset, an rdflib Graph, or file paths
+    (Turtle, JSON-LD...). User data is checked together with the embedded data, so that it may refer to our
+    concepts and sources. An imported source whose record says it was validated, unchanged, against the current
+    shapes, ontology and curated data is used as context and not checked again (``trust_imports=False`` checks
+    everything).
 
+    ``focus`` (IRIs or pyoxigraph terms) checks those nodes only, every other node serving as context, and
+    ``graphs`` (IRIs) names the data graphs to validate over instead of every data, user and import graph of the
+    dataset: ``airm import`` checks a new import so, before anything is written (its nodes, in its own graph and
+    the one holding what it links to in the other imports). With ``focus`` no import record is consulted.
+    """
     from . import infer
     from .convert import rdflib_graph
 
     dataset = _as_dataset(target, with_embedded)
-    store = dataset.store
-    data_graphs = dataset.graphs_of("data", "user", "import")
-    trusted = trusted_imports(dataset) if trust_imports else set()
-    focus = None
-    if trusted:
-        # imports validated on import, against these very shapes, ontology and data, serve as context only: what
-        # the other graphs link to is kept from them, and only the other graphs' nodes are checked
-        focus = set()
-        for graph in data_graphs:
-            if graph not in trusted:
-                for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-                    focus.add(q.subject)
-                    if isinstance(q.object, (ox.NamedNode, ox.BlankNode)):
-                        focus.add(q.object)
-
-    context = focus
-    if trusted:
-        # two hops of context: what the checked nodes link to, and what those link to (a scheme, a type)
-        context = set(focus)
-        for graph in trusted:
-            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-                if q.subject in focus and isinstance(q.object, (ox.NamedNode, ox.BlankNode)):
-                    context.add(q.object)
-
-    def wanted(q) -> bool:
-        graph = getattr(q.graph_name, "value", None)
-        if graph == ENTAILMENT_GRAPH:
-            return False
-        return context is None or graph not in trusted or q.subject in context
-
-    # structural entailments for validation, computed on a copy so the caller's store is never changed
-    work = ox.Store()
-    work.extend(q for q in store.quads_for_pattern(None, None, None, None) if wanted(q))
-    merge_restated_blank_nodes(work)
+    data_graphs = list(graphs) if graphs is not None else dataset.graphs_of("data", "user", "import")
+    if focus is not None:
+        trusted, focus, context = set(), set(focus), None
+    else:
+        trusted = trusted_imports(dataset) if trust_imports else set()
+        focus, context = _untrusted_focus(dataset.store, data_graphs, trusted)
+    work = _working_copy(dataset.store, trusted, context)  # the caller's store is never changed
     infer.materialise(work, graph=VALIDATION_ENTAILMENTS, domain_range=False)
     data_graph = rdflib_graph(work, data_graphs + [VALIDATION_ENTAILMENTS])
     problems = _ill_typed(data_graph, focus) + _run(data_graph, load_shapes("data"), focus)
@@ -144,6 +121,48 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     problems_list.sort(key=lambda p: (SEVERITY_ORDER.get(p.severity, 9), p.file or "", p.line or 0, p.focus, p.path or "", p.message))
     conforms = not any(p.severity == "Violation" for p in problems_list)
     return ValidationReport(conforms=conforms, problems=problems_list, checked_graphs=data_graphs)
+
+
+def _untrusted_focus(store, data_graphs: list[str], trusted: set[str]):
+    """(focus, context): with trusted imports, the nodes of the other data graphs are checked (focus) and only what
+    they link to, in two hops, is kept of the trusted graphs (context); (None, None) when nothing is trusted."""
+    import pyoxigraph as ox
+
+    if not trusted:
+        return None, None
+    # imports validated on import, against these very shapes, ontology and data, serve as context only: what
+    # the other graphs link to is kept from them, and only the other graphs' nodes are checked
+    focus = set()
+    for graph in data_graphs:
+        if graph not in trusted:
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+                focus.add(q.subject)
+                if isinstance(q.object, (ox.NamedNode, ox.BlankNode)):
+                    focus.add(q.object)
+    # two hops of context: what the checked nodes link to, and what those link to (a scheme, a type)
+    context = set(focus)
+    for graph in trusted:
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            if q.subject in focus and isinstance(q.object, (ox.NamedNode, ox.BlankNode)):
+                context.add(q.object)
+    return focus, context
+
+
+def _working_copy(store, trusted: set[str], context):
+    """A copy of the store to compute structural entailments in: no entailment graph, of the trusted graphs only
+    the ``context`` nodes, and equal restated blank-node values as one."""
+    import pyoxigraph as ox
+
+    def wanted(q) -> bool:
+        graph = getattr(q.graph_name, "value", None)
+        if graph == ENTAILMENT_GRAPH:
+            return False
+        return context is None or graph not in trusted or q.subject in context
+
+    work = ox.Store()
+    work.extend(q for q in store.quads_for_pattern(None, None, None, None) if wanted(q))
+    merge_restated_blank_nodes(work)
+    return work
 
 
 USER_GRAPH = "https://w3id.org/airm/graph/user"

@@ -1,11 +1,14 @@
-"""The user's workspace: imported sources, each one named graph in its own N-Quads file, beside its metadata."""
+"""The user's workspace: where it is, and its files. Imported sources, each one named graph in its own N-Quads file
+beside its record and its review file (written together or not at all), and the classification graphs."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
-from .atomic import settle
+from .atomic import STAGING_NAME, locked, settle, write_files
 from .errors import UserError
 from .graph import Source
 from .namespaces import GRAPH_BASE
@@ -43,8 +46,6 @@ def imported_sources(workspace: str | os.PathLike | None = None) -> list[Source]
     ]
 
 
-
-
 def classification_sources(workspace: str | os.PathLike | None = None) -> list[Source]:
     """The curated graph of reviewed classifications, read by every query, once a review has written it."""
     from .classify.graphs import CURATED_GRAPH
@@ -61,3 +62,118 @@ def proposals_file(workspace: str | os.PathLike | None = None) -> Path | None:
 
 def _nonempty(path: Path) -> bool:
     return path.is_file() and path.stat().st_size > 0
+
+
+# --- imported sources' files ------------------------------------------------------------------------------------------
+#
+#     sources/<name>.nq     the source's named graph (N-Quads, sorted: the same input gives the same bytes)
+#     sources/<name>.json   its record: provenance, counts, rows read / imported / sent to review, when imported
+#     review/<name>.tsv     row, field, value, reason: what was not imported as is
+
+STAGING = STAGING_NAME
+
+
+def source_files(ws: Path, name: str) -> dict[str, Path]:
+    """Where source ``name``'s graph, record and review file live in workspace folder ``ws``."""
+    return {"graph": ws / "sources" / f"{name}.nq", "record": ws / "sources" / f"{name}.json",
+            "review": ws / "review" / f"{name}.tsv"}
+
+
+def workspace_lock(ws: Path):
+    """One writer at a time per workspace; what a killed writer left is settled first (airm.atomic.locked)."""
+    return locked(ws, what="workspace")
+
+
+def serialize_nquads(quads) -> bytes:
+    """N-Quads, one statement a line, sorted and without duplicates: the same graph gives the same bytes."""
+    import pyoxigraph as ox
+
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    lines = sorted(set(line for line in data.split(b"\n") if line.strip()))
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def stored_triples(ws: Path, name: str) -> set:
+    """The triples of source ``name`` as the workspace holds them now; none when it holds none, or a damaged file
+    (a re-import replaces it, and its diff then counts everything as added)."""
+    import pyoxigraph as ox
+
+    nq_path = source_files(ws, name)["graph"]
+    if not nq_path.is_file():
+        return set()
+    try:
+        with open(nq_path, "rb") as f:
+            return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(f, format=ox.RdfFormat.N_QUADS)}
+    except (OSError, SyntaxError, ValueError, MemoryError):
+        return set()
+
+
+def write_source(ws: Path, name: str, *, graph: bytes, record: dict, review: bytes) -> dict[str, Path]:
+    """Replace source ``name``'s three files together or not at all (airm.atomic.write_files: staged, journalled,
+    renamed); returns their paths. The graph goes first, its record after it: a reader trusts a record only if the
+    graph's checksum matches."""
+    paths = source_files(ws, name)
+    files = {
+        paths["graph"]: graph,
+        paths["record"]: (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        paths["review"]: review,
+    }
+    write_files(ws, files, what="workspace")
+    return paths
+
+
+def list_sources(workspace: str | os.PathLike | None = None) -> list[dict]:
+    """What the workspace holds: one dict per imported source (name, file, sha256, version, license, counts...)."""
+    ws = workspace_dir(workspace)
+    settle(ws, what="workspace")
+    root = ws / "sources"
+    if not root.is_dir():
+        return []
+    return [_source_entry(nq) for nq in sorted(root.glob("*.nq"))]
+
+
+def _source_entry(nq: Path) -> dict:
+    name = nq.stem
+    entry = {"name": name, "graph": import_graph_iri(name), "file": None, "sha256": None, "version": None,
+             "license": None, "triples": None, "rows": None, "counts": {}, "classes": {}, "importedAt": None,
+             "status": "ok"}
+    try:
+        record = json.loads(nq.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        entry["status"] = "no record: import the source again"
+        return entry
+    inp = record.get("input", {})
+    entry.update(
+        file=inp.get("source_file"), sha256=inp.get("sha256"), version=inp.get("version"),
+        license=_spdx(inp.get("license")), attribution=inp.get("attribution"), triples=record.get("triples"),
+        rows=record.get("rows"), counts=record.get("counts", {}), classes=record.get("classes", {}),
+        importedAt=record.get("importedAt"),
+    )
+    if record.get("file_sha256") and record["file_sha256"] != hashlib.sha256(nq.read_bytes()).hexdigest():
+        entry["status"] = "graph file changed since the import: import the source again"
+    return entry
+
+
+def _spdx(license_iri):
+    """A recorded licence as its one SPDX IRI (imports made before licences were unified recorded other forms)."""
+    from .licenses import spdx_iri
+
+    return spdx_iri(license_iri) if license_iri else None
+
+
+def sources_table(found: list[dict]) -> str:
+    """``airm sources`` as aligned columns (licences by SPDX id, whatever form an older import recorded)."""
+    from .licenses import spdx_id
+
+    header = ["source", "file", "sha256", "version", "license", "triples", "counts"]
+    rows = []
+    for e in found:
+        counts = ", ".join(f"{k} {v}" for k, v in (e.get("counts") or {}).items())
+        lic = e.get("license") or ""
+        rows.append([e["name"], e.get("file") or "", (e.get("sha256") or "")[:12], e.get("version") or "",
+                     spdx_id(lic) or lic, str(e.get("triples") or ""), counts if e["status"] == "ok" else e["status"]])
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header) - 1)]
+    lines = []
+    for r in [header] + rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])
+    return "\n".join(line.rstrip() for line in lines)

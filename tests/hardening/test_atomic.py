@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from airm import atomic
-from airm.importers.store import STAGING, import_source
+from airm.importers.store import import_source
+from airm.workspace import STAGING
 from helpers import CLI_BODY, run_cli, run_killed
 
 EDGE = Path(__file__).resolve().parents[1] / "fixtures" / "importers" / "mit-risks" / "edge-cases.csv"
@@ -129,7 +130,7 @@ def test_an_exception_half_way_through_the_renames_restores_every_file(tmp_path,
 
 def test_two_writers_are_not_allowed_at_once(tmp_path):
     from airm.errors import UserError
-    from airm.importers.store import workspace_lock
+    from airm.workspace import workspace_lock
 
     ws = tmp_path / "ws"
     with workspace_lock(ws):

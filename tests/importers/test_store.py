@@ -13,7 +13,8 @@ import pytest
 import airm
 from airm.errors import UserError, ValidationFailed
 from airm.importers import mit_risks
-from airm.importers.store import import_source, list_sources, normalise_text, provenance_triples, validate_import
+from airm.importers.store import import_source, normalise_text, provenance_triples, validate_import
+from airm.workspace import list_sources
 from airm.workspace import import_graph_iri
 
 from .conftest import FIXTURES, term

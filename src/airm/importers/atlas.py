@@ -18,17 +18,15 @@ duplicated id) goes to the review list, never into the graph half-formed. ``read
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from ..namespaces import prefixes
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from .inputs import read_file
-from .inputs import load_yaml  # noqa: F401 - the nexus importer takes it from here too
 from .locate import locate
+from .toolkit import CurieTriples, clean, iso_date, load_yaml, sha256, show, source_text
 
 NAME = "atlas"
 DESCRIPTION = "MITRE ATLAS: tactics, techniques, mitigations with their per-technique use notes, case studies"
@@ -91,82 +89,6 @@ def _blank(value) -> bool:
 
 DATE_GRANULARITY = {"YEAR": ("gYear", 4), "MONTH": ("gYearMonth", 7), "DATE": ("date", 10)}
 
-# --------------------------------------------------------------------------------------------------------------
-# helpers shared with the other importers of this package
-# --------------------------------------------------------------------------------------------------------------
-
-def clean(value) -> str | None:
-    """A cell or scalar as a stripped string; None when blank or not a scalar."""
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def source_text(value) -> str | None:
-    """A scalar as the source spells it (line breaks and spaces kept; the store trims the ends of every value alike);
-    None when blank or not a scalar."""
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    text = str(value)
-    return text if text.strip() else None
-
-
-def show(value, limit: int = 200) -> str:
-    """A value as review text: JSON for structures, cut to ``limit`` characters."""
-    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-class Triples:
-    """Builds pyoxigraph triples with the project's prefixes; no rdflib on the import path."""
-
-    def __init__(self):
-        import pyoxigraph as ox
-
-        self.ox = ox
-        self.ns = prefixes()
-        self.triples: list = []
-        self._iris: dict[str, object] = {}
-
-    def iri(self, curie_or_iri: str):
-        node = self._iris.get(curie_or_iri)
-        if node is None:
-            if ":" in curie_or_iri and not curie_or_iri.startswith(("http://", "https://")):
-                p, local = curie_or_iri.split(":", 1)
-                full = self.ns[p] + local
-            else:
-                full = curie_or_iri
-            node = self._iris[curie_or_iri] = self.ox.NamedNode(full)
-        return node
-
-    def text(self, value: str, lang: str | None = "en"):
-        return self.ox.Literal(value, language=lang) if lang else self.ox.Literal(value)
-
-    def typed(self, value: str, datatype: str):
-        return self.ox.Literal(value, datatype=self.iri(datatype))
-
-    def add(self, s, p, o) -> None:
-        self.triples.append(self.ox.Triple(s, self.iri(p) if isinstance(p, str) else p,
-                                           self.iri(o) if isinstance(o, str) else o))
-
-
-def iso_date(value) -> str | None:
-    """YAML dates come as datetime.date; strings are accepted when they look like YYYY-MM-DD."""
-    import datetime
-
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = clean(value)
-    if text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return datetime.date.fromisoformat(text).isoformat()
-        except ValueError:
-            return None
-    return None
-
 
 def _attribution(path: Path) -> str:
     """The copyright line of the LICENSE next to the data, when the user gave the repository folder."""
@@ -190,7 +112,7 @@ class _Reader:
         self.doc = doc
         self.display = display
         self.progress = progress
-        self.t = Triples()
+        self.t = CurieTriples()
         self.review: list[ReviewRow] = []
         self.counts = {"tactics": 0, "techniques": 0, "sub-techniques": 0, "mitigations": 0, "technique links": 0,
                        "case studies": 0, "procedure steps": 0}
@@ -432,8 +354,17 @@ class _Reader:
         self._common(node, rid, item)
         t.add(node, "airm:actorType", "actor:not-recorded")
         t.add(node, "airm:riskManagementFunction", "rmf:not-recorded")
+        self._mitigation_category(node, rid, item, categories)
+        for stage in self._lifecycle_stages(rid, item):
+            t.add(node, "airm:lifecycleStage", f"lifecycle:{stage}")
+        self._technique_links(node, rid, name, item)
+        self.counts["mitigations"] += 1
+        self.rows_imported += 1
+        self.progress.advance()
 
-        # category: one per taxonomy (the shapes say so); extra ones go to review
+    def _mitigation_category(self, node, rid: str, item: dict, categories: dict) -> None:
+        """One category per taxonomy (the shapes say so); extra ones go to review, none gives the sentinel."""
+        t = self.t
         raw = item.get("category")
         labels = raw if isinstance(raw, list) else [raw] if raw is not None else []
         chosen = None
@@ -450,7 +381,8 @@ class _Reader:
             self.flag(rid, "category", raw, "no category: recorded as unable to classify")
             t.add(node, "airm:mitigationCategory", self._category("Unable to classify", categories))
 
-        # lifecycle stages, mapped by LIFECYCLE_MAP
+    def _lifecycle_stages(self, rid: str, item: dict) -> list[str]:
+        """The mitigation's ML lifecycle phases as airm's stages (mapped by LIFECYCLE_MAP), in the source's order."""
         raw = item.get("ml-lifecycle")
         values = raw if isinstance(raw, list) else [raw] if raw is not None else []
         stages = []
@@ -466,10 +398,11 @@ class _Reader:
                 stages.append(stage)
         if not stages:
             stages = ["unable-to-classify" if values else "not-recorded"]
-        for stage in stages:
-            t.add(node, "airm:lifecycleStage", f"lifecycle:{stage}")
+        return stages
 
-        # technique links, each a qualified node with its use note(s)
+    def _technique_links(self, node, rid: str, name: str, item: dict) -> None:
+        """Each technique the mitigation lists, as one qualified node holding its use note(s)."""
+        t = self.t
         links = item.get("techniques") or []
         if not isinstance(links, list):
             self.flag(rid, "techniques", links, "not a list of technique links: links left out")
@@ -498,9 +431,6 @@ class _Reader:
             if note:
                 t.add(addressing, "airm:applicationNote", t.text(note))
             self.counts["technique links"] += 1
-        self.counts["mitigations"] += 1
-        self.rows_imported += 1
-        self.progress.advance()
 
     def _case_study(self, rid: str, item: dict) -> None:
         t = self.t
@@ -565,8 +495,6 @@ class _Reader:
 
 def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     """Read MITRE ATLAS from ``path`` (ATLAS.yaml, or a folder holding it) into triples and review rows."""
-    import hashlib
-
     path = Path(path)
     located = locate(path, "ATLAS.yaml", expected=EXPECTED)
     doc = load_yaml(located.data, located.display, expected=EXPECTED)
@@ -577,7 +505,7 @@ def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
                     "the file does not end with a line break: it looks cut short", damage=True)
     outcome.provenance = Provenance(
         source_file=located.display,
-        sha256=hashlib.sha256(located.data).hexdigest(),
+        sha256=sha256(located.data),
         title=f"MITRE ATLAS ({clean(doc.get('name')) or 'Adversarial Threat Landscape for AI Systems'})",
         version=clean(doc.get("version")),
         license=LICENSE,

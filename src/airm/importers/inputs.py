@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
-from pathlib import Path
 
 from ..errors import InputFileError
 

@@ -28,16 +28,12 @@ import pyoxigraph as ox
 from ..errors import InputFileError
 from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from ._common import TRUE, V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, \
+from .toolkit import TRUE, V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, \
     plain, safe_local, typed
-from .inputs import is_zip
-from .locate import locate
+from .nexus_package import EXPECTED, HINT, package_files
 
 NAME = "mit-mitigations"
 DESCRIPTION = "MIT AI Risk Mitigation database: 831 mitigations, their source documents and categories (IBM AI Atlas Nexus data)"
-EXPECTED = ("the IBM AI Atlas Nexus data: the ai-atlas-nexus folder, or the wheel from "
-            "'pip download --no-deps ai-atlas-nexus==1.2.5'")
-HINT = "download the wheel with: pip download --no-deps ai-atlas-nexus==1.2.5 (and give the .whl file)"
 CONTROLS = "mit_ai_risk_repository_data_controls.yaml"
 TAXONOMY = "mit_ai_risk_mitigation_data.yaml"
 MAPPINGS = "mit_ai_risk_mitigation_mappings.tsv"
@@ -57,7 +53,7 @@ SCHEME = "scheme:mit-mitigation-taxonomy"
 
 def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     path = Path(path)
-    files = nexus_files(path, [CONTROLS, TAXONOMY, MAPPINGS], optional=[NIST])
+    files = package_files(path, [CONTROLS, TAXONOMY, MAPPINGS], optional=[NIST])
     controls_file, taxonomy_file, mappings_file = files[CONTROLS], files[TAXONOMY], files[MAPPINGS]
     name, digest, version = input_identity(path, [f for f in files.values() if f is not None])
     b = _Builder(progress)
@@ -82,19 +78,6 @@ def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
         rows_read=b.rows_read,
         rows_imported=b.rows_imported,
     )
-
-
-def nexus_files(path: Path, required: list[str], optional: list[str] = ()) -> dict:
-    """The named data files of the Nexus data at ``path`` (folder or wheel); a plain single file is refused."""
-    if path.exists() and not path.is_dir() and not is_zip(path):
-        raise InputFileError(path, f"a single file; expected {EXPECTED}, which holds {', '.join(required)}", hint=HINT)
-    out = {name: locate(path, name, expected=EXPECTED) for name in required}
-    for name in optional:
-        try:
-            out[name] = locate(path, name, expected=EXPECTED)
-        except InputFileError:
-            out[name] = None
-    return out
 
 
 def _list_of(doc, key: str, located) -> list:

@@ -39,15 +39,14 @@ from pathlib import Path
 from .. import sssom
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from .atlas import Triples, clean, iso_date, load_yaml, show, source_text
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from .inputs import check_rows, is_zip, open_archive, read_file, read_member
-from .locate import LocatedFile, locate
+from .inputs import check_rows
+from .locate import LocatedFile
+from .nexus_package import EXPECTED, is_single_file, mapping_tables, package_files
+from .toolkit import CurieTriples, clean, codes, input_identity, iso_date, load_yaml, show, source_text
 
 NAME = "nexus-mappings"
 DESCRIPTION = "IBM AI Atlas Nexus: IBM AI Risk Atlas, OWASP LLM Top 10, and every crosswalk row (SSSOM tables)"
-EXPECTED = ("the IBM AI Atlas Nexus data: the ai-atlas-nexus folder, or the wheel from "
-            "'pip download --no-deps ai-atlas-nexus==1.2.5'")
 HINT = "download the package with: pip download --no-deps ai-atlas-nexus==1.2.5 (its dependencies are not needed)"
 
 DERIVED_FROM = "mapping:nexus"  # the dataset node the import record points to (prov:wasDerivedFrom)
@@ -89,29 +88,14 @@ _MIT_DOMAIN = re.compile(r"^mit-ai-risk-(?:sub)?domain-(\d+(?:\.\d+)?)$")
 _MIT_CAUSAL = re.compile(r"^mit-ai-causal-risk-((?:entity|intent|timing)-[a-z-]+)$")
 _LOCAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _OWASP_CODE = re.compile(r"^\s*(LLM\d{2})\b")
-_TABLE_PATH = re.compile(r"(^|/)data/mappings/[^/]+\.tsv$")
 
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id")
-
-
-def _mapping_tables(path: Path) -> list[LocatedFile]:
-    """Every ``data/mappings/*.tsv`` in the folder or wheel, in name order."""
-    out: list[LocatedFile] = []
-    if path.is_dir():
-        for p in sorted(path.rglob("*.tsv")):
-            if _TABLE_PATH.search(p.as_posix()):
-                out.append(LocatedFile(read_file(p), str(p), p.name))
-    elif is_zip(path):
-        with open_archive(path) as zf:
-            for name in sorted(n for n in zf.namelist() if _TABLE_PATH.search(n)):
-                out.append(LocatedFile(read_member(zf, name, path), f"{path}!{name}", name.rsplit("/", 1)[-1]))
-    return out
 
 
 class _Reader:
     def __init__(self, progress):
         self.progress = progress
-        self.t = Triples()
+        self.t = CurieTriples()
         self.review: list[ReviewRow] = []
         self.rows_read = 0
         self.rows_imported = 0
@@ -274,17 +258,17 @@ class _Reader:
         entries = self._section(doc, "entries", located)
         scheme = self._taxonomy(doc, located, "owasp", "owasp-llm-2.0", "OWASP Top 10 for LLM Applications")
         t = self.t
-        codes: dict[str, str] = {}
+        used_codes: dict[str, str] = {}
         for rid, item, where in self._records(entries, located, "entries"):
             node = t.iri(f"owasp:{rid}")
             self._entry(node, scheme, item, where)
             t.add(node, "skos:topConceptOf", scheme)
             m = _OWASP_CODE.match(clean(item.get("name"))) or _OWASP_CODE.match(rid.upper())
-            if m and m.group(1) not in codes:
-                codes[m.group(1)] = rid
+            if m and m.group(1) not in used_codes:
+                used_codes[m.group(1)] = rid
                 t.add(node, "skos:notation", t.text(m.group(1), None))
             elif m:
-                self.flag(where, "name", item.get("name"), f"code {m.group(1)} already used by {codes[m.group(1)]}: no code given")
+                self.flag(where, "name", item.get("name"), f"code {m.group(1)} already used by {used_codes[m.group(1)]}: no code given")
             self.owasp.add(rid)
             self.counts["OWASP LLM risks"] += 1
             self.rows_imported += 1
@@ -300,8 +284,6 @@ class _Reader:
     # -- identifiers --------------------------------------------------------------------------------------------------
     def resolve(self, curie: str) -> tuple[object | None, str]:
         """(IRI, "") for an identifier airm can place, else (None, reason)."""
-        from ._common import codes
-
         if ":" not in curie:
             return None, "not a CURIE (prefix:id)"
         prefix, local = curie.split(":", 1)
@@ -399,40 +381,68 @@ class _Reader:
         return str(value).strip()
 
     def _row(self, row: dict, where: str, number: int, tset, set_date, stem: str, seen: dict) -> bool:
-        t = self.t
+        """One mapping row as an airm:ConceptMapping node (and its direct SKOS triple); False when it was sent to
+        review instead."""
+        resolved = self._resolve_row(row, where)
+        if resolved is None:
+            return False
+        subject, predicate, obj = resolved
         subject_id, predicate_raw, object_id = row["subject_id"], row["predicate_id"], row["object_id"]
-        if not subject_id and not predicate_raw and not object_id:
-            self.flag(where, "", "", "a row with no subject, predicate or object: not imported")
-            return False
-        predicate = PREDICATES.get(predicate_raw.casefold())
-        if predicate is None:
-            self.flag(where, "predicate_id", predicate_raw,
-                      "not a SKOS mapping predicate (exact/close/broad/narrow/related) or noMatch: row not imported")
-            return False
-        if not subject_id:
-            self.flag(where, "subject_id", "", "blank subject: row not imported")
-            return False
-        subject, why = self.resolve(subject_id)
-        if subject is None:
-            self.flag(where, "subject_id", subject_id, why)
-            return False
-        no_match = predicate == "airm:noMatch"
-        if object_id:
-            obj, why = self.resolve(object_id)
-            if obj is None:
-                self.flag(where, "object_id", object_id, why)
-                return False
-        elif no_match:
-            obj = t.iri("sssom:NoTermFound")
-        else:
-            self.flag(where, "object_id", "", "blank object in a mapping that is not noMatch: row not imported")
-            return False
         key = f"{subject_id}|{predicate}|{object_id}|{stem}"  # the predicate as airm writes it: case-proof
         if key in seen:
             self.flag(where, "", f"{subject_id} {predicate_raw} {object_id}",
                       f"repeats line {seen[key]} of this table (same subject, predicate and object): not imported")
             return False
         seen[key] = number
+        node = self._mapping_node(row, where, key, subject, predicate, obj, set_date)
+        t = self.t
+        t.add(node, "prov:wasDerivedFrom", tset)
+        t.add(node, "airm:locator", t.text(where, None))
+        t.add(node, "airm:curationMethod", "curation:published-crosswalk")
+        self.counts["mappings"] += 1
+        if predicate == "airm:noMatch":
+            self.counts["no-match mappings"] += 1
+        else:
+            t.add(subject, predicate, obj)
+            self.counts["direct SKOS links"] += 1
+        return True
+
+    def _resolve_row(self, row: dict, where: str):
+        """(subject, predicate, object) of a row, as airm's terms; None, with a review entry, when a cell is blank
+        where it may not be or names nothing airm can place."""
+        subject_id, predicate_raw, object_id = row["subject_id"], row["predicate_id"], row["object_id"]
+        if not subject_id and not predicate_raw and not object_id:
+            self.flag(where, "", "", "a row with no subject, predicate or object: not imported")
+            return None
+        predicate = PREDICATES.get(predicate_raw.casefold())
+        if predicate is None:
+            self.flag(where, "predicate_id", predicate_raw,
+                      "not a SKOS mapping predicate (exact/close/broad/narrow/related) or noMatch: row not imported")
+            return None
+        if not subject_id:
+            self.flag(where, "subject_id", "", "blank subject: row not imported")
+            return None
+        subject, why = self.resolve(subject_id)
+        if subject is None:
+            self.flag(where, "subject_id", subject_id, why)
+            return None
+        no_match = predicate == "airm:noMatch"
+        if object_id:
+            obj, why = self.resolve(object_id)
+            if obj is None:
+                self.flag(where, "object_id", object_id, why)
+                return None
+        elif no_match:
+            obj = self.t.iri("sssom:NoTermFound")
+        else:
+            self.flag(where, "object_id", "", "blank object in a mapping that is not noMatch: row not imported")
+            return None
+        return subject, predicate, obj
+
+    def _mapping_node(self, row: dict, where: str, key: str, subject, predicate: str, obj, set_date):
+        """The mapping node named by a hash of ``key``, with the row's SSSOM fields (its own date, else the table's);
+        a field whose value airm cannot read goes to review and is left out."""
+        t = self.t
         node = t.iri("mapping:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20])
         t.add(node, "rdf:type", "airm:ConceptMapping")
         t.add(node, "sssom:subject_id", subject)
@@ -469,33 +479,18 @@ class _Reader:
             t.add(node, f"sssom:{column}", t.typed(format(number_value.normalize(), "f"), "xsd:decimal"))
         if row.get("comment"):
             t.add(node, "sssom:comment", t.text(row["comment"]))
-        t.add(node, "prov:wasDerivedFrom", tset)
-        t.add(node, "airm:locator", t.text(where, None))
-        t.add(node, "airm:curationMethod", "curation:published-crosswalk")
-        self.counts["mappings"] += 1
-        if no_match:
-            self.counts["no-match mappings"] += 1
-        else:
-            t.add(subject, predicate, obj)
-            self.counts["direct SKOS links"] += 1
-        return True
+        return node
 
 
 def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     """Read the AI Atlas Nexus taxonomies and crosswalks from ``path`` into triples and review rows."""
-    from ._common import input_identity
-
     path = Path(path)
-    if path.exists() and not path.is_dir() and not is_zip(path):
+    if is_single_file(path):
         raise InputFileError(path, f"a single file cannot hold the taxonomies and mapping tables (expected {EXPECTED})",
                              hint=HINT)
-    ibm = locate(path, IBM_FILE, expected=EXPECTED)
-    owasp = locate(path, OWASP_FILE, expected=EXPECTED)
-    try:
-        nist = locate(path, NIST_FILE, expected=EXPECTED)
-    except InputFileError:
-        nist = None  # NIST ids are then accepted by their form
-    tables = _mapping_tables(path)
+    files = package_files(path, [IBM_FILE, OWASP_FILE], optional=[NIST_FILE])
+    ibm, owasp, nist = files[IBM_FILE], files[OWASP_FILE], files[NIST_FILE]  # no NIST file: ids accepted by form
+    tables = mapping_tables(path)
     if not tables:
         raise InputFileError(path, f"no mapping tables (data/mappings/*.tsv) here (expected {EXPECTED})", hint=HINT)
     reader = _Reader(progress)

@@ -31,8 +31,8 @@ import pyoxigraph as ox
 from ..errors import InputFileError
 from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from ._common import V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
-from .mit_mitigations import EXPECTED, HINT, nexus_files
+from .toolkit import V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
+from .nexus_package import EXPECTED, HINT, package_files
 
 NAME = "nist-ai-600-1"
 DESCRIPTION = "NIST AI 600-1 (Generative AI Profile): 12 risks and 212 actions with functions, risks and AI actor tasks (IBM AI Atlas Nexus data)"
@@ -76,7 +76,7 @@ TASKS: dict[str, tuple[str, str | None, str | None]] = {
 
 def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     path = Path(path)
-    files = nexus_files(path, [RISKS, ACTIONS])
+    files = package_files(path, [RISKS, ACTIONS])
     name, digest, version = input_identity(path, list(files.values()))
     risks_doc = load_yaml(files[RISKS].data, files[RISKS].display, expected=EXPECTED)
     actions_doc = load_yaml(files[ACTIONS].data, files[ACTIONS].display, expected=EXPECTED)

@@ -1,31 +1,25 @@
 """Store an imported source in the user's workspace: read it, add its provenance, validate it, then write its graph,
-its record and its review file, all or nothing.
-
-Layout of a workspace (``--workspace``, ``$AIRM_WORKSPACE`` or ``./airm-data``)::
-
-    sources/<name>.nq     the source's named graph (N-Quads, sorted: the same input gives the same bytes)
-    sources/<name>.json   provenance, counts, rows read / imported / sent to review, when it was imported
-    review/<name>.tsv     row, field, value, reason: what was not imported as is
+its record and its review file, all or nothing (the files and their layout: :mod:`airm.workspace`).
 
 The graph holds no clock value, so re-importing the same file changes nothing in it; the time of the import is in
-the JSON record only. The three files are replaced together or not at all (``airm.atomic.write_files``: staged,
+the JSON record only. The three files are replaced together or not at all (``airm.workspace.write_source``: staged,
 journalled, renamed; an import killed outright is finished or dropped by the next command that opens the
-workspace). ``airm.load`` keys its cache by a hash of the
-input files, so a re-import is seen by the next query without further ado.
+workspace). ``airm.load`` keys its cache by a hash of the input files, so a re-import is seen by the next query
+without further ado.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..atomic import STAGING_NAME, locked, settle, write_files
 from ..errors import InputFileError, UserError, ValidationFailed
+from ..workspace import import_graph_iri, serialize_nquads, stored_triples, workspace_dir, write_source
 from .base import ImportOutcome, NullProgress, Provenance
+from .toolkit import sha256
 
 MAX_REVIEW_VALUE = 300
 
@@ -126,20 +120,57 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False, acc
     """
     import pyoxigraph as ox
 
-    from ..validation import context_digest
-    from ..workspace import import_graph_iri, workspace_dir
-    from . import REGISTRY, importer
+    from . import REGISTRY
 
     if name not in REGISTRY:
         raise UserError(f"unknown source {name!r}", hint="one of: " + ", ".join(source_names()))
     ws = workspace_dir(workspace)
     timings: dict[str, float] = {}
+    module, outcome = _read(name, path, progress, timings)
+    damage = _check_damage(outcome, path, accept_damage)
+    graph = ox.NamedNode(import_graph_iri(name))
+    triples, trimmed = normalise_text(outcome.triples)
+    triples.update(provenance_triples(name, outcome.provenance, getattr(module, "DERIVED_FROM", None)))
+    check_values(triples, path)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    before = stored_triples(ws, name)
+    report = _validated(quads, name, ws, outcome.provenance, progress, timings)
+    summary = ImportSummary(
+        source=name, input=str(path), workspace=ws, graph=graph.value, dry_run=dry_run,
+        provenance=outcome.provenance, rows_read=outcome.rows_read, rows_imported=outcome.rows_imported,
+        review_entries=len(outcome.review), review_rows=len({r.row for r in outcome.review}),
+        counts=dict(outcome.counts), trimmed=trimmed, damage=[damage_line(r) for r in damage],
+        classes=class_counts(triples), classes_before=class_counts(before), triples=len(triples),
+        triples_before=len(before), added=len(triples - before), removed=len(before - triples),
+        warnings=report.count("Warning"), infos=report.count("Info"), seconds=timings,
+    )
+    if dry_run:
+        return summary
+    t0 = time.perf_counter()
+    progress.start(None, f"writing {name}")
+    nq = serialize_nquads(quads)
+    read_back(nq, len(quads), path)
+    summary.files = write_source(ws, name, graph=nq, record=import_record(summary, module, outcome, nq),
+                                 review=review_tsv(outcome.review))
+    timings["write"] = time.perf_counter() - t0
+    return summary
+
+
+def _read(name: str, path, progress, timings: dict) -> tuple:
+    """The importer's module and what it read from ``path`` (with its provenance, or a UserError)."""
+    from . import importer
+
     t0 = time.perf_counter()
     module = importer(name)
     outcome: ImportOutcome = module.read(Path(path), progress=progress)
     timings["read"] = time.perf_counter() - t0
     if outcome.provenance is None:
         raise UserError(f"the {name} importer gave no provenance for {path}")
+    return module, outcome
+
+
+def _check_damage(outcome: ImportOutcome, path, accept_damage: bool) -> list:
+    """The review rows that mark damage; unless ``accept_damage``, any such row refuses the import."""
     damage = [r for r in outcome.review if r.damage]
     if damage and not accept_damage:
         raise InputFileError(path, f"the input looks damaged ({len(damage)} problem(s)); nothing was imported:\n"
@@ -147,19 +178,16 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False, acc
                              + (f"\n  ... and {len(damage) - 10} more" if len(damage) > 10 else ""),
                              hint="download the file again; or import what can be read with --accept-damage (what "
                                   "is lost is then listed in the summary and the review file)")
-    graph = ox.NamedNode(import_graph_iri(name))
-    triples, trimmed = normalise_text(outcome.triples)
-    triples.update(provenance_triples(name, outcome.provenance, getattr(module, "DERIVED_FROM", None)))
-    check_values(triples, path)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    return damage
 
-    nq_path = ws / "sources" / f"{name}.nq"
-    before = _current_triples(nq_path)
 
-    t1 = time.perf_counter()
+def _validated(quads, name: str, ws: Path, provenance: Provenance, progress, timings: dict):
+    """The validation report of the new graph; ValidationFailed, naming the first violations, when it does not
+    conform."""
+    t0 = time.perf_counter()
     progress.start(None, f"validating {name}")
     report = validate_import(quads, name, workspace=ws)
-    timings["validate"] = time.perf_counter() - t1
+    timings["validate"] = time.perf_counter() - t0
     if not report.conforms:
         violations = [p for p in report.problems if p.severity == "Violation"]
         shown = "\n".join("  " + p.to_line() for p in violations[:10])
@@ -168,122 +196,35 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False, acc
             f"{name}: the imported graph does not conform to the shapes ({len(violations)} violation(s)); "
             f"nothing was written. First problems:\n{shown}{more}",
             hint="this is a bug of the importer or of its input: report it with the input's name and checksum "
-                 f"({outcome.provenance.source_file}, sha256 {outcome.provenance.sha256[:12]})",
+                 f"({provenance.source_file}, sha256 {provenance.sha256[:12]})",
         )
+    return report
 
-    review_rows = len({r.row for r in outcome.review})
-    summary = ImportSummary(
-        source=name,
-        input=str(path),
-        workspace=ws,
-        graph=graph.value,
-        dry_run=dry_run,
-        provenance=outcome.provenance,
-        rows_read=outcome.rows_read,
-        rows_imported=outcome.rows_imported,
-        review_entries=len(outcome.review),
-        review_rows=review_rows,
-        counts=dict(outcome.counts),
-        trimmed=trimmed,
-        damage=[damage_line(r) for r in damage],
-        classes=class_counts(triples),
-        classes_before=class_counts(before),
-        triples=len(triples),
-        triples_before=len(before),
-        added=len(triples - before),
-        removed=len(before - triples),
-        warnings=report.count("Warning"),
-        infos=report.count("Info"),
-        seconds=timings,
-    )
-    if dry_run:
-        return summary
 
-    t2 = time.perf_counter()
-    progress.start(None, f"writing {name}")
-    nq = serialize_nquads(quads)
-    read_back(nq, len(quads), path)
-    record = {
+def import_record(summary: ImportSummary, module, outcome: ImportOutcome, nq: bytes) -> dict:
+    """The source's record (sources/NAME.json): provenance, counts, validation context, when it was imported."""
+    from ..validation import context_digest
+
+    name = summary.source
+    return {
         "source": name,
         "description": getattr(module, "DESCRIPTION", ""),
-        "graph": graph.value,
+        "graph": summary.graph,
         "file": f"sources/{name}.nq",
-        "file_sha256": _sha256(nq),
-        "input": {"path": str(Path(path).resolve()), **asdict(outcome.provenance)},
+        "file_sha256": sha256(nq),
+        "input": {"path": str(Path(summary.input).resolve()), **asdict(outcome.provenance)},
         "rows": {"read": outcome.rows_read, "imported": outcome.rows_imported,
-                 "not_imported": outcome.rows_read - outcome.rows_imported, "in_review": review_rows},
+                 "not_imported": outcome.rows_read - outcome.rows_imported, "in_review": summary.review_rows},
         "review": {"file": f"review/{name}.tsv", "entries": len(outcome.review)},
         "counts": dict(outcome.counts),
-        "normalisation": {"trimmed": trimmed, "rule": TRIM_RULE},
+        "normalisation": {"trimmed": summary.trimmed, "rule": TRIM_RULE},
         "classes": summary.classes,
-        "triples": len(triples),
+        "triples": summary.triples,
         "validation": {"violations": 0, "warnings": summary.warnings, "infos": summary.infos,
                        "context": context_digest()},
         "importedAt": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         "airm_version": _version(),
     }
-    files = {  # the graph first, its record after it: a reader trusts a record only if the graph's checksum matches
-        nq_path: nq,
-        ws / "sources" / f"{name}.json": (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
-        ws / "review" / f"{name}.tsv": review_tsv(outcome.review),
-    }
-    write_files(ws, files, what="workspace")
-    timings["write"] = time.perf_counter() - t2
-    summary.files = {"graph": nq_path, "record": ws / "sources" / f"{name}.json", "review": ws / "review" / f"{name}.tsv"}
-    return summary
-
-
-def list_sources(workspace=None) -> list[dict]:
-    """What the workspace holds: one dict per imported source (name, file, sha256, version, license, counts...)."""
-    from ..workspace import import_graph_iri, workspace_dir
-
-    ws = workspace_dir(workspace)
-    settle(ws, what="workspace")
-    root = ws / "sources"
-    if not root.is_dir():
-        return []
-    out = []
-    for nq in sorted(root.glob("*.nq")):
-        name = nq.stem
-        entry = {"name": name, "graph": import_graph_iri(name), "file": None, "sha256": None, "version": None,
-                 "license": None, "triples": None, "rows": None, "counts": {}, "classes": {}, "importedAt": None,
-                 "status": "ok"}
-        record_path = nq.with_suffix(".json")
-        try:
-            record = json.loads(record_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            entry["status"] = "no record: import the source again"
-            out.append(entry)
-            continue
-        inp = record.get("input", {})
-        entry.update(
-            file=inp.get("source_file"), sha256=inp.get("sha256"), version=inp.get("version"),
-            license=_spdx(inp.get("license")), attribution=inp.get("attribution"), triples=record.get("triples"),
-            rows=record.get("rows"), counts=record.get("counts", {}), classes=record.get("classes", {}),
-            importedAt=record.get("importedAt"),
-        )
-        if record.get("file_sha256") and record["file_sha256"] != _sha256(nq.read_bytes()):
-            entry["status"] = "graph file changed since the import: import the source again"
-        out.append(entry)
-    return out
-
-
-def sources_table(found: list[dict]) -> str:
-    """``airm sources`` as aligned columns (licences by SPDX id, whatever form an older import recorded)."""
-    from ..licenses import spdx_id
-
-    header = ["source", "file", "sha256", "version", "license", "triples", "counts"]
-    rows = []
-    for e in found:
-        counts = ", ".join(f"{k} {v}" for k, v in (e.get("counts") or {}).items())
-        lic = e.get("license") or ""
-        rows.append([e["name"], e.get("file") or "", (e.get("sha256") or "")[:12], e.get("version") or "",
-                     spdx_id(lic) or lic, str(e.get("triples") or ""), counts if e["status"] == "ok" else e["status"]])
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header) - 1)]
-    lines = []
-    for r in [header] + rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])
-    return "\n".join(line.rstrip() for line in lines)
 
 
 # --- graph pieces ---------------------------------------------------------------------------------------------------
@@ -295,7 +236,7 @@ def provenance_triples(name: str, prov: Provenance, derived_from: str | None = N
     import pyoxigraph as ox
 
     from ..namespaces import expand
-    from ._common import V, Triples, en, iri, plain
+    from .toolkit import V, Triples, en, iri, plain
 
     rec = iri("importrec", name)
     checksum = iri("importrec", f"{name}-sha256")
@@ -401,15 +342,6 @@ def class_counts(triples) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def serialize_nquads(quads) -> bytes:
-    """N-Quads, one statement a line, sorted and without duplicates: the same graph gives the same bytes."""
-    import pyoxigraph as ox
-
-    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    lines = sorted(set(line for line in data.split(b"\n") if line.strip()))
-    return b"\n".join(lines) + b"\n" if lines else b""
-
-
 def damage_line(r) -> str:
     return f"{r.row}" + (f" {r.field}" if r.field else "") + f": {r.reason}"
 
@@ -430,18 +362,6 @@ def review_tsv(review) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _current_triples(nq_path: Path) -> set:
-    import pyoxigraph as ox
-
-    if not nq_path.is_file():
-        return set()
-    try:
-        with open(nq_path, "rb") as f:
-            return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(f, format=ox.RdfFormat.N_QUADS)}
-    except (OSError, SyntaxError, ValueError, MemoryError):
-        return set()  # a damaged previous import is replaced; the diff then counts everything as added
-
-
 # --- validation -----------------------------------------------------------------------------------------------------
 
 
@@ -451,12 +371,9 @@ def validate_import(quads, name: str, *, workspace=None):
     describes) are checked: the curated data is checked by its own tests, the other imports by their own imports."""
     import pyoxigraph as ox
 
-    from .. import infer
     from ..graph import embedded_sources, load_sources
-    from ..convert import rdflib_graph
-    from ..validation import VALIDATION_ENTAILMENTS, ValidationReport, load_shapes
-    from ..validation import _run as run_shapes
-    from ..workspace import import_graph_iri, imported_sources
+    from ..validation import validate
+    from ..workspace import imported_sources
 
     dataset = load_sources(embedded_sources(include_data=True))
     store = dataset.store
@@ -481,32 +398,9 @@ def validate_import(quads, name: str, *, workspace=None):
             continue  # that source's own problem; `airm validate` and `airm build` report it
         store.extend(found)
         described_elsewhere.update(q.subject for q in found)
-    infer.materialise(store, graph=VALIDATION_ENTAILMENTS, domain_range=False)
-    graphs = dataset.graphs_of("data") + [own, context.value, VALIDATION_ENTAILMENTS]
-    data_graph = rdflib_graph(store, graphs)
-    focus = subjects | (objects - described_elsewhere)
-    problems = run_shapes(data_graph, load_shapes("data"), focus)
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    problems.sort(key=lambda p: (order.get(p.severity, 9), p.focus, p.path or "", p.message))
-    conforms = not any(p.severity == "Violation" for p in problems)
-    return ValidationReport(conforms=conforms, problems=problems, checked_graphs=[own])
-
-
-# --- writing --------------------------------------------------------------------------------------------------------
-
-
-STAGING = STAGING_NAME
-
-
-def workspace_lock(ws: Path):
-    """One writer at a time per workspace; what a killed writer left is settled first (airm.atomic.locked)."""
-    return locked(ws, what="workspace")
-
-
-def _sha256(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
+    graphs = dataset.graphs_of("data") + [own, context.value]
+    return validate(dataset, focus=subjects | (objects - described_elsewhere), graphs=graphs,
+                    include_ontology_check=False)
 
 
 def _version() -> str:
@@ -515,7 +409,7 @@ def _version() -> str:
     return __version__
 
 
-__all__ = ["ImportSummary", "import_source", "list_sources", "validate_import", "source_names"]
+__all__ = ["ImportSummary", "import_source", "validate_import", "source_names"]
 
 
 class TerminalProgress(NullProgress):
@@ -545,10 +439,3 @@ class TerminalProgress(NullProgress):
     def advance(self, n: int = 1) -> None:
         if self._task is not None:
             self._progress.advance(self._task, n)
-
-
-def _spdx(license_iri):
-    """A recorded licence as its one SPDX IRI (imports made before licences were unified recorded other forms)."""
-    from ..licenses import spdx_iri
-
-    return spdx_iri(license_iri) if license_iri else None

@@ -1,5 +1,6 @@
-"""Helpers the MIT and NIST importers share: RDF terms built directly as pyoxigraph objects (no rdflib in the hot
-path), cell clean-up, taxonomy codes looked up in the curated schemes, YAML without aliases, checksums.
+"""The one toolkit every importer uses: RDF terms built directly as pyoxigraph objects (no rdflib in the hot path),
+a CURIE-keyed triple builder, cell and scalar clean-up, taxonomy codes looked up in the curated schemes, the one
+bounded YAML reader, checksums. Importers import this module and :mod:`.inputs`, never each other.
 
 Codes, never labels: every classification an importer asserts is found by the code the source gives ("6.5",
 "2 - AI", "GV"), matched against ``skos:notation`` in airm's own curated schemes, so a label that drifts between
@@ -11,14 +12,16 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import hashlib
+import json
 import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import InputFileError
-from .inputs import is_zip, read_file
 from ..namespaces import prefixes
+from .inputs import is_zip, read_file
+from .inputs import load_yaml  # noqa: F401 - the one bounded YAML reader, offered here with the other helpers
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -127,6 +130,38 @@ class Triples(list):
             self.append(ox.Triple(s, p, o))
 
 
+class CurieTriples:
+    """Builds pyoxigraph triples from CURIEs of the project's prefixes (``"skos:prefLabel"``), each IRI made once:
+    the YAML importers write terms as CURIEs, the table importers use :class:`V`."""
+
+    def __init__(self):
+        self.ox = ox
+        self.ns = prefixes()
+        self.triples: list = []
+        self._iris: dict[str, object] = {}
+
+    def iri(self, curie_or_iri: str):
+        node = self._iris.get(curie_or_iri)
+        if node is None:
+            if ":" in curie_or_iri and not curie_or_iri.startswith(("http://", "https://")):
+                p, local = curie_or_iri.split(":", 1)
+                full = self.ns[p] + local
+            else:
+                full = curie_or_iri
+            node = self._iris[curie_or_iri] = ox.NamedNode(full)
+        return node
+
+    def text(self, value: str, lang: str | None = "en"):
+        return ox.Literal(value, language=lang) if lang else ox.Literal(value)
+
+    def typed(self, value: str, datatype: str):
+        return ox.Literal(value, datatype=self.iri(datatype))
+
+    def add(self, s, p, o) -> None:
+        self.triples.append(ox.Triple(s, self.iri(p) if isinstance(p, str) else p,
+                                      self.iri(o) if isinstance(o, str) else o))
+
+
 # --- cells --------------------------------------------------------------------------------------------------------
 
 _WS = re.compile(r"\s+")
@@ -177,6 +212,47 @@ def safe_local(identifier: str) -> str:
 def year_of(text: str) -> str | None:
     m = re.search(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", text or "")
     return m.group(1) if m else None
+
+
+# --- YAML scalars --------------------------------------------------------------------------------------------------
+
+
+def clean(value) -> str | None:
+    """A cell or scalar as a stripped string; None when blank or not a scalar."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def source_text(value) -> str | None:
+    """A scalar as the source spells it (line breaks and spaces kept; the store trims the ends of every value alike);
+    None when blank or not a scalar."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def show(value, limit: int = 200) -> str:
+    """A value as review text: JSON for structures, cut to ``limit`` characters."""
+    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def iso_date(value) -> str | None:
+    """YAML dates come as datetime.date; strings are accepted when they look like YYYY-MM-DD."""
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = clean(value)
+    if text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return _dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            return None
+    return None
 
 
 # --- curated schemes ------------------------------------------------------------------------------------------------
@@ -262,8 +338,3 @@ def input_identity(path: Path, located: list) -> tuple[str, str, str | None]:
     lines = sorted(f"{sha256(loc.data)}  {loc.name}" for loc in located)
     names = " + ".join(sorted(loc.name for loc in located))
     return names, sha256(("\n".join(lines) + "\n").encode()), version
-
-
-# --- YAML ------------------------------------------------------------------------------------------------------------
-
-from .inputs import load_yaml  # noqa: E402,F401 - one bounded YAML reader for every importer
