@@ -41,10 +41,6 @@ class CanonicalGraph:
             self._triples = [(q.subject, q.predicate, q.object) for part in (self.ground, self.blank) for q in part]
         return self._triples
 
-    @property
-    def quads(self) -> frozenset:
-        return self.ground | self.blank
-
 
 def canonicalized(quads) -> CanonicalGraph:
     """Oxigraph quads as a :class:`CanonicalGraph` (only the quads with a blank node, or outside the default graph,
