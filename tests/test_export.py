@@ -375,7 +375,7 @@ def test_json_ld_exports_and_docs_open_no_connection(tmp_path):
     assert _NET["events"] == []
 
 
-# --- the fast writers: airm's own Turtle and N-Triples, and the JSON-LD compaction, against the reference tools -----
+# --- the fast writers: airm's own Turtle, the sorted N-Triples and the JSON-LD compaction, against the references --
 
 def _pyld_compaction(graph) -> bytes:
     """What PyLD's whole compaction algorithm makes of the graph, sorted and dumped as airm does."""
@@ -447,7 +447,7 @@ def _edge_graph():
 
 
 def _check_own_writers(g):
-    """airm's Turtle and N-Triples writers read back by Oxigraph and by rdflib, with no fallback involved, and the
+    """airm's Turtle and the sorted N-Triples read back by Oxigraph and by rdflib, with no fallback involved, and the
     JSON-LD compaction byte-identical to PyLD's."""
     import io
 
@@ -556,7 +556,7 @@ def full_build(five_sources, tmp_path_factory):
 @pytest.mark.slow
 def test_full_build_outputs_read_back_with_other_implementations(full_build):
     """The build's three files, on ~87k triples, as independent readers see them: PyLD for JSON-LD (the build
-    checked it with Oxigraph), rdflib for N-Triples and Oxigraph for Turtle (the build's writer is airm's own)."""
+    checked it with Oxigraph), rdflib for N-Triples (Oxigraph's) and Oxigraph for Turtle (airm's own)."""
     import io
 
     import pyoxigraph as ox
