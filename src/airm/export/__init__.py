@@ -1,18 +1,18 @@
 """Serialize graphs deterministically, verify each serialization by parsing it back, then write it atomically.
 
-Verify-then-commit (:mod:`.verify`): nothing is written unless a *different* implementation reads back the same
-graph, compared as canonical sets of triples (blank nodes relabelled by RDFC-1.0, datatypes and language tags exact):
+Verify-then-commit (:mod:`.verify`): nothing is written unless a *different* implementation (but for N-Triples, see
+there) reads back the same graph, compared as canonical sets of triples (blank nodes relabelled by RDFC-1.0,
+datatypes and language tags exact):
 
-============== ================================================== =================
-format         written by                                         read back by
-============== ================================================== =================
-ttl            airm (:mod:`.ttl`: canonical blank nodes, nesting,  Oxigraph
-               prefixes.ttl)
-nt             Oxigraph, lines sorted (:mod:`.nt`)                rdflib
-jsonld         airm, with PyLD's term selection (:mod:`.jsonld`,   Oxigraph
-               :mod:`.compactor`); the same bytes as PyLD's
-rdfxml         Oxigraph, triples sorted (:mod:`.rdfxml`)          rdflib
-============== ================================================== =================
+======== ============================================================= ========================
+format   written by                                                    read back by
+======== ============================================================= ========================
+ttl      airm (:mod:`.ttl`: canonical blank nodes, nesting, prefixes)  Oxigraph
+nt       Oxigraph, lines sorted (:mod:`.nt`)                           Oxigraph (tests: rdflib)
+jsonld   airm with PyLD's term selection (:mod:`.compactor`), the      Oxigraph
+         same bytes as PyLD's own compaction
+rdfxml   Oxigraph, triples sorted (:mod:`.rdfxml`)                     rdflib
+======== ============================================================= ========================
 
 Everything works on one canonical form of the graph (:mod:`.canon`: Oxigraph terms, RDFC-1.0 blank-node labels),
 computed once per export; a build takes it straight from the store, without an rdflib copy. Should airm's Turtle

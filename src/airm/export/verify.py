@@ -3,8 +3,12 @@ in canonical form, with the graph that was written.
 
 Serializers have lost data before: rdflib 7.6.0's Turtle writer uses an ``ns1:`` prefix it never declares when a
 predicate IRI ends in ".", its JSON-LD writer drops blank-node cycles nothing points into, and with a compact context
-it drops the datatype of an ill-typed literal. So nothing is written until the bytes read back as the same set of triples (blank nodes
-relabelled by RDFC-1.0, datatypes and language tags compared exactly).
+it drops the datatype of an ill-typed literal. So nothing is written until the bytes read back as the same set of
+triples (blank nodes relabelled by RDFC-1.0, datatypes and language tags compared exactly).
+
+N-Triples are the one format Oxigraph both writes and reads back: rdflib's reader, with the conversion of its terms,
+takes about 15 s on the five-source build where Oxigraph takes about 1 s. The check still catches a line lost or
+mangled by the sorting; the test suite holds the bytes to an independent writer and reads them with rdflib.
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ FORMATS = {  # format -> (rdflib's name, Oxigraph's RdfFormat)
     "rdfxml": ("xml", "RDF_XML"),
 }
 
-# who reads back what (always another implementation than the writer's)
+# who reads back what (another implementation than the writer's, but for N-Triples)
 READERS = {
     "ttl": "oxigraph",  # written by airm
-    "nt": "rdflib",  # written by Oxigraph (lines sorted by airm)
+    "nt": "oxigraph",  # written by Oxigraph, lines sorted by airm: see above
     "jsonld": "oxigraph",  # written by airm with PyLD's term selection
     "rdfxml": "rdflib",  # written by Oxigraph
     "ttl-oxigraph": "rdflib",  # the fallback writer
