@@ -126,7 +126,7 @@ def serve_baseline() -> None:
     import airm
     from airm.engines import reference_graph
 
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM must not load what it names (docs/pitfalls)
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM must not load what it names (a local file, /dev/zero)
     graph = reference_graph(airm.load())
     app = SparqlEndpoint(graph=graph, path="/sparql", title="rdflib baseline", enable_update=False)
     sock = socket.socket()

@@ -149,7 +149,7 @@ class _Handlers:
         return {"parse_s": time.perf_counter() - t, "triples": len(g)}
 
     def owlrl(self):
-        """owlrl's OWL-RL closure of the parsed inputs, as the docs/pitfalls settings advise."""
+        """owlrl's OWL-RL closure of the parsed inputs, without the axiomatic and datatype triples that swell it."""
         import owlrl
 
         n = len(self.graph)

@@ -14,6 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from airm import export
+from airm.export import serialization
+from airm.export.compactor import compactor
+from airm.export.jsonld import dump_json, sorted_jsonld
+from airm.export.nt import sorted_ox_triples
+from airm.export.ttl import MAX_NESTING
 from airm.atomic import write_file
 from airm.errors import InternalError, UserError
 from helpers import ROOT, run_cli
@@ -246,7 +251,7 @@ def test_a_writer_that_loses_data_is_caught_before_anything_is_written(built, mo
         doc["@graph"] = doc["@graph"][1:]
         return doc
 
-    monkeypatch.setattr(export, "compact_jsonld", lossy)
+    monkeypatch.setattr(serialization, "compact_jsonld", lossy)
     with pytest.raises(InternalError, match="does not read back"):
         export.serialize(built, "jsonld")
 
@@ -370,7 +375,7 @@ def test_json_ld_exports_and_docs_open_no_connection(tmp_path):
     assert _NET["events"] == []
 
 
-# --- the fast writers: airm's own Turtle and N-Triples, and the JSON-LD compaction, against the reference tools -----
+# --- the fast writers: airm's own Turtle, the sorted N-Triples and the JSON-LD compaction, against the references --
 
 def _pyld_compaction(graph) -> bytes:
     """What PyLD's whole compaction algorithm makes of the graph, sorted and dumped as airm does."""
@@ -378,7 +383,29 @@ def _pyld_compaction(graph) -> bytes:
 
     doc = jsonld.compact(export.expanded_jsonld(graph), {"@context": export.context()},
                          {"documentLoader": export.document_loader})
-    return export._dump_json(export._sorted_jsonld(doc))
+    return dump_json(sorted_jsonld(doc))
+
+
+_NT_ESCAPES = {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"}
+_NT_ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in _NT_ESCAPES})
+
+
+def _reference_ntriples(graph) -> bytes:
+    """Canonical N-Triples as airm wrote them by hand before Oxigraph's writer took over: the bytes must not change."""
+    import pyoxigraph as ox
+
+    def term(t) -> str:
+        if isinstance(t, ox.NamedNode):
+            return f"<{t.value}>"
+        if isinstance(t, ox.BlankNode):
+            return "_:" + t.value
+        text = '"' + t.value.translate(_NT_ESCAPES) + '"'
+        if t.language:
+            return text + "@" + t.language
+        return text if t.datatype.value == XSD + "string" else f"{text}^^<{t.datatype.value}>"
+
+    lines = sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in export.canonical(graph).triples})
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _edge_graph():
@@ -420,7 +447,7 @@ def _edge_graph():
 
 
 def _check_own_writers(g):
-    """airm's Turtle and N-Triples writers read back by Oxigraph and by rdflib, with no fallback involved, and the
+    """airm's Turtle and the sorted N-Triples read back by Oxigraph and by rdflib, with no fallback involved, and the
     JSON-LD compaction byte-identical to PyLD's."""
     import io
 
@@ -428,18 +455,44 @@ def _check_own_writers(g):
     from rdflib import Graph
 
     ttl, nt = export.turtle(g), export.ntriples(g)
-    # the N-Triples writer is airm's so that a second implementation (Oxigraph's reader) checks it, and it gives
-    # exactly the bytes of Oxigraph's own writer on the same sorted canonical triples
-    assert nt == (ox.serialize(export._sorted_ox_triples(export.canonical(g)), format=ox.RdfFormat.N_TRIPLES) or b"")
+    # the N-Triples are Oxigraph's, lines sorted: the same bytes as airm's former hand-written writer, and as
+    # Oxigraph's writer on the canonical triples sorted by their text
+    assert nt == _reference_ntriples(g)
+    assert nt == (ox.serialize(sorted_ox_triples(export.canonical(g)), format=ox.RdfFormat.N_TRIPLES) or b"")
     assert export.same_graph(ox_graph(ttl, ox.RdfFormat.TURTLE), g)
     assert export.same_graph(Graph().parse(io.BytesIO(ttl), format="turtle"), g)
     assert export.same_graph(ox_graph(nt, ox.RdfFormat.N_TRIPLES), g)
     assert export.same_graph(Graph().parse(io.BytesIO(nt), format="nt"), g)
-    assert export._dump_json(export.compact_jsonld(g)) == _pyld_compaction(g)
+    assert dump_json(export.compact_jsonld(g)) == _pyld_compaction(g)
+
+
+def test_the_pyld_adapter_runs_on_the_pinned_pyld():
+    """The fast compaction reaches PyLD's private members through one adapter only; PyLD is pinned, once, to the
+    version those members were read from, and each member still answers as the compaction expects."""
+    from importlib.metadata import version
+
+    from airm.export.pyld_adapter import PYLD_VERSION, PyLDContext
+
+    assert version("PyLD") == PYLD_VERSION
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"PyLD=={PYLD_VERSION}"' in pyproject and pyproject.lower().count('"pyld') == 1
+    ctx = PyLDContext({"ex": "http://example.org/", "id": "@id", "label": {"@id": "http://example.org/label"},
+                       "authors": {"@id": "http://example.org/authors", "@container": "@list"},
+                       "seeAlso": {"@id": "http://example.org/see", "@type": "@id"}},
+                      export.document_loader, {"documentLoader": export.document_loader, "base": "",
+                                               "processingMode": "json-ld-1.1"})
+    assert sorted(ctx.mappings) == ["authors", "ex", "id", "label", "seeAlso"]
+    assert ctx.compact_iri("@id") == "id"
+    assert ctx.compact_iri("http://example.org/x", vocab=False, base="") == "ex:x"
+    assert ctx.compact_iri("http://example.org/label", {"@value": "x"}, vocab=True) == "label"
+    assert ctx.compact_iri("http://example.org/authors", {"@list": [{"@value": "a"}]}, vocab=True) == "authors"
+    assert ctx.compact_value("label", {"@value": "x", "@language": "en"}) == {"@language": "en", "@value": "x"}
+    assert ctx.compact_value("seeAlso", {"@id": "http://example.org/y"}) == "ex:y"
+    assert ctx.get("authors", "@container") == ["@list"] and ctx.json_ld_11()
 
 
 def test_own_writers_and_compaction_on_the_built_graph(built):
-    assert export._compactor() is not None, "the published context left the fast compaction walk"
+    assert compactor() is not None, "the published context left the fast compaction walk"
     _check_own_writers(built)
 
 
@@ -449,7 +502,7 @@ def test_own_writers_on_awkward_blank_node_shapes():
     text = export.turtle(g).decode()
     assert "( _:" in text and "[\n" in text  # lists and nesting are used where they can be
     depth = max(len(line) - len(line.lstrip(" ")) for line in text.splitlines())
-    assert depth <= 4 * (export._MAX_NESTING + 2)  # the 40-deep chain is cut at the nesting limit
+    assert depth <= 4 * (MAX_NESTING + 2)  # the 40-deep chain is cut at the nesting limit
     assert "\n[\n" in text  # the unreferenced node is written without a label
 
 
@@ -463,13 +516,13 @@ def test_a_writer_mistake_falls_back_to_oxigraph_checked_by_rdflib(built, monkey
     """airm's own Turtle writer dropping a triple is caught; the file then comes from Oxigraph, read back by rdflib."""
     real = export.turtle
     used = []
-    monkeypatch.setattr(export, "turtle", lambda g: real(g).rsplit(b"\n\n", 1)[0] + b"\n")  # loses the last block
+    monkeypatch.setattr(serialization, "turtle", lambda g: real(g).rsplit(b"\n\n", 1)[0] + b"\n")  # loses the last block
     real_verify = export.verify_roundtrip
-    monkeypatch.setattr(export, "verify_roundtrip", lambda g, d, f: (used.append(f), real_verify(g, d, f)))
+    monkeypatch.setattr(serialization, "verify_roundtrip", lambda g, d, f: (used.append(f), real_verify(g, d, f)))
     data = export.serialize(built, "ttl")
     assert used == ["ttl", "ttl-oxigraph"]
     assert export.same_graph(read_back(data, "ttl"), built)
-    monkeypatch.setattr(export, "_oxigraph_write", lambda g, f: b"")  # and if that one loses data too: nothing
+    monkeypatch.setattr(serialization, "_oxigraph_turtle", lambda g: b"")  # and if that one loses data too: nothing
     with pytest.raises(InternalError, match="does not read back"):
         export.serialize(built, "ttl")
 
@@ -503,7 +556,7 @@ def full_build(five_sources, tmp_path_factory):
 @pytest.mark.slow
 def test_full_build_outputs_read_back_with_other_implementations(full_build):
     """The build's three files, on ~87k triples, as independent readers see them: PyLD for JSON-LD (the build
-    checked it with Oxigraph), rdflib for N-Triples and Oxigraph for Turtle (the build's writer is airm's own)."""
+    checked it with Oxigraph), rdflib for N-Triples (Oxigraph's) and Oxigraph for Turtle (airm's own)."""
     import io
 
     import pyoxigraph as ox

@@ -1,7 +1,7 @@
 """Read RDF files safely into Oxigraph quads: one typed error naming file, line and column; nothing remote.
 
 pyoxigraph refuses remote JSON-LD contexts by default and never opens files it is not given, which is why it is the
-parser for every file we read (rdflib's JSON-LD parser fetches remote contexts; see docs/pitfalls).
+parser for every file we read (rdflib's JSON-LD parser always fetches a remote @context, with no switch to stop it).
 """
 
 from __future__ import annotations

@@ -406,6 +406,24 @@ def read_tsv(source, *, name: str | None = None, required=("subject_id", "predic
     closed), a row with more cells than columns (with ``bad_rows="collect"`` such a row goes to ``Table.bad_rows``
     instead, for importers that send rows to review).
     """
+    path, lines = _table_lines(source, name)
+    header_lines = []
+    n = 0
+    while n < len(lines) and (lines[n].startswith("#") or not lines[n].strip()):
+        if lines[n].startswith("#"):
+            header_lines.append(lines[n][1:])
+        n += 1
+    warnings: list[str] = []
+    metadata = _metadata("".join(header_lines), path, warnings)
+    curie_map = {str(k): str(v) for k, v in (metadata.get("curie_map") or {}).items()} if isinstance(
+        metadata.get("curie_map"), dict) else {}
+    columns, rows, collected = _read_body(lines, n, path, required, bad_rows)
+    return Table(path=path, metadata=metadata, curie_map=curie_map, columns=columns, rows=rows, warnings=warnings,
+                 bad_rows=collected)
+
+
+def _table_lines(source, name: str | None) -> tuple[str, list[str]]:
+    """The table's name for messages, and its text split on line feeds (CRLF and CR line endings made LF)."""
     if isinstance(source, (str, Path)):
         path = str(source)
         try:
@@ -419,19 +437,12 @@ def read_tsv(source, *, name: str | None = None, required=("subject_id", "predic
     except UnicodeDecodeError as e:
         raise TableError(path, f"not UTF-8 text (byte {e.start})", hint="save the table as UTF-8") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = io.StringIO(text, newline="\n").readlines()  # split on line feeds only, as the csv reader does below
-    header_lines = []
-    n = 0
-    while n < len(lines) and (lines[n].startswith("#") or not lines[n].strip()):
-        if lines[n].startswith("#"):
-            header_lines.append(lines[n][1:])
-        n += 1
-    warnings: list[str] = []
-    metadata = _metadata("".join(header_lines), path, warnings)
-    curie_map = {str(k): str(v) for k, v in (metadata.get("curie_map") or {}).items()} if isinstance(
-        metadata.get("curie_map"), dict) else {}
-    body = "".join(lines[n:])
-    reader = csv.reader(io.StringIO(body, newline="\n"), delimiter="\t")
+    return path, io.StringIO(text, newline="\n").readlines()  # split on line feeds only, as the csv reader does
+
+
+def _read_body(lines: list[str], n: int, path: str, required, bad_rows: str):
+    """The column names, the rows and the collected bad rows of the table whose body starts at ``lines[n]``."""
+    reader = csv.reader(io.StringIO("".join(lines[n:]), newline="\n"), delimiter="\t")
     columns = None
     rows = []
     collected: list[tuple[int, str, str]] = []
@@ -446,17 +457,10 @@ def read_tsv(source, *, name: str | None = None, required=("subject_id", "predic
                              hint="a quote probably opens a cell and is never closed: remove it or close it") from None
         start, end = end + 1, n + reader.line_num
         raw = "".join(lines[start - 1:end]).rstrip("\n")
-        if columns is None:
-            if not any(c.strip() for c in cells) or (cells and cells[0].startswith("#")):
-                continue
-            columns = [c.strip().casefold() for c in cells]
-            missing = [c for c in required if c not in columns]
-            if missing:
-                raise TableError(path, f"not an SSSOM table (no {', '.join(missing)} column)", line=start,
-                                 field="header", text=raw,
-                                 hint="the first line after the # metadata block names the columns, tab-separated")
-            continue
         if not any(c.strip() for c in cells) or (cells and cells[0].startswith("#")):
+            continue
+        if columns is None:
+            columns = _columns(cells, required, path, start, raw)
             continue
         if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
             reason = f"{len(cells)} cells for {len(columns)} columns"
@@ -471,8 +475,18 @@ def read_tsv(source, *, name: str | None = None, required=("subject_id", "predic
         raise TableError(path, "no header row",
                          hint="after the # metadata block, an SSSOM table needs a tab-separated line naming its "
                               "columns: subject_id, predicate_id, object_id...")
-    return Table(path=path, metadata=metadata, curie_map=curie_map, columns=columns, rows=rows, warnings=warnings,
-                 bad_rows=collected)
+    return columns, rows, collected
+
+
+def _columns(cells: list[str], required, path: str, line: int, raw: str) -> list[str]:
+    """The column names of the header row (case-folded); TableError when a required one is missing."""
+    columns = [c.strip().casefold() for c in cells]
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise TableError(path, f"not an SSSOM table (no {', '.join(missing)} column)", line=line,
+                         field="header", text=raw,
+                         hint="the first line after the # metadata block names the columns, tab-separated")
+    return columns
 
 
 def _metadata(text: str, path: str, warnings: list[str]) -> dict:

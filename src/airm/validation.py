@@ -2,7 +2,7 @@
 
 Validation runs on the data graphs plus their structural entailments (sub-class, sub-property, inverse, transitive),
 never merged with the ontology, so it stays fast; the ontology's own terms are checked by the editorial shapes apart.
-Only airm's own shapes are used (a foreign shape's SPARQL FROM can read local files: see docs/pitfalls).
+Only airm's own shapes are used (pySHACL blocks SERVICE in a shape's SPARQL but not FROM, which can read local files).
 """
 
 from __future__ import annotations
