@@ -5,8 +5,9 @@ The checks read the query with rdflib's SPARQL 1.1 parser. Oxigraph reads more (
 ADJUST, triple terms, reifiers), so a query rdflib cannot read is refused rather than run unchecked; its syntax
 message comes from Oxigraph's parser alone (see ``oxigraph_syntax_error``). The two parsers must also read the same
 text: rdflib expands ``\\u`` escapes everywhere before parsing (as SPARQL 1.1 section 19.2 says) and Oxigraph only in
-strings and IRIs, so every engine gets the expanded text; and a SERVICE keyword that a third, plain lexer finds in
-the query's code but rdflib does not (a comment ended by a bare carriage return, say) gets the query refused.
+strings and IRIs, so every engine gets the expanded text; and a SERVICE keyword that a third, plain lexer (the
+scanner of ``airm.sparql.text``) finds in the query's code but rdflib does not (a comment ended by a bare carriage
+return, say) gets the query refused.
 """
 
 from __future__ import annotations

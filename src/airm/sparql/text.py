@@ -21,19 +21,25 @@ from typing import NamedTuple
 from ..errors import QueryError
 
 _NAME_CHARS = r"\w\-.:%\u00B7\u00C0-\uFFFF"
+_COMMENT = r"\#[^\r\n]*"
+_STRING = r"""\"\"\"(?:[^"\\]+|\\[\s\S]?|"(?!""))*(?:\"\"\"|\Z)
+            |'''(?:[^'\\]+|\\[\s\S]?|'(?!''))*(?:'''|\Z)
+            |"(?:[^"\\]+|\\[\s\S]?)*(?:"|\Z)
+            |'(?:[^'\\]+|\\[\s\S]?)*(?:'|\Z)"""
+_IRI = r"""<[^<>"{}|^`\\\x00-\x20]*>"""
 _SCANNER = re.compile(
-    r"""(?P<ws>\s+)
-      | (?P<comment>\#[^\r\n]*)
-      | (?P<string>\"\"\"(?:[^"\\]|\\[\s\S]?|"(?!""))*(?:\"\"\"|\Z)
-                  |'''(?:[^'\\]|\\[\s\S]?|'(?!''))*(?:'''|\Z)
-                  |"(?:[^"\\]|\\[\s\S]?)*(?:"|\Z)
-                  |'(?:[^'\\]|\\[\s\S]?)*(?:'|\Z))
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    rf"""(?P<ws>\s+)
+      | (?P<comment>{_COMMENT})
+      | (?P<string>{_STRING})
+      | (?P<iri>{_IRI})
       | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-      | (?P<name>(?:[""" + _NAME_CHARS + r"""]|\\[\s\S]?)+)
+      | (?P<name>(?:[{_NAME_CHARS}]|\\[\s\S]?)+)
       | (?P<punct>\\[\s\S]?|.)""",
     re.VERBOSE | re.DOTALL,
 )
+# What code_only blanks, found without tokenizing the rest: no other token holds a '#', a quote or a '<' unless
+# escaped by a backslash, and a backslash takes the next character along in both readings.
+_NOT_CODE = re.compile(rf"\\[\s\S]?|(?P<blank>{_COMMENT}|{_STRING}|{_IRI})", re.VERBOSE | re.DOTALL)
 FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -72,21 +78,33 @@ def scan(text: str):
         pos = end
 
 
-@functools.lru_cache(maxsize=32)
+_CACHED_CHARS = 1 << 16  # a stored query is read several times in a row; a huge ad-hoc one is not kept
+
+
 def tokens(text: str) -> tuple[Token, ...]:
     """The significant tokens of ``text``: white space and comments dropped."""
+    return _cached_tokens(text) if len(text) <= _CACHED_CHARS else _significant(text)
+
+
+def _significant(text: str) -> tuple[Token, ...]:
     return tuple(t for t in scan(text) if t.kind not in ("ws", "comment"))
+
+
+_cached_tokens = functools.lru_cache(maxsize=16)(_significant)
 
 
 def code_only(text: str) -> str:
     """``text`` with its comments, string literals and IRIs blanked out (same length, line feeds kept): what is
-    left is the query's own syntax, where variables, keywords and brackets can be looked for safely."""
-    out = []
-    for tok in scan(text):
-        if tok.kind in ("comment", "string", "iri"):
-            out.append(re.sub(r"[^\n]", " ", tok.text))
-        else:
-            out.append(tok.text)
+    left is the query's own syntax, where variables, keywords and brackets can be looked for safely. The same
+    reading as ``scan``, in one regular-expression pass (a megabyte of brackets must not take seconds)."""
+    out, done = [], 0
+    for m in _NOT_CODE.finditer(text):
+        if m.lastgroup != "blank":
+            continue
+        span = m.group()
+        out += [text[done:m.start()], re.sub(r"[^\n]", " ", span) if "\n" in span else " " * len(span)]
+        done = m.end()
+    out.append(text[done:])
     return "".join(out)
 
 
