@@ -21,7 +21,7 @@ def canned():
     answer: dict = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the name http.server calls
+        def do_POST(self):
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             ctype, body = answer["reply"]
             self.send_response(200)
@@ -80,9 +80,9 @@ def test_rows_past_the_limit_are_cut_and_flagged(canned):
     b'{"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "lit',  # cut short
     b'{"head": {"vars": ["a"]}}',  # neither results nor boolean
     b'{"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "uri", "value": "not an iri"}}]}}',
-    b'{"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "triple", "value": {'
-    b'"subject": {"type": "uri", "value": "urn:s"}, "predicate": {"type": "uri", "value": "urn:p"},'
-    b'"object": {"type": "uri", "value": "urn:o"}}}}]}}',  # a triple term: no place for it in a table
+    (b'{"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "triple", "value": {'
+     b'"subject": {"type": "uri", "value": "urn:s"}, "predicate": {"type": "uri", "value": "urn:p"},'
+     b'"object": {"type": "uri", "value": "urn:o"}}}}]}}'),  # a triple term: no place for it in a table
     b"\xff\xfe",
 ])
 def test_a_malformed_answer_names_the_endpoint(canned, body):
