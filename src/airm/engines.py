@@ -131,7 +131,10 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
             box["error"] = e
 
     worker = threading.Thread(target=work, name="airm-query", daemon=True)
-    worker.start()
+    try:
+        worker.start()
+    except RuntimeError as e:  # no room left for the thread's stack: under a memory cap (--memory, a server worker)
+        raise MemoryError(f"cannot start the query's thread: {e}") from None
     worker.join(join_timeout)
     if worker.is_alive():
         deadline_hit.set()
