@@ -139,3 +139,13 @@ def test_tokens_cover_the_text_and_code_only_blanks_what_they_call_no_code(text)
     assert code == "".join(re.sub(r"[^\n]", " ", t.text) if t.kind in ("comment", "string", "iri") else t.text
                            for t in tokens)
     assert [i for i, c in enumerate(code) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
+
+
+def test_an_update_is_refused_by_the_catalog_and_by_the_engines(tmp_path, kg):
+    text = "DELETE { ?risk ?p ?o } WHERE { SELECT ?risk ?p ?o WHERE { ?risk ?p ?o } }"
+    path = tmp_path / "update.rq"
+    path.write_text("#+ title: T\n#+ description: D\n#+ question: Q?\n" + text + "\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="read-only"):
+        parse_query_file(path)
+    with pytest.raises(QueryError, match="updates .* are refused"):
+        kg.sparql(text)
