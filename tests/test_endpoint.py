@@ -15,6 +15,7 @@ from airm import endpoint as ep
 from airm.engines import run_sparql, run_stored
 from airm.errors import QueryError, QueryTimeout
 from airm.namespaces import GRAPH_BASE
+from airm.sparql import binding
 from helpers import order_keys, run_cli
 from oxigraph_server import OxigraphServer, free_port, require_binary
 
@@ -353,8 +354,8 @@ def test_the_rewritten_query_differs_only_by_the_values_block():
 
     q = catalog.get("search-mitigations")
     value = '"} ; DROP ALL ; {'
-    rewritten = ep.bind_values(q.text, {"keyword": ox.Literal(value)})
-    block = ep.values_block({"keyword": ox.Literal(value)})
+    rewritten = binding.bind_values(q.text, {"keyword": ox.Literal(value)})
+    block = binding.values_block({"keyword": ox.Literal(value)})
     assert rewritten.replace(" " + block + "\n", "", 1) == q.text
     algebra = translateQuery(parseQuery(rewritten)).algebra
     found = []
@@ -390,9 +391,9 @@ def test_an_iri_parameter_cannot_carry_syntax(kg):
     with pytest.raises(ValueError):
         ox.NamedNode("https://example.org/x> } #")
     with pytest.raises(QueryError):
-        ep.values_block({"v": ox.BlankNode("b")})
+        binding.values_block({"v": ox.BlankNode("b")})
     with pytest.raises(QueryError):
-        ep.values_block({"v } #": ox.Literal("x")})
+        binding.values_block({"v } #": ox.Literal("x")})
 
 
 @pytest.mark.parametrize("text", [
@@ -434,7 +435,7 @@ def test_every_catalog_query_can_be_bound_on_an_endpoint():
     """A new catalog query that an endpoint could answer differently fails here, naming itself."""
     for name, q in catalog.catalog().items():
         try:
-            ep.check_values_binding(q.text, set(q.params))
+            binding.check_values_binding(q.text, set(q.params))
         except QueryError as e:
             pytest.fail(f"{name}: {e}")
 

@@ -170,7 +170,7 @@ def _stored_cases(kg):
     """(id, airm's result, the text an endpoint gets) for every declared case of every stored query: parameters
     bound by airm's VALUES block, airm's prefixes prepended (what ``--endpoint`` sends)."""
     from airm import catalog
-    from airm.endpoint import bind_values
+    from airm.sparql.binding import bind_values
     from airm.namespaces import sparql_prologue
 
     out = []

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputFileError, QueryError, shown
+from .sparql.binding import parameter_problem
+from .sparql.text import VARIABLE_NAME, query_form, result_kind
 
 PARAM_TYPES = ("resource", "iri", "string", "integer", "decimal", "boolean")
 REQUIRED_KEYS = ("title", "description", "question")
@@ -110,7 +112,9 @@ def parse_query_file(path: Path) -> StoredQuery:
         if not isinstance(header.get(key), str) or not header[key].strip():
             raise InputFileError(path, f"header needs a non-empty '{key}'")
     body = "\n".join(text.splitlines()[len(header_lines):])
-    kind = _query_kind(body)
+    if query_form(body) == "update":
+        raise InputFileError(path, "a stored query is read-only: updates (INSERT, DELETE, LOAD, ...) are refused")
+    kind = result_kind(body)
     if kind is None:
         raise InputFileError(path, "no SELECT, CONSTRUCT, ASK or DESCRIBE in the query body")
     params = {}
@@ -118,7 +122,7 @@ def parse_query_file(path: Path) -> StoredQuery:
     if not isinstance(raw_params, dict):
         raise InputFileError(path, "'params' must map parameter names to their declarations")
     for pname, decl in raw_params.items():
-        params[pname] = _param(path, pname, decl, body, kind)
+        params[pname] = _param(path, pname, decl, body)
     returns = header.get("returns") or []
     tags = header.get("tags") or []
     if not isinstance(returns, list) or not isinstance(tags, list):
@@ -130,20 +134,8 @@ def parse_query_file(path: Path) -> StoredQuery:
     )
 
 
-_KIND_RE = re.compile(r"^\s*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
-
-
-def _query_kind(body: str) -> str | None:
-    code = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("#"))
-    m = _KIND_RE.search(code)
-    if not m:
-        return None
-    k = m.group(1).lower()
-    return "construct" if k in ("construct", "describe") else k
-
-
-def _param(path: Path, name: str, decl, body: str, kind: str) -> Param:
-    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", str(name)):
+def _param(path: Path, name: str, decl, body: str) -> Param:
+    if not VARIABLE_NAME.fullmatch(str(name)):
         raise InputFileError(path, f"parameter name {name!r} is not a SPARQL variable name")
     if not isinstance(decl, dict):
         raise InputFileError(path, f"parameter {name!r} must be a mapping with at least 'type' and 'description'")
@@ -157,29 +149,14 @@ def _param(path: Path, name: str, decl, body: str, kind: str) -> Param:
         raise InputFileError(path, f"parameter {name!r}: type must be one of {', '.join(PARAM_TYPES)} (or concept)")
     if not decl.get("description"):
         raise InputFileError(path, f"parameter {name!r} needs a description")
-    var = re.compile(r"[?$]" + re.escape(name) + r"\b")
-    if not var.search(body):
-        raise InputFileError(path, f"parameter {name!r} is declared but ?{name} does not occur in the query")
-    if re.search(r"\bAS\s+[?$]" + re.escape(name) + r"\b", body, re.IGNORECASE):
-        raise InputFileError(path, f"parameter ?{name} is assigned by BIND/AS: a bound value would be ignored",
-                             hint="use the parameter only in triple patterns and FILTERs")
-    if kind == "select" and not _projected(body, name):
-        raise InputFileError(path, f"parameter ?{name} must be projected in the SELECT clause",
-                             hint="Oxigraph binds parameters by substitution, which needs the variable in the projection")
+    problem = parameter_problem(body, name)
+    if problem is not None:
+        raise InputFileError(path, f"parameter ?{name} is declared, but {problem[0]}", hint=problem[1])
     return Param(
         name=name, type=ptype, description=str(decl["description"]), required=bool(decl.get("required", False)),
         default=decl.get("default"), example=decl.get("example"), cls=decl.get("class"), scheme=decl.get("scheme"),
         values=tuple(str(v) for v in decl["values"]) if decl.get("values") else None,
     )
-
-
-def _projected(body: str, name: str) -> bool:
-    code = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("#"))
-    m = re.search(r"\bSELECT\b(.*?)\bWHERE\b|\bSELECT\b(.*?)\{", code, re.IGNORECASE | re.DOTALL)
-    if not m:
-        return False
-    clause = m.group(1) or m.group(2) or ""
-    return clause.strip().startswith("*") or re.search(r"[?$]" + re.escape(name) + r"\b", clause) is not None
 
 
 @functools.cache

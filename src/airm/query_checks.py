@@ -5,8 +5,9 @@ The checks read the query with rdflib's SPARQL 1.1 parser. Oxigraph reads more (
 ADJUST, triple terms, reifiers), so a query rdflib cannot read is refused rather than run unchecked; its syntax
 message comes from Oxigraph's parser alone (see ``oxigraph_syntax_error``). The two parsers must also read the same
 text: rdflib expands ``\\u`` escapes everywhere before parsing (as SPARQL 1.1 section 19.2 says) and Oxigraph only in
-strings and IRIs, so every engine gets the expanded text; and a SERVICE keyword that a third, plain lexer finds in
-the query's code but rdflib does not (a comment ended by a bare carriage return, say) gets the query refused.
+strings and IRIs, so every engine gets the expanded text; and a SERVICE keyword that a third, plain lexer (the
+scanner of ``airm.sparql.text``) finds in the query's code but rdflib does not (a comment ended by a bare carriage
+return, say) gets the query refused.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InternalError, QueryError
+from .sparql.text import code_only, nesting_depth
 
 MAX_QUERY_CHARS = 1_000_000
 MAX_NESTING = 32  # rdflib's parser overflows Python's stack near 40 levels; Oxigraph's crashes a thread far deeper
@@ -236,59 +238,3 @@ def _named(node, name: str, _seen=None):
     elif isinstance(node, (list, tuple, ParseResults)):
         for v in node:
             yield from _named(v, name, _seen)
-
-
-def code_only(text: str) -> str:
-    """``text`` with its comments, string literals and IRIs blanked out (same length, line breaks kept): what is
-    left is the query's own syntax, where variables, keywords and brackets can be looked for safely. A comment ends
-    at a line feed or a carriage return, whichever comes first (Oxigraph ends it at either)."""
-    out = list(text)
-    i, n = 0, len(text)
-
-    def blank(a: int, b: int) -> None:
-        for k in range(a, min(b, n)):
-            if out[k] != "\n":
-                out[k] = " "
-
-    while i < n:
-        c = text[i]
-        if c == "\\":  # outside strings only a prefixed name's escape (ex:a\#): the next character is no syntax
-            i += 2
-            continue
-        if c == "#":
-            j = i
-            while j < n and text[j] not in "\r\n":
-                j += 1
-            blank(i, j)
-            i = j
-            continue
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            blank(i, j + len(quote))
-            i = j + len(quote)
-            continue
-        if c == "<":
-            j = i + 1
-            while j < n and text[j] not in "<>\"{}|^`\\" and text[j] > " ":  # IRIREF's characters
-                j += 1
-            if j < n and text[j] == ">":  # an IRI (not a less-than)
-                blank(i, j + 1)
-                i = j + 1
-                continue
-        i += 1
-    return "".join(out)
-
-
-def nesting_depth(text: str) -> int:
-    """Deepest nesting of { ( [ outside strings, IRIs and comments."""
-    depth = deepest = 0
-    for c in code_only(text):
-        if c in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c in "})]":
-            depth -= 1
-    return deepest

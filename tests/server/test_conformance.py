@@ -390,7 +390,7 @@ def test_both_servers_hold_the_same_build(server, oxigraph_read_only, kg):
 
 @pytest.mark.parametrize(("name", "case", "params"), CASES, ids=[f"{n}.{c}" for n, c, _ in CASES])
 def test_catalog_on_airm_serve_matches_oxigraph_serve_read_only(server, oxigraph_read_only, kg, name, case, params):
-    from airm.endpoint import bind_values
+    from airm.sparql.binding import bind_values
 
     q = catalog.get(name)
     bound = catalog.bind_params(kg, q, params)
