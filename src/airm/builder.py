@@ -17,16 +17,16 @@ from pathlib import Path
 from . import __version__
 from .errors import ValidationFailed
 from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH
+from .vocab import AIRM, Bibo, Foaf, Skos
 
 OUTPUTS = {"airm.ttl": "ttl", "airm.nt": "nt", "airm.jsonld": "jsonld"}
 
-_COUNT_CLASSES = """
-SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
+_COUNT_CLASSES = f"""
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {{
   ?x a ?class .
-  FILTER (STRSTARTS(STR(?class), "https://w3id.org/airm#") || ?class IN (
-    <http://www.w3.org/2004/02/skos/core#Concept>, <http://www.w3.org/2004/02/skos/core#ConceptScheme>,
-    <http://purl.org/ontology/bibo/Document>, <http://xmlns.com/foaf/0.1/Organization>))
-} GROUP BY ?class ORDER BY ?class
+  FILTER (STRSTARTS(STR(?class), "{AIRM}") || ?class IN (
+    <{Skos.Concept}>, <{Skos.ConceptScheme}>, <{Bibo.Document}>, <{Foaf.Organization}>))
+}} GROUP BY ?class ORDER BY ?class
 """
 
 

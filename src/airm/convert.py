@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 
+from .vocab import Xsd
+
 
 class _IllTypedLiteralNoise(logging.Filter):
     """rdflib logs a warning with a whole traceback for every ill-typed literal it is handed ("abc"^^xsd:integer).
@@ -30,7 +32,7 @@ def to_rdflib_term(term):
         if term.language:
             return Literal(term.value, lang=term.language)
         dt = term.datatype.value
-        if dt == "http://www.w3.org/2001/XMLSchema#string":
+        if dt == Xsd.string:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(dt))
     raise TypeError(f"unsupported term {term!r}")

@@ -14,10 +14,12 @@ the store only while the rules run.
 
 from __future__ import annotations
 
-from .errors import InternalError
-from .namespaces import ENTAILMENT_GRAPH
+from .errors import InternalError, UserError
+from .namespaces import ENTAILMENT_GRAPH, curie
+from .resources import resource_dir
+from .vocab import OWL, RDF, RDFS, Rdf
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = Rdf.type
 MAX_ROUNDS = 50
 # the structural axioms' graph: present only while materialise() runs, never exported or queried
 AXIOMS_GRAPH = "urn:airm:graph:structural-axioms"
@@ -48,11 +50,7 @@ _DOMAIN_RANGE_RULES = [
     """CONSTRUCT { ?y a ?c } WHERE { ?p rdfs:range ?c . ?x ?p ?y . FILTER(isIRI(?c) && !isLiteral(?y)) }""",
 ]
 
-_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
+_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL}
 
 
 def _rules_for(store, domain_range: bool) -> list[str]:
@@ -71,9 +69,6 @@ def _too_many(store, target, new, cap: int, asserted: int):
     """Give up on runaway inference, leaving the store as it was, and say which properties ran away."""
     from collections import Counter
 
-    from .errors import UserError
-    from .namespaces import curie
-
     top = ", ".join(f"{curie(p.value)} ({n:,})" for p, n in Counter(q.predicate for q in new).most_common(3))
     store.remove_graph(target)
     raise UserError(
@@ -84,8 +79,6 @@ def _too_many(store, target, new, cap: int, asserted: int):
 
 def structural_axioms_path():
     """The Turtle file of axioms inference uses beyond the published ontology."""
-    from .resources import resource_dir
-
     return resource_dir("ontology") / "inference" / "structural-axioms.ttl"
 
 

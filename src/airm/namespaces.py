@@ -48,8 +48,10 @@ def expand(text: str) -> str | None:
     return ns + local if ns is not None else None
 
 
-def sparql_prologue() -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes().items())
+def sparql_prologue(*names: str) -> str:
+    """PREFIX lines for the named prefixes (every declared one when none is named), for query text we write."""
+    declared = prefixes()
+    return "".join(f"PREFIX {p}: <{declared[p]}>\n" for p in (names or declared))
 
 
 def bind_all(graph) -> None:

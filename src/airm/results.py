@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from .vocab import XSD, Rdf, Xsd
+
+XSD_STRING = Xsd.string
+RDF_LANGSTRING = Rdf.langString
 
 
 class Term(NamedTuple):

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-GENID = "https://w3id.org/airm/.well-known/genid/"
+from .namespaces import ONTOLOGY_IRI
+
+GENID = ONTOLOGY_IRI + "/.well-known/genid/"
 
 
 def is_skolem(iri: str) -> bool:

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .namespaces import AIRM, GRAPH_BASE, ONTOLOGY_IRI
+from .namespaces import GRAPH_BASE, ONTOLOGY_IRI
+from .vocab import Airm, Owl, Rdf
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
+SD = "http://www.w3.org/ns/sparql-service-description#"  # not one of airm's prefixes: only this module reads it
+RDF_TYPE = Rdf.type
+OWL_ONTOLOGY = Owl.Ontology
 DEFAULT = "default"
 
 
@@ -34,7 +35,7 @@ def _fingerprint_query() -> str:
     import pyoxigraph as ox
 
     header = f"{ox.NamedNode(ONTOLOGY_IRI)} {ox.NamedNode(RDF_TYPE)} {ox.NamedNode(OWL_ONTOLOGY)}"
-    catalog = f"?q {ox.NamedNode(RDF_TYPE)} {ox.NamedNode(AIRM + 'StoredQuery')}"
+    catalog = f"?q {ox.NamedNode(RDF_TYPE)} {ox.NamedNode(Airm.StoredQuery)}"
     return f"""SELECT ?k ?g (COUNT(*) AS ?n) WHERE {{
   {{ {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ ?s ?p ?o }} BIND("all" AS ?k) }}
   UNION {{ {{ GRAPH ?g {{ {header} }} }} UNION {{ {header} }} BIND("header" AS ?k) }}

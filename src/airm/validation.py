@@ -11,11 +11,12 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from . import resources
-from .namespaces import ENTAILMENT_GRAPH, curie
+from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, curie, expand
+from .vocab import Dcterms, Rdf, Rdfs, Sh, Skos
 
-SH = "http://www.w3.org/ns/shacl#"
-SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-VALIDATION_ENTAILMENTS = "https://w3id.org/airm/graph/validation-entailments"
+SEVERITIES = ("Violation", "Warning", "Info")  # SHACL's severities (sh:Violation...), most severe first
+SEVERITY_ORDER = {name: rank for rank, name in enumerate(SEVERITIES)}
+VALIDATION_ENTAILMENTS = GRAPH_BASE + "validation-entailments"
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     return ValidationReport(conforms=conforms, problems=problems_list, checked_graphs=data_graphs)
 
 
-USER_GRAPH = "https://w3id.org/airm/graph/user"
+USER_GRAPH = GRAPH_BASE + "user"
 
 
 def merge_restated_blank_nodes(store) -> int:
@@ -303,8 +304,7 @@ def _run(data_graph, shapes_graph, focus=None) -> list[Problem]:
     """pySHACL with our shapes only: no inference, no JS, no owl:imports. ``focus``: IRIs (strings or terms) to
     check, the rest of the graph serving as context; None checks every target."""
     from pyshacl import Validator
-    from rdflib import RDF, RDFS, URIRef
-    from rdflib.namespace import DCTERMS, SKOS
+    from rdflib import URIRef
 
     focus_terms = None
     if focus is not None:
@@ -331,9 +331,10 @@ def _run(data_graph, shapes_graph, focus=None) -> list[Problem]:
 
     wrapped = DataGraph.from_rdflib(data_graph)  # keeps our graph as its implementation, prepared queries included
     _conforms, results, _text = FocusedValidator(wrapped, shacl_graph=shapes_graph, options=options).run()
-    sh = lambda n: URIRef(SH + n)  # noqa: E731
+    sh = lambda n: URIRef(Sh[n])  # noqa: E731
+    labels = [URIRef(p) for p in (Rdfs.label, Skos.prefLabel, Dcterms.title)]
     problems = []
-    for r in results.subjects(RDF.type, sh("ValidationResult")):
+    for r in results.subjects(URIRef(Rdf.type), sh("ValidationResult")):
         if (None, sh("detail"), r) in results:
             # why a value failed an sh:node shape: pySHACL's detail, not a result of the report (SHACL 3.6.2.5);
             # listed, it gave a second problem on the value node, which other validators (Jena) do not report.
@@ -346,7 +347,7 @@ def _run(data_graph, shapes_graph, focus=None) -> list[Problem]:
         messages = [str(m) for m in results.objects(r, sh("resultMessage"))]
         shape = results.value(r, sh("sourceShape"))
         label = None
-        for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+        for p in labels:
             label = data_graph.value(node, p)
             if label is not None:
                 break
@@ -369,8 +370,8 @@ def _with_details(message: str, results, result) -> str:
     """The message, followed by those of the sh:detail results that say why (a value failing an sh:node shape)."""
     from rdflib import URIRef
 
-    details = sorted({str(m) for d in results.objects(result, URIRef(SH + "detail"))
-                      for m in results.objects(d, URIRef(SH + "resultMessage"))} - {message})
+    details = sorted({str(m) for d in results.objects(result, URIRef(Sh.detail))
+                      for m in results.objects(d, URIRef(Sh.resultMessage))} - {message})
     return f"{message} ({'; '.join(details)})" if details else message
 
 
@@ -435,7 +436,6 @@ def _show(term) -> str:
 
 def _with_locations(problems: list[Problem], dataset) -> list[Problem]:
     """Attach to each problem the file (and line) where its focus node is defined."""
-    from .namespaces import expand
     from .parsing import subject_lines
 
     if not problems:

@@ -13,6 +13,7 @@ loads nothing else (rdflib stays out of the CLI's fast paths).
 """
 
 # fmt: off
+# ruff: noqa  (generated)
 from __future__ import annotations
 
 
@@ -490,9 +491,10 @@ class Cito(metaclass=_Closed):
 class Schema(metaclass=_Closed):
     _prefix = 'schema'
     _namespace = SCHEMA
+    keywords = 'https://schema.org/keywords'
     position = 'https://schema.org/position'
     url = 'https://schema.org/url'
-    _terms = {'position': position, 'url': url}
+    _terms = {'keywords': keywords, 'position': position, 'url': url}
 
 
 class Sh(metaclass=_Closed):
@@ -502,16 +504,23 @@ class Sh(metaclass=_Closed):
     Info = 'http://www.w3.org/ns/shacl#Info'
     NodeShape = 'http://www.w3.org/ns/shacl#NodeShape'
     Parameter = 'http://www.w3.org/ns/shacl#Parameter'
+    SPARQLAskExecutable = 'http://www.w3.org/ns/shacl#SPARQLAskExecutable'
     SPARQLConstraint = 'http://www.w3.org/ns/shacl#SPARQLConstraint'
+    SPARQLConstructExecutable = 'http://www.w3.org/ns/shacl#SPARQLConstructExecutable'
     SPARQLExecutable = 'http://www.w3.org/ns/shacl#SPARQLExecutable'
+    SPARQLSelectExecutable = 'http://www.w3.org/ns/shacl#SPARQLSelectExecutable'
     ValidationReport = 'http://www.w3.org/ns/shacl#ValidationReport'
     ValidationResult = 'http://www.w3.org/ns/shacl#ValidationResult'
     Violation = 'http://www.w3.org/ns/shacl#Violation'
     Warning = 'http://www.w3.org/ns/shacl#Warning'
+    ask = 'http://www.w3.org/ns/shacl#ask'
     class_ = 'http://www.w3.org/ns/shacl#class'
     conforms = 'http://www.w3.org/ns/shacl#conforms'
+    construct = 'http://www.w3.org/ns/shacl#construct'
     datatype = 'http://www.w3.org/ns/shacl#datatype'
     declare = 'http://www.w3.org/ns/shacl#declare'
+    defaultValue = 'http://www.w3.org/ns/shacl#defaultValue'
+    description = 'http://www.w3.org/ns/shacl#description'
     detail = 'http://www.w3.org/ns/shacl#detail'
     focusNode = 'http://www.w3.org/ns/shacl#focusNode'
     hasValue = 'http://www.w3.org/ns/shacl#hasValue'
@@ -524,10 +533,14 @@ class Sh(metaclass=_Closed):
     minExclusive = 'http://www.w3.org/ns/shacl#minExclusive'
     minInclusive = 'http://www.w3.org/ns/shacl#minInclusive'
     minLength = 'http://www.w3.org/ns/shacl#minLength'
+    name = 'http://www.w3.org/ns/shacl#name'
     namespace = 'http://www.w3.org/ns/shacl#namespace'
     node = 'http://www.w3.org/ns/shacl#node'
     nodeKind = 'http://www.w3.org/ns/shacl#nodeKind'
+    optional = 'http://www.w3.org/ns/shacl#optional'
     or_ = 'http://www.w3.org/ns/shacl#or'
+    order = 'http://www.w3.org/ns/shacl#order'
+    parameter = 'http://www.w3.org/ns/shacl#parameter'
     path = 'http://www.w3.org/ns/shacl#path'
     pattern = 'http://www.w3.org/ns/shacl#pattern'
     prefix = 'http://www.w3.org/ns/shacl#prefix'
@@ -548,7 +561,7 @@ class Sh(metaclass=_Closed):
     targetSubjectsOf = 'http://www.w3.org/ns/shacl#targetSubjectsOf'
     uniqueLang = 'http://www.w3.org/ns/shacl#uniqueLang'
     value = 'http://www.w3.org/ns/shacl#value'
-    _terms = {'IRI': IRI, 'Info': Info, 'NodeShape': NodeShape, 'Parameter': Parameter, 'SPARQLConstraint': SPARQLConstraint, 'SPARQLExecutable': SPARQLExecutable, 'ValidationReport': ValidationReport, 'ValidationResult': ValidationResult, 'Violation': Violation, 'Warning': Warning, 'class': class_, 'conforms': conforms, 'datatype': datatype, 'declare': declare, 'detail': detail, 'focusNode': focusNode, 'hasValue': hasValue, 'in': in_, 'inversePath': inversePath, 'maxCount': maxCount, 'maxInclusive': maxInclusive, 'message': message, 'minCount': minCount, 'minExclusive': minExclusive, 'minInclusive': minInclusive, 'minLength': minLength, 'namespace': namespace, 'node': node, 'nodeKind': nodeKind, 'or': or_, 'path': path, 'pattern': pattern, 'prefix': prefix, 'prefixes': prefixes, 'property': property, 'result': result, 'resultMessage': resultMessage, 'resultPath': resultPath, 'resultSeverity': resultSeverity, 'select': select, 'severity': severity, 'sourceConstraintComponent': sourceConstraintComponent, 'sourceShape': sourceShape, 'sparql': sparql, 'targetClass': targetClass, 'targetNode': targetNode, 'targetObjectsOf': targetObjectsOf, 'targetSubjectsOf': targetSubjectsOf, 'uniqueLang': uniqueLang, 'value': value}
+    _terms = {'IRI': IRI, 'Info': Info, 'NodeShape': NodeShape, 'Parameter': Parameter, 'SPARQLAskExecutable': SPARQLAskExecutable, 'SPARQLConstraint': SPARQLConstraint, 'SPARQLConstructExecutable': SPARQLConstructExecutable, 'SPARQLExecutable': SPARQLExecutable, 'SPARQLSelectExecutable': SPARQLSelectExecutable, 'ValidationReport': ValidationReport, 'ValidationResult': ValidationResult, 'Violation': Violation, 'Warning': Warning, 'ask': ask, 'class': class_, 'conforms': conforms, 'construct': construct, 'datatype': datatype, 'declare': declare, 'defaultValue': defaultValue, 'description': description, 'detail': detail, 'focusNode': focusNode, 'hasValue': hasValue, 'in': in_, 'inversePath': inversePath, 'maxCount': maxCount, 'maxInclusive': maxInclusive, 'message': message, 'minCount': minCount, 'minExclusive': minExclusive, 'minInclusive': minInclusive, 'minLength': minLength, 'name': name, 'namespace': namespace, 'node': node, 'nodeKind': nodeKind, 'optional': optional, 'or': or_, 'order': order, 'parameter': parameter, 'path': path, 'pattern': pattern, 'prefix': prefix, 'prefixes': prefixes, 'property': property, 'result': result, 'resultMessage': resultMessage, 'resultPath': resultPath, 'resultSeverity': resultSeverity, 'select': select, 'severity': severity, 'sourceConstraintComponent': sourceConstraintComponent, 'sourceShape': sourceShape, 'sparql': sparql, 'targetClass': targetClass, 'targetNode': targetNode, 'targetObjectsOf': targetObjectsOf, 'targetSubjectsOf': targetSubjectsOf, 'uniqueLang': uniqueLang, 'value': value}
 
 
 class Vann(metaclass=_Closed):
@@ -565,8 +578,9 @@ class Semapv(metaclass=_Closed):
     LLMBasedMatching = 'https://w3id.org/semapv/vocab/LLMBasedMatching'
     LexicalMatching = 'https://w3id.org/semapv/vocab/LexicalMatching'
     ManualMappingCuration = 'https://w3id.org/semapv/vocab/ManualMappingCuration'
-    MappingReview = 'https://w3id.org/semapv/vocab/MappingReview'
-    _terms = {'LLMBasedMatching': LLMBasedMatching, 'LexicalMatching': LexicalMatching, 'ManualMappingCuration': ManualMappingCuration, 'MappingReview': MappingReview}
+    MappingChaining = 'https://w3id.org/semapv/vocab/MappingChaining'
+    StructuralMatching = 'https://w3id.org/semapv/vocab/StructuralMatching'
+    _terms = {'LLMBasedMatching': LLMBasedMatching, 'LexicalMatching': LexicalMatching, 'ManualMappingCuration': ManualMappingCuration, 'MappingChaining': MappingChaining, 'StructuralMatching': StructuralMatching}
 
 
 class Sssom(metaclass=_Closed):

@@ -28,9 +28,13 @@ EXTRA_TERMS = {
     "rdfs": ("comment",),
     "sssom": ("mapping_tool", "mapping_tool_version", "similarity_measure", "similarity_score", "object_label",
               "subject_label", "predicate_label"),
-    "semapv": ("LexicalMatching", "LLMBasedMatching", "MappingReview"),
+    "semapv": ("LexicalMatching", "LLMBasedMatching", "MappingChaining", "StructuralMatching"),
     "sh": ("ValidationReport", "ValidationResult", "conforms", "result", "focusNode", "resultPath", "value",
-           "resultMessage", "resultSeverity", "sourceShape", "sourceConstraintComponent", "detail"),
+           "resultMessage", "resultSeverity", "sourceShape", "sourceConstraintComponent", "detail",
+           # the query catalog, described as SHACL SPARQL executables (catalog_rdf.py)
+           "SPARQLSelectExecutable", "SPARQLConstructExecutable", "SPARQLAskExecutable", "ask", "construct",
+           "parameter", "name", "description", "order", "optional", "defaultValue"),
+    "schema": ("keywords",),
     "xsd": ("double", "dateTime"),
 }
 
@@ -45,6 +49,7 @@ loads nothing else (rdflib stays out of the CLI's fast paths).
 """
 
 # fmt: off
+# ruff: noqa  (generated)
 from __future__ import annotations
 
 
