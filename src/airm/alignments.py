@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import resources
+from .namespaces import BASE_IRI
 from .vocab import AI, AIRO, D3F, DPV, NEXUS, RISK, TECH, VAIR
 
 # Vocabularies with a reference copy: prefix -> (namespace, files under the reference folder that define its terms)
@@ -59,7 +60,7 @@ def external_terms(paths=None) -> list[ExternalTerm]:
     found: dict[str, tuple[str, str, set]] = {}
     for path in paths:
         with open(path, "rb") as f:
-            triples = list(ox.parse(f, format=ox.RdfFormat.TURTLE, base_iri="https://w3id.org/airm/"))
+            triples = list(ox.parse(f, format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI))
         for t in triples:
             for term in (t.subject, t.predicate, t.object):
                 if not isinstance(term, ox.NamedNode):

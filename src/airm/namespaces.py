@@ -7,13 +7,14 @@ import functools
 from .vocab import AIRM, AIRMD, ONTOLOGY_IRI, PREFIXES, QUERY
 
 AIRM_ID = AIRMD  # the folder of airm's own resources: mitigations, techniques, schemes, mappings
+BASE_IRI = ONTOLOGY_IRI + "/"  # what relative IRIs in airm's own files resolve against
 GRAPH_BASE = ONTOLOGY_IRI + "/graph/"
 ENTAILMENT_GRAPH = GRAPH_BASE + "entailments"
 CATALOG_GRAPH = GRAPH_BASE + "catalog"
 DUPLICATES_GRAPH = GRAPH_BASE + "duplicates"  # derived: links between mitigations stated twice (airm.dedupe)
 QUERY_BASE = QUERY
 
-__all__ = ["AIRM", "AIRM_ID", "CATALOG_GRAPH", "DUPLICATES_GRAPH", "ENTAILMENT_GRAPH", "GRAPH_BASE", "ONTOLOGY_IRI",
+__all__ = ["AIRM", "AIRM_ID", "BASE_IRI", "CATALOG_GRAPH", "DUPLICATES_GRAPH", "ENTAILMENT_GRAPH", "GRAPH_BASE", "ONTOLOGY_IRI",
            "QUERY_BASE", "bind_all", "curie", "expand", "prefixes", "sparql_prologue"]
 
 

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .labels import labels_for, result_iris
+
 FIGURES = {
     "stage-by-actor": {
         "query": "coverage-stage-by-actor",
@@ -192,7 +194,6 @@ def figure_bytes(kg, name: str, fmt: str, *, params: dict | None = None, timeout
 
 def coverage_data(kg, *, timeout: float | None = None) -> dict:
     """What the coverage page and the HTML report show besides the pictures."""
-    from .server.records import labels_for, result_iris
 
     mats = {name: figure_matrix(kg, name, timeout=timeout) for name in FIGURES}
     unmitigated = _run(kg, "unmitigated-risks", {}, timeout)
