@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from . import __version__
@@ -27,6 +28,21 @@ class KnowledgeGraph:
         self.dataset = dataset
         self.digest = digest
         self.proposals_file = None  # set by load(): the workspace's unreviewed classification proposals, if any
+        self._derived: dict = {}
+        self._derived_lock = threading.RLock()  # re-entrant: one derived thing may be made from another
+
+    def cached(self, key: str, make):
+        """``make()``'s value, made once per knowledge graph and kept with it: things derived from the store (the
+        rdflib copy the reference engine queries, the store with the proposals added, lookup tables) live exactly as
+        long as the graph they come from. Made under a lock, so two threads asking at once build it once."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            pass
+        with self._derived_lock:
+            if key not in self._derived:
+                self._derived[key] = make()
+            return self._derived[key]
 
     @property
     def store(self):
