@@ -408,7 +408,6 @@ def _unsafe(node, top: bool, params: set, found: list) -> None:
         _unsafe(node.p, False, params, found)
 
 
-@functools.lru_cache(maxsize=256)
 @functools.lru_cache(maxsize=512)
 def _unsafe_uses(text: str, params: frozenset) -> tuple:
     found: list = []

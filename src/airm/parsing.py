@@ -10,20 +10,9 @@ import re
 from pathlib import Path
 
 from .errors import InputFileError
+from .rdf_formats import BY_SUFFIX
 
-FORMATS = {
-    ".ttl": "TURTLE",
-    ".turtle": "TURTLE",
-    ".nt": "N_TRIPLES",
-    ".nq": "N_QUADS",
-    ".trig": "TRIG",
-    ".jsonld": "JSON_LD",
-    ".json": "JSON_LD",
-    ".rdf": "RDF_XML",
-    ".owl": "RDF_XML",
-    ".xml": "RDF_XML",
-}
-DATASET_FORMATS = {"N_QUADS", "TRIG"}
+FORMATS = {suffix: f.oxigraph for suffix, f in BY_SUFFIX.items()}  # file suffix -> pyoxigraph format read
 MAX_FILE_BYTES = 512 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 PARSER_TOKEN_LIMIT = 16 * 1024 * 1024  # pyoxigraph's longest literal, IRI or N-Quads line (MemoryError past it)

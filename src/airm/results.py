@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .rdf_formats import GRAPH_FORMATS
 from .vocab import XSD, Rdf, Xsd
 
 XSD_STRING = Xsd.string
@@ -207,12 +208,12 @@ class QueryResult:
 
     def format(self, fmt: str) -> str:
         if self.kind == "construct":
-            if fmt in ("ttl", "nt", "jsonld", "rdfxml"):
+            if fmt in GRAPH_FORMATS:
                 return self.to_rdf(fmt).decode("utf-8")
             if fmt == "table":
                 return self.to_rdf("ttl").decode("utf-8")
             raise ValueError(f"a graph result cannot be shown as {fmt}; use ttl, nt or jsonld")
-        if fmt in ("ttl", "nt", "jsonld", "rdfxml"):
+        if fmt in GRAPH_FORMATS:
             raise ValueError(f"a table result cannot be shown as {fmt}; use table, csv, tsv, json or md")
         if fmt == "json":
             return self.to_sparql_json()
