@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from . import kg as kgmod
+from .atomic import write_files
 from .errors import ValidationFailed
-from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH
+from .export import canonical_from_store, serialize_all
+from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH, curie
+from .validation import validate as run_validation
 from .vocab import AIRM, Bibo, Foaf, Skos
 
 OUTPUTS = {"airm.ttl": "ttl", "airm.nt": "nt", "airm.jsonld": "jsonld"}
@@ -41,12 +45,6 @@ class BuildResult:
 
 def build(out_dir, *, workspace=None, files=(), validate: bool = True) -> BuildResult:
     """Build the merged graph into ``out_dir``. Raises ValidationFailed (nothing written) on violations."""
-    from . import kg as kgmod
-    from .atomic import write_files
-    from .export import canonical_from_store, serialize_all
-    from .namespaces import curie
-    from .validation import validate as run_validation
-
     out_dir = Path(out_dir)
     timings: dict = {}
     t = time.perf_counter()

@@ -6,6 +6,7 @@ It is compiled at load time into its own named graph; a header that does not par
 
 from __future__ import annotations
 
+from .catalog import catalog
 from .namespaces import QUERY_BASE, expand
 from .vocab import QPARAM, Airm, Dcterms, Rdf, Rdfs, Schema, Sh, Skos, Xsd
 
@@ -23,8 +24,6 @@ def query_iri(name: str) -> str:
 def catalog_quads(graph: str, queries=None) -> list:
     """Quads describing every stored query, in graph ``graph``."""
     import pyoxigraph as ox
-
-    from .catalog import catalog
 
     queries = catalog() if queries is None else queries
     g = ox.NamedNode(graph)

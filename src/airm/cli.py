@@ -8,7 +8,7 @@ import click
 
 from . import __version__
 from .errors import AirmError, ValidationFailed, shown
-from .validation import SEVERITIES, SEVERITY_ORDER
+from .severity import SEVERITIES, at_least
 
 WORKSPACE_HELP = "folder of imported sources [default: $AIRM_WORKSPACE or ./airm-data]"
 
@@ -64,8 +64,7 @@ def validate(paths, fmt, no_embedded, severity):
     from .validation import validate as run_validation
 
     report = run_validation(list(paths) or None, with_embedded=not no_embedded or not paths)
-    keep = SEVERITY_ORDER[severity.capitalize()]
-    report.problems = [p for p in report.problems if SEVERITY_ORDER.get(p.severity, 0) <= keep]
+    report.problems = at_least(report.problems, severity)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     if not report.conforms:
         sys.exit(1)

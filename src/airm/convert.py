@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 
+from .namespaces import bind_all
 from .vocab import Xsd
 
 
@@ -61,8 +62,6 @@ def rdflib_graph(store, graphs=None):
     Each distinct term is converted once: a large import repeats its IRIs many times."""
     import pyoxigraph as ox
     from rdflib import Graph
-
-    from .namespaces import bind_all
 
     g = Graph()
     bind_all(g)

@@ -8,6 +8,7 @@ API carries it as ``QueryResult.notes``.
 
 from __future__ import annotations
 
+from .engines import run_stored
 from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, curie, sparql_prologue
 from .vocab import Airm
 
@@ -71,8 +72,6 @@ def explain(kg, query, bound: dict, result) -> list[str]:
 
 def _left_out_by_follow(kg, query, bound, result) -> list[str]:
     import pyoxigraph as ox
-
-    from .engines import run_stored
 
     wider = run_stored(kg, query, {**bound, "follow": ox.Literal("all")}, engine="oxigraph")
     shown = {r["mitigation"].value for r in result.rows if "mitigation" in r}

@@ -18,8 +18,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import sssom
 from .errors import InputFileError
+from .export import release
 from .namespaces import curie
+from .parsing import parse_file
 from .vocab import AIRM, Dcterms, Owl, Rdf, Rdfs, Skos, Xsd
 
 RDF_TYPE = Rdf.type
@@ -65,8 +68,6 @@ def load(path) -> Snapshot:
 
 
 def _from_sssom(path: Path) -> Snapshot:
-    from . import sssom
-
     table = sssom.read_tsv(path)
     snap = Snapshot(source=str(path), has_rdf=False)
     snap.version = str(table.metadata.get("mapping_set_version") or "") or None
@@ -84,10 +85,6 @@ def _mapping_fields(m) -> dict:
 
 def _from_rdf(path: Path, display: str) -> Snapshot:
     import pyoxigraph as ox
-
-    from . import sssom
-    from .export import release
-    from .parsing import parse_file
 
     store = ox.Store()
     store.extend(parse_file(path, None))

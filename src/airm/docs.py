@@ -17,7 +17,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import kg as kgmod
+from . import sssom
+from .atomic import write_files
+from .catalog import catalog
+from .convert import rdflib_graph
 from .errors import UserError
+from .export import release
 from .namespaces import ONTOLOGY_IRI, bind_all, curie, sparql_prologue
 from .vocab import AIRM, Owl, Skos
 
@@ -125,8 +131,6 @@ def ontology_html(kg) -> str:
         raise UserError("airm docs needs pyLODE to render the ontology", hint="pip install 'pylode>=3.3.4,<3.4'") from None
     from rdflib import Graph
 
-    from .convert import rdflib_graph
-
     wanted = [s.graph for s in kg.sources if s.kind == "ontology" and s.path.name != "skos-axioms.ttl"]
     g: Graph = rdflib_graph(kg.store, wanted)
     bind_all(g)
@@ -219,8 +223,6 @@ def _sort_code(code: str | None):
 
 
 def _query_rows():
-    from .catalog import catalog
-
     out = []
     for q in catalog().values():
         out.append({
@@ -236,8 +238,6 @@ def _query_rows():
 
 
 def _alignment_sets(kg):
-    from . import sssom
-
     out = []
     for s in sssom.collect(kg.store):
         out.append({
@@ -253,10 +253,6 @@ def _alignment_sets(kg):
 
 def build_docs(out_dir, *, kg=None, workspace=None) -> DocsResult:
     """Render every page into ``out_dir`` (created); returns the files written."""
-    from . import kg as kgmod
-    from .atomic import write_files
-    from .export import release
-
     graph = kg if kg is not None else kgmod.load(workspace=workspace)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import InternalError, QueryError
+from .errors import InputFileError, InternalError, QueryError
+from .namespaces import prefixes
 
 MAX_QUERY_CHARS = 1_000_000
 MAX_NESTING = 32  # rdflib's parser overflows Python's stack near 40 levels; Oxigraph's crashes a thread far deeper
@@ -70,8 +71,6 @@ def read_query_file(path) -> str:
     import os
     import stat
     from pathlib import Path
-
-    from .errors import InputFileError
 
     path = Path(path)
     try:
@@ -187,8 +186,6 @@ def oxigraph_syntax_error(text: str) -> str | None:
     term stops the call between the first two (tests/hardening/test_no_network.py holds pyoxigraph to that order).
     """
     import pyoxigraph as ox
-
-    from .namespaces import prefixes
 
     try:
         ox.Store().query(text, prefixes=prefixes(), named_graphs=[_NOT_A_GRAPH])

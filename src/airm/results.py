@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .export import serialize
+from .namespaces import curie
 from .rdf_formats import GRAPH_FORMATS
 from .vocab import XSD, Rdf, Xsd
 
@@ -107,8 +109,6 @@ def display(term: Term | None, *, curies: bool = True) -> str:
     if term is None:
         return ""
     if term.type == "uri" and curies:
-        from .namespaces import curie
-
         c = curie(term.value)
         return c[1:-1] if c.startswith("<") else c
     return term.value
@@ -189,8 +189,6 @@ class QueryResult:
 
     def to_rdf(self, fmt: str) -> bytes:
         from rdflib import BNode, Graph, Literal, URIRef
-
-        from .export import serialize
 
         def conv(t: Term):
             if t.type == "uri":

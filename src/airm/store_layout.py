@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .endpoint import EndpointError, _request, run_query
 from .namespaces import GRAPH_BASE, ONTOLOGY_IRI
 from .vocab import Airm, Owl, Rdf
 
@@ -88,8 +89,6 @@ class StoreState:
 
 def read_state(endpoint: str, *, timeout: float) -> StoreState:
     """The store's counts, and whether its default graph is the union of its named graphs."""
-    from .endpoint import run_query
-
     res = run_query(endpoint, _fingerprint_query(), timeout=timeout, kind="select")
     state = StoreState()
     for row in res.rows:
@@ -107,7 +106,6 @@ def _union_default_graph(endpoint: str, timeout: float) -> bool | None:
     default graph; None when neither tells."""
     if _described_as_union(endpoint, timeout):
         return True
-    from .endpoint import run_query
 
     witness = "ASK { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
     return False if run_query(endpoint, witness, timeout=timeout, kind="ask").boolean else None
@@ -116,8 +114,6 @@ def _union_default_graph(endpoint: str, timeout: float) -> bool | None:
 def _described_as_union(endpoint: str, timeout: float) -> bool:
     """Whether the endpoint's SPARQL service description lists the ``sd:UnionDefaultGraph`` feature."""
     import pyoxigraph as ox
-
-    from .endpoint import EndpointError, _request
 
     try:
         resp = _request("GET", endpoint, data=None, timeout=timeout, what="the SPARQL endpoint",

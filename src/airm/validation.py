@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from . import resources
+from . import __version__, infer, resources
+from . import graph as graphmod
+from .convert import rdflib_graph, to_ox_term
 from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, curie, expand
+from .parsing import subject_lines
+from .severity import SEVERITY_ORDER
 from .vocab import Dcterms, Rdf, Rdfs, Sh, Skos
 
-SEVERITIES = ("Violation", "Warning", "Info")  # SHACL's severities (sh:Violation...), most severe first
-SEVERITY_ORDER = {name: rank for rank, name in enumerate(SEVERITIES)}
 VALIDATION_ENTAILMENTS = GRAPH_BASE + "validation-entailments"
 
 
@@ -97,9 +99,6 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     curated data is used as context and not checked again (``trust_imports=False`` checks everything).
     """
     import pyoxigraph as ox
-
-    from . import infer
-    from .convert import rdflib_graph
 
     dataset = _as_dataset(target, with_embedded)
     store = dataset.store
@@ -242,8 +241,6 @@ def context_digest() -> str:
     the ontology and the curated data. An import records it when it validates."""
     import hashlib
 
-    from . import __version__
-
     h = hashlib.sha256(__version__.encode())
     for path in sorted(resources.shape_files()) + sorted(resources.ontology_files()) + sorted(resources.data_files()):
         h.update(resources.relative_name(path).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -275,9 +272,6 @@ def _as_dataset(target, with_embedded: bool):
     import os
 
     import pyoxigraph as ox
-
-    from . import graph as graphmod
-    from .convert import to_ox_term
 
     if hasattr(target, "dataset"):  # KnowledgeGraph
         return target.dataset
@@ -436,8 +430,6 @@ def _show(term) -> str:
 
 def _with_locations(problems: list[Problem], dataset) -> list[Problem]:
     """Attach to each problem the file (and line) where its focus node is defined."""
-    from .parsing import subject_lines
-
     if not problems:
         return problems
     index: dict[str, tuple[str, int | None]] = {}

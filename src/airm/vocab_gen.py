@@ -15,6 +15,7 @@ import textwrap
 from collections import defaultdict
 from pathlib import Path
 
+from .atomic import write_file
 from .errors import InputFileError, UserError
 from .resources import resource_dir
 
@@ -209,8 +210,6 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if current != text:
-        from .atomic import write_file
-
         write_file(target(), text.encode("utf-8"))
     print(f"{target()}: {'written' if current != text else 'already current'}")
     return 0

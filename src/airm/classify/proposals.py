@@ -8,6 +8,8 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..atomic import write_files
+from ..errors import InputFileError
 from ..namespaces import AIRM_ID
 from ..vocab import Airm, Rdf, Semapv, Sssom, Xsd
 from .axes import AXES
@@ -91,8 +93,6 @@ def read(path: Path) -> list[Proposal]:
     """The proposals recorded in one of the two files (none when it does not exist yet)."""
     import pyoxigraph as ox
 
-    from ..errors import InputFileError
-
     if not path.is_file():
         return []
     nodes: dict = {}
@@ -117,8 +117,6 @@ def read(path: Path) -> list[Proposal]:
 
 def save(workspace: Path, proposals, curated) -> None:
     """Replace both graph files, or neither."""
-    from ..atomic import write_files
-
     p_file, c_file = files(workspace)
     write_files(workspace, {p_file: serialize(proposals, PROPOSALS_GRAPH), c_file: serialize(curated, CURATED_GRAPH)},
                 what="workspace")

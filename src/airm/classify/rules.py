@@ -9,7 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputFileError
+from ..errors import InputFileError, UserError
+from ..resources import resource_dir
 from ..vocab import Airm, Rdf
 from .axes import AXES, Schemes
 
@@ -30,8 +31,6 @@ class Rule:
 
 
 def rule_files() -> list[Path]:
-    from ..resources import resource_dir
-
     return sorted((resource_dir("data") / "classify").glob("*.ttl"))
 
 
@@ -138,8 +137,6 @@ def score(rules: list[Rule], axis: str, text: str) -> list[Scored]:
         try:
             found = r.pattern.search(text, timeout=SEARCH_SECONDS)
         except TimeoutError:
-            from ..errors import UserError
-
             raise UserError(f"{r.where}: rule {r.iri.rsplit('/', 1)[-1]} took more than {SEARCH_SECONDS:g} s on one "
                             f"text: its pattern backtracks without end", hint="simplify the pattern (no nested "
                             "repetition such as (a|aa)+)") from None
