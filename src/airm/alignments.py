@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import resources
 from .namespaces import BASE_IRI
 from .vocab import AI, AIRO, D3F, DPV, NEXUS, RISK, TECH, VAIR
@@ -52,8 +54,6 @@ def external_terms(paths=None) -> list[ExternalTerm]:
 
     Default: every shipped ontology and data file.
     """
-    import pyoxigraph as ox
-
     if paths is None:
         paths = resources.ontology_files() + resources.data_files()
     spaces = [(p, ns) for p, (ns, _f) in CHECKED.items()] + [(p, ns) for p, (ns, _l) in UNCHECKED.items()]
@@ -79,8 +79,6 @@ def external_terms(paths=None) -> list[ExternalTerm]:
 def check_references(reference_dir, terms=None) -> list[str]:
     """Problems with the external terms airm names: a term missing from its vocabulary's reference copy, a DPV
     /owl# IRI, an unchecked-vocabulary term beyond the few named in UNCHECKED. Empty when all is well."""
-    import pyoxigraph as ox
-
     reference_dir = Path(reference_dir)
     terms = external_terms() if terms is None else terms
     defined: dict[str, set[str]] = {}

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import __version__
 from . import kg as kgmod
 from .atomic import write_files
@@ -74,15 +76,12 @@ def build(out_dir, *, workspace=None, files=(), validate: bool = True) -> BuildR
     }
     per_graph = {}
     for src in graph.sources:
-        import pyoxigraph as ox
-
         per_graph[src.display] = {
             "graph": src.graph,
             "kind": src.kind,
             "sha256": src.sha256(),
             "triples": sum(1 for _ in graph.store.quads_for_pattern(None, None, None, ox.NamedNode(src.graph))),
         }
-    import pyoxigraph as ox
 
     entailed = sum(1 for _ in graph.store.quads_for_pattern(None, None, None, ox.NamedNode(ENTAILMENT_GRAPH)))
     build_report = {

@@ -6,6 +6,8 @@ It is compiled at load time into its own named graph; a header that does not par
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from .catalog import catalog
 from .namespaces import QUERY_BASE, expand
 from .vocab import QPARAM, Airm, Dcterms, Rdf, Rdfs, Schema, Sh, Skos, Xsd
@@ -23,8 +25,6 @@ def query_iri(name: str) -> str:
 
 def catalog_quads(graph: str, queries=None) -> list:
     """Quads describing every stored query, in graph ``graph``."""
-    import pyoxigraph as ox
-
     queries = catalog() if queries is None else queries
     g = ox.NamedNode(graph)
     out = []
@@ -86,8 +86,6 @@ def _body(text: str) -> str:
 
 
 def _default_term(p):
-    import pyoxigraph as ox
-
     if p.type in _DATATYPE:
         value = str(p.default).lower() if p.type == "boolean" else str(p.default)
         return ox.Literal(value, datatype=ox.NamedNode(Xsd[_DATATYPE[p.type]]))

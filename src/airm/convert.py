@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 
+import pyoxigraph as ox
+
 from .namespaces import bind_all
 from .vocab import Xsd
 
@@ -22,7 +24,6 @@ logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralNoise())
 
 
 def to_rdflib_term(term):
-    import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, ox.NamedNode):
@@ -40,7 +41,6 @@ def to_rdflib_term(term):
 
 
 def to_ox_term(term):
-    import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
@@ -60,7 +60,6 @@ def rdflib_graph(store, graphs=None):
     """An rdflib Graph holding the union of ``graphs`` (IRIs; None = every named graph) of an Oxigraph store.
 
     Each distinct term is converted once: a large import repeats its IRIs many times."""
-    import pyoxigraph as ox
     from rdflib import Graph
 
     g = Graph()

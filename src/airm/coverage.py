@@ -8,6 +8,8 @@ API carries it as ``QueryResult.notes``.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from .engines import run_stored
 from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, curie, sparql_prologue
 from .vocab import Airm
@@ -71,8 +73,6 @@ def explain(kg, query, bound: dict, result) -> list[str]:
 
 
 def _left_out_by_follow(kg, query, bound, result) -> list[str]:
-    import pyoxigraph as ox
-
     wider = run_stored(kg, query, {**bound, "follow": ox.Literal("all")}, engine="oxigraph")
     shown = {r["mitigation"].value for r in result.rows if "mitigation" in r}
     extra: dict[str, set] = {}
@@ -88,8 +88,6 @@ def _left_out_by_follow(kg, query, bound, result) -> list[str]:
 
 
 def _unlinked_scheme(kg, risk: str) -> list[str]:
-    import pyoxigraph as ox
-
     q = sparql_prologue("airm", "skos") + """    SELECT ?risk ?scheme (COUNT(DISTINCT ?m) AS ?n) WHERE {
       ?risk skos:inScheme ?scheme .
       OPTIONAL { ?r skos:inScheme ?scheme . ?a skos:broader*/(skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch)?/skos:broader* ?r .

@@ -15,6 +15,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from .namespaces import AIRM_ID, DUPLICATES_GRAPH, ENTAILMENT_GRAPH, GRAPH_BASE
 from .vocab import Airm, Bibo, Dcat, Dcterms, Prov, Rdf, Rdfs, Semapv, Skos, Sssom, Xsd
 
@@ -150,8 +152,6 @@ def _local(iri: str) -> str:
 
 def quads(matches: list[Match], reps: dict[str, str], graph: str = DUPLICATES_GRAPH) -> list:
     """The links, one SSSOM-style mapping node per link, the representatives, and the mapping set they come from."""
-    import pyoxigraph as ox
-
     g = ox.NamedNode(graph)
     n = ox.NamedNode
     rdf_type = n(Rdf.type)
@@ -181,8 +181,6 @@ def quads(matches: list[Match], reps: dict[str, str], graph: str = DUPLICATES_GR
 
 def materialise(store, *, graph: str = DUPLICATES_GRAPH, threshold: float = CLOSE_THRESHOLD) -> int:
     """Replace ``graph`` with the duplicate links of the store's mitigations; returns how many links."""
-    import pyoxigraph as ox
-
     target = ox.NamedNode(graph)
     if target in set(store.named_graphs()):
         store.remove_graph(target)

@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import sssom
 from .errors import InputFileError
 from .export import release
@@ -84,8 +86,6 @@ def _mapping_fields(m) -> dict:
 
 
 def _from_rdf(path: Path, display: str) -> Snapshot:
-    import pyoxigraph as ox
-
     store = ox.Store()
     store.extend(parse_file(path, None))
     snap = Snapshot(source=display)

@@ -14,6 +14,8 @@ the store only while the rules run.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from .errors import InternalError, UserError
 from .namespaces import ENTAILMENT_GRAPH, curie
 from .resources import resource_dir
@@ -95,8 +97,6 @@ ENTAILMENT_FACTOR = 10
 
 def materialise(store, *, graph: str = ENTAILMENT_GRAPH, domain_range: bool = True) -> int:
     """Add entailed triples not already asserted to ``graph``; returns how many were added."""
-    import pyoxigraph as ox
-
     target = ox.NamedNode(graph)
     store.remove_graph(target) if target in set(store.named_graphs()) else None
     axioms = ox.NamedNode(AXIOMS_GRAPH)
@@ -109,8 +109,6 @@ def materialise(store, *, graph: str = ENTAILMENT_GRAPH, domain_range: bool = Tr
 
 def _fixpoint(store, target, rules: list[str]) -> int:
     """Apply the rules round after round until nothing new comes, within the growth cap."""
-    import pyoxigraph as ox
-
     asserted = len(store)
     cap = max(MIN_ENTAILMENT_CAP, ENTAILMENT_FACTOR * asserted)  # bounded growth: a hostile hierarchy cannot explode
     added = 0

@@ -6,6 +6,8 @@ import os
 import threading
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import __version__, catalog, dedupe, infer
 from .atomic import write_file as atomic_write
 from .catalog import run_named
@@ -134,8 +136,6 @@ def _open_cached(database: Path, dump: Path, in_memory: bool):
     """The cached store, or None (a damaged cache is dropped, to be rebuilt)."""
     import shutil
 
-    import pyoxigraph as ox
-
     if not ((database / "CURRENT").is_file() and dump.is_file()):
         return None
     try:
@@ -155,8 +155,6 @@ def _write_cache(store, database: Path, dump: Path, keep: int = 8) -> None:
     import os
     import shutil
     import tempfile
-
-    import pyoxigraph as ox
 
     try:
         database.parent.mkdir(parents=True, exist_ok=True)

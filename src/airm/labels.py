@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import itertools
 
+import pyoxigraph as ox
+
 from .vocab import Dcterms, Rdfs, Skos
 
 LABELS = (Skos.prefLabel, Rdfs.label, Dcterms.title, Skos.notation)  # the first that has a value wins
@@ -27,8 +29,6 @@ def best_literal(literals: list) -> str | None:
 
 def label_of(store, iri: str) -> str | None:
     """The label of ``iri`` in an Oxigraph store, by the first property of LABELS that gives one."""
-    import pyoxigraph as ox
-
     node = ox.NamedNode(iri)
     for prop in LABELS:
         lits = [q.object for q in itertools.islice(store.quads_for_pattern(node, ox.NamedNode(prop), None, None), SCAN)

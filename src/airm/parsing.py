@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .errors import InputFileError
 from .rdf_formats import BY_SUFFIX
 
@@ -22,8 +24,6 @@ _POSITION2 = re.compile(r"line (\d+)")
 
 
 def rdf_format(path: Path):
-    import pyoxigraph as ox
-
     name = FORMATS.get(path.suffix.lower())
     if name is None:
         raise InputFileError(
@@ -36,8 +36,6 @@ def rdf_format(path: Path):
 
 def parse_file(path: Path, graph_iri: str | None, *, base_iri: str | None = None) -> list:
     """All quads of one file; triple formats go into ``graph_iri`` (None = default graph)."""
-    import pyoxigraph as ox
-
     path = Path(path)
     fmt = rdf_format(path)
     try:

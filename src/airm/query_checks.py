@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from .errors import InputFileError, InternalError, QueryError
 from .namespaces import prefixes
 
@@ -185,8 +187,6 @@ def oxigraph_syntax_error(text: str) -> str | None:
     pyoxigraph parses the query, then converts the dataset arguments, then evaluates: a named graph that is not a
     term stops the call between the first two (tests/hardening/test_no_network.py holds pyoxigraph to that order).
     """
-    import pyoxigraph as ox
-
     try:
         ox.Store().query(text, prefixes=prefixes(), named_graphs=[_NOT_A_GRAPH])
     except SyntaxError as e:

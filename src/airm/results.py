@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import pyoxigraph as ox
+
 from .export import serialize
 from .namespaces import curie
 from .rdf_formats import GRAPH_FORMATS
@@ -66,8 +68,6 @@ class Term(NamedTuple):
 
 
 def term_from_ox(t) -> Term:
-    import pyoxigraph as ox
-
     if isinstance(t, ox.NamedNode):
         return Term("uri", t.value)
     if isinstance(t, ox.BlankNode):

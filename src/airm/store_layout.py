@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from .endpoint import EndpointError, _request, run_query
 from .namespaces import GRAPH_BASE, ONTOLOGY_IRI
 from .vocab import Airm, Owl, Rdf
@@ -33,8 +35,6 @@ DEFAULT = "default"
 
 def _fingerprint_query() -> str:
     """One query, one snapshot: triples per graph, and where the ontology header and the catalog are."""
-    import pyoxigraph as ox
-
     header = f"{ox.NamedNode(ONTOLOGY_IRI)} {ox.NamedNode(RDF_TYPE)} {ox.NamedNode(OWL_ONTOLOGY)}"
     catalog = f"?q {ox.NamedNode(RDF_TYPE)} {ox.NamedNode(Airm.StoredQuery)}"
     return f"""SELECT ?k ?g (COUNT(*) AS ?n) WHERE {{
@@ -113,8 +113,6 @@ def _union_default_graph(endpoint: str, timeout: float) -> bool | None:
 
 def _described_as_union(endpoint: str, timeout: float) -> bool:
     """Whether the endpoint's SPARQL service description lists the ``sd:UnionDefaultGraph`` feature."""
-    import pyoxigraph as ox
-
     try:
         resp = _request("GET", endpoint, data=None, timeout=timeout, what="the SPARQL endpoint",
                         headers={"Accept": "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.5"})

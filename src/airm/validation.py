@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+import pyoxigraph as ox
+
 from . import __version__, infer, resources
 from . import graph as graphmod
 from .convert import rdflib_graph, to_ox_term
@@ -98,8 +100,6 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     An imported source whose record says it was validated, unchanged, against the current shapes, ontology and
     curated data is used as context and not checked again (``trust_imports=False`` checks everything).
     """
-    import pyoxigraph as ox
-
     dataset = _as_dataset(target, with_embedded)
     store = dataset.store
     data_graphs = dataset.graphs_of("data", "user", "import")
@@ -157,8 +157,6 @@ def merge_restated_blank_nodes(store) -> int:
     ``sh:maxCount 1`` counts as two lists. The graph with one copy says exactly the same (it is the lean form), so
     equal copies are one value; lists that differ stay two and are still reported. Only copies no other triple
     points into are removed."""
-    import pyoxigraph as ox
-
     groups: dict = {}  # (subject, predicate) with more than one blank-node value -> those values
     for row in store.query(_SEVERAL_BLANK_VALUES, use_default_graph_as_union=True):
         groups.setdefault((row["s"], row["p"]), []).append(row["o"])
@@ -208,8 +206,6 @@ def _blank_signatures(out: dict) -> dict:
     """A hash of each acyclic blank node's content (its statements, blank values by their own hash), computed
     without recursion (an author list of a thousand names is a chain a thousand deep)."""
     import hashlib
-
-    import pyoxigraph as ox
 
     sig: dict = {}
     cyclic: set = set()
@@ -270,8 +266,6 @@ def trusted_imports(dataset) -> set[str]:
 
 def _as_dataset(target, with_embedded: bool):
     import os
-
-    import pyoxigraph as ox
 
     if hasattr(target, "dataset"):  # KnowledgeGraph
         return target.dataset
@@ -450,8 +444,6 @@ def _with_locations(problems: list[Problem], dataset) -> list[Problem]:
 
 
 def _defining_graph(dataset, iri: str):
-    import pyoxigraph as ox
-
     node = ox.NamedNode(iri)
     for q in dataset.store.quads_for_pattern(node, None, None, None):
         for src in dataset.sources:

@@ -15,6 +15,8 @@ import textwrap
 from collections import defaultdict
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .atomic import write_file
 from .errors import InputFileError, UserError
 from .resources import resource_dir
@@ -101,8 +103,6 @@ def declared_prefixes(path: Path) -> dict[str, str]:
 
 
 def _triples(path: Path):
-    import pyoxigraph as ox
-
     try:
         return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri="https://w3id.org/airm/"))
     except (SyntaxError, ValueError) as e:
@@ -111,8 +111,6 @@ def _triples(path: Path):
 
 def used_terms(prefixes: dict[str, str], files: list[Path]) -> dict[str, set[str]]:
     """prefix -> local names of the IRIs the files mention in that namespace (the longest namespace wins)."""
-    import pyoxigraph as ox
-
     by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
     found: dict[str, set[str]] = defaultdict(set)
 

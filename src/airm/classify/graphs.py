@@ -4,6 +4,8 @@ copy of the store with the proposals graph added. Accepted classifications live 
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from ..namespaces import GRAPH_BASE
 from ..parsing import parse_file
 
@@ -24,8 +26,6 @@ def store_for(kg, with_proposals: bool):
 
 
 def _with_proposals(kg):
-    import pyoxigraph as ox
-
     store = ox.Store()
     store.bulk_extend(kg.store.quads_for_pattern(None, None, None, None))
     store.bulk_extend(parse_file(kg.proposals_file, PROPOSALS_GRAPH))

@@ -8,6 +8,8 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..atomic import write_files
 from ..errors import InputFileError
 from ..namespaces import AIRM_ID
@@ -53,8 +55,6 @@ def files(workspace: Path) -> tuple[Path, Path]:
 
 
 def to_quads(proposals, graph: str) -> list:
-    import pyoxigraph as ox
-
     g = ox.NamedNode(graph)
     out = []
     for p in proposals:
@@ -83,16 +83,12 @@ def to_quads(proposals, graph: str) -> list:
 
 def serialize(proposals, graph: str) -> bytes:
     """Sorted N-Quads: the same proposals give the same bytes."""
-    import pyoxigraph as ox
-
     lines = ox.serialize(to_quads(proposals, graph), format=ox.RdfFormat.N_QUADS).decode().splitlines()
     return ("\n".join(sorted(set(lines))) + "\n").encode() if lines else b""
 
 
 def read(path: Path) -> list[Proposal]:
     """The proposals recorded in one of the two files (none when it does not exist yet)."""
-    import pyoxigraph as ox
-
     if not path.is_file():
         return []
     nodes: dict = {}

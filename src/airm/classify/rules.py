@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..errors import InputFileError, UserError
 from ..resources import resource_dir
 from ..vocab import Airm, Rdf
@@ -43,8 +45,6 @@ def load_rules(schemes: Schemes, paths=None) -> list[Rule]:
 
 
 def _rules_of(path: Path, schemes: Schemes) -> list[Rule]:
-    import pyoxigraph as ox
-
     try:
         if path.stat().st_size > MAX_RULES_BYTES:
             raise InputFileError(path, f"the rules file is larger than {MAX_RULES_BYTES:,} bytes")
@@ -98,8 +98,6 @@ def _rule(path: Path, text: str, iri: str, d: dict, schemes: Schemes) -> Rule:
 
 
 def ox_false():
-    import pyoxigraph as ox
-
     return ox.Literal("false")
 
 
