@@ -1,4 +1,5 @@
-"""Prefixes, read from the one prefix source (ontology/prefixes.ttl), for parsing, queries and every serialization."""
+"""Prefixes for parsing, queries and every serialization, and CURIEs for people: the one prefix source
+(ontology/prefixes.ttl) as generated into vocab.py, plus the named graphs airm keeps under its own namespace."""
 
 from __future__ import annotations
 

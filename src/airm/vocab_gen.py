@@ -25,20 +25,19 @@ SH = "http://www.w3.org/ns/shacl#"
 OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-# Terms the code uses that no ontology, shape, axiom or scheme file mentions: SPARQL service descriptions are not
-# among airm's prefixes, and these terms describe reports, mappings and literals rather than airm's own data.
+# Terms the code uses that no ontology, shape, axiom or scheme file mentions: they describe validation reports,
+# machine-made mappings and the query catalog rather than airm's own data. Add a term here when code needs one.
 EXTRA_TERMS = {
     "rdfs": ("comment",),
-    "sssom": ("mapping_tool", "mapping_tool_version", "similarity_measure", "similarity_score", "object_label",
-              "subject_label", "predicate_label"),
+    "sssom": ("mapping_tool", "mapping_tool_version", "similarity_measure", "similarity_score"),
     "semapv": ("LexicalMatching", "LLMBasedMatching", "MappingChaining", "StructuralMatching"),
-    "sh": ("ValidationReport", "ValidationResult", "conforms", "result", "focusNode", "resultPath", "value",
-           "resultMessage", "resultSeverity", "sourceShape", "sourceConstraintComponent", "detail",
+    # pySHACL's validation report, read by validation.py
+    "sh": ("ValidationResult", "focusNode", "resultPath", "value", "resultMessage", "resultSeverity", "sourceShape",
+           "detail",
            # the query catalog, described as SHACL SPARQL executables (catalog_rdf.py)
            "SPARQLSelectExecutable", "SPARQLConstructExecutable", "SPARQLAskExecutable", "ask", "construct",
            "parameter", "name", "description", "order", "optional", "defaultValue"),
     "schema": ("keywords",),
-    "xsd": ("double", "dateTime"),
 }
 
 HEADER = '''"""airm's vocabulary: its namespaces and the terms of each, as plain strings. GENERATED, do not edit.
