@@ -65,3 +65,34 @@ def test_in_memory_load_holds_the_same_graph(tmp_path, monkeypatch):
     assert len(on_disk) == len(in_memory) == len(first)
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?m a airm:Mitigation }"
     assert on_disk.sparql(q).rows == in_memory.sparql(q).rows
+
+
+def test_derived_things_are_made_once_per_knowledge_graph_and_kept_apart():
+    """What modules derive from the store lives in the knowledge graph's own cache, not in attributes they add."""
+    import threading
+
+    import pyoxigraph as ox
+
+    from airm.graph import LoadedDataset
+    from airm.kg import KnowledgeGraph
+
+    first, second = (KnowledgeGraph(LoadedDataset(store=ox.Store(), sources=[]), "digest") for _ in range(2))
+    made = []
+
+    def make():
+        made.append(1)
+        return object()
+
+    threads = [threading.Thread(target=first.cached, args=("thing", make)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert first.cached("thing", make) is first.cached("thing", make) and len(made) == 1
+    assert second.cached("thing", make) is not first.cached("thing", make) and len(made) == 2
+    assert first.cached("outer", lambda: first.cached("inner", list)) is first.cached("inner", list)  # nested: no deadlock
+    attributes = set(vars(first))
+    from airm import engines
+
+    engines.reference_graph(first)
+    assert set(vars(first)) == attributes

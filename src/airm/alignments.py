@@ -12,19 +12,25 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
+from . import resources
+from .namespaces import BASE_IRI
+from .vocab import AI, AIRO, D3F, DPV, NEXUS, RISK, TECH, VAIR
+
 # Vocabularies with a reference copy: prefix -> (namespace, files under the reference folder that define its terms)
 CHECKED = {
-    "airo": ("https://w3id.org/airo#", ("airo/airo.ttl",)),
-    "vair": ("https://w3id.org/vair#", ("vair/vair.ttl",)),
-    "dpv": ("https://w3id.org/dpv#", ("dpv/2.3/dpv/dpv.ttl",)),
-    "risk": ("https://w3id.org/dpv/risk#", ("dpv/2.3/risk/risk.ttl",)),
-    "ai": ("https://w3id.org/dpv/ai#", ("dpv/2.3/ai/ai.ttl",)),
-    "tech": ("https://w3id.org/dpv/tech#", ("dpv/2.3/tech/tech.ttl",)),
-    "nexus": ("https://w3id.org/ai-atlas-nexus/", ("ai-atlas-nexus/graph_export/owl/ai-risk-ontology_schema.ttl",)),
+    "airo": (AIRO, ("airo/airo.ttl",)),
+    "vair": (VAIR, ("vair/vair.ttl",)),
+    "dpv": (DPV, ("dpv/2.3/dpv/dpv.ttl",)),
+    "risk": (RISK, ("dpv/2.3/risk/risk.ttl",)),
+    "ai": (AI, ("dpv/2.3/ai/ai.ttl",)),
+    "tech": (TECH, ("dpv/2.3/tech/tech.ttl",)),
+    "nexus": (NEXUS, ("ai-atlas-nexus/graph_export/owl/ai-risk-ontology_schema.ttl",)),
 }
 # Referenced without a reference copy to check against, so kept to the named IRIs (see ontology/alignments/mitre.ttl)
 UNCHECKED = {
-    "d3f": ("http://d3fend.mitre.org/ontologies/d3fend.owl#", frozenset({"DefensiveTechnique"})),
+    "d3f": (D3F, frozenset({"DefensiveTechnique"})),
     "atlas-web": ("https://atlas.mitre.org/", frozenset({"", "tactics/", "techniques/", "studies/"})),
 }
 # DPV publishes OWL copies of its terms under these namespaces; airm uses the SKOS IRIs above, never these
@@ -40,8 +46,6 @@ class ExternalTerm:
 
 
 def alignment_files() -> list[Path]:
-    from . import resources
-
     return sorted(resources.resource_dir("ontology").glob("alignments/*.ttl"))
 
 
@@ -50,17 +54,13 @@ def external_terms(paths=None) -> list[ExternalTerm]:
 
     Default: every shipped ontology and data file.
     """
-    import pyoxigraph as ox
-
-    from . import resources
-
     if paths is None:
         paths = resources.ontology_files() + resources.data_files()
     spaces = [(p, ns) for p, (ns, _f) in CHECKED.items()] + [(p, ns) for p, (ns, _l) in UNCHECKED.items()]
     found: dict[str, tuple[str, str, set]] = {}
     for path in paths:
         with open(path, "rb") as f:
-            triples = list(ox.parse(f, format=ox.RdfFormat.TURTLE, base_iri="https://w3id.org/airm/"))
+            triples = list(ox.parse(f, format=ox.RdfFormat.TURTLE, base_iri=BASE_IRI))
         for t in triples:
             for term in (t.subject, t.predicate, t.object):
                 if not isinstance(term, ox.NamedNode):
@@ -79,8 +79,6 @@ def external_terms(paths=None) -> list[ExternalTerm]:
 def check_references(reference_dir, terms=None) -> list[str]:
     """Problems with the external terms airm names: a term missing from its vocabulary's reference copy, a DPV
     /owl# IRI, an unchecked-vocabulary term beyond the few named in UNCHECKED. Empty when all is well."""
-    import pyoxigraph as ox
-
     reference_dir = Path(reference_dir)
     terms = external_terms() if terms is None else terms
     defined: dict[str, set[str]] = {}

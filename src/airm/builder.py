@@ -14,19 +14,25 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import __version__
+from . import kg as kgmod
+from .atomic import write_files
 from .errors import ValidationFailed
-from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH
+from .export import canonical_from_store, serialize_all
+from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH, curie
+from .validation import validate as run_validation
+from .vocab import AIRM, Bibo, Foaf, Skos
 
 OUTPUTS = {"airm.ttl": "ttl", "airm.nt": "nt", "airm.jsonld": "jsonld"}
 
-_COUNT_CLASSES = """
-SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
+_COUNT_CLASSES = f"""
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {{
   ?x a ?class .
-  FILTER (STRSTARTS(STR(?class), "https://w3id.org/airm#") || ?class IN (
-    <http://www.w3.org/2004/02/skos/core#Concept>, <http://www.w3.org/2004/02/skos/core#ConceptScheme>,
-    <http://purl.org/ontology/bibo/Document>, <http://xmlns.com/foaf/0.1/Organization>))
-} GROUP BY ?class ORDER BY ?class
+  FILTER (STRSTARTS(STR(?class), "{AIRM}") || ?class IN (
+    <{Skos.Concept}>, <{Skos.ConceptScheme}>, <{Bibo.Document}>, <{Foaf.Organization}>))
+}} GROUP BY ?class ORDER BY ?class
 """
 
 
@@ -41,12 +47,6 @@ class BuildResult:
 
 def build(out_dir, *, workspace=None, files=(), validate: bool = True) -> BuildResult:
     """Build the merged graph into ``out_dir``. Raises ValidationFailed (nothing written) on violations."""
-    from . import kg as kgmod
-    from .atomic import write_files
-    from .export import canonical_from_store, serialize_all
-    from .namespaces import curie
-    from .validation import validate as run_validation
-
     out_dir = Path(out_dir)
     timings: dict = {}
     t = time.perf_counter()
@@ -76,15 +76,12 @@ def build(out_dir, *, workspace=None, files=(), validate: bool = True) -> BuildR
     }
     per_graph = {}
     for src in graph.sources:
-        import pyoxigraph as ox
-
         per_graph[src.display] = {
             "graph": src.graph,
             "kind": src.kind,
             "sha256": src.sha256(),
             "triples": sum(1 for _ in graph.store.quads_for_pattern(None, None, None, ox.NamedNode(src.graph))),
         }
-    import pyoxigraph as ox
 
     entailed = sum(1 for _ in graph.store.quads_for_pattern(None, None, None, ox.NamedNode(ENTAILMENT_GRAPH)))
     build_report = {

@@ -349,7 +349,7 @@ _QUERY_PREFIXES = {
 
 
 def _candidate_rows(kg, cls_iri: str) -> list[tuple[str, str, str]]:
-    cache = kg.__dict__.setdefault("_candidate_cache", {})
+    cache = kg.cached("candidate-rows", dict)  # class IRI -> rows
     if cls_iri not in cache:
         if not re.match(r"^[^\s<>\"{}|\\^`]+$", cls_iri):
             raise QueryError(f"class {cls_iri!r} in a query header is not an IRI")

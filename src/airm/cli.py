@@ -8,6 +8,7 @@ import click
 
 from . import __version__
 from .errors import AirmError, ValidationFailed, shown
+from .severity import SEVERITIES, at_least
 
 WORKSPACE_HELP = "folder of imported sources [default: $AIRM_WORKSPACE or ./airm-data]"
 
@@ -52,7 +53,7 @@ def build(out_dir, workspace, no_validate):
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-embedded", is_flag=True, help="check PATHS alone, without the embedded data as context")
-@click.option("--severity", type=click.Choice(["info", "warning", "violation"]), default="info", show_default=True,
+@click.option("--severity", type=click.Choice([s.lower() for s in reversed(SEVERITIES)]), default="info", show_default=True,
               help="lowest severity to show")
 def validate(paths, fmt, no_embedded, severity):
     """Check data against airm's SHACL shapes: the embedded data, or the Turtle/JSON-LD files given.
@@ -63,9 +64,7 @@ def validate(paths, fmt, no_embedded, severity):
     from .validation import validate as run_validation
 
     report = run_validation(list(paths) or None, with_embedded=not no_embedded or not paths)
-    keep = {"info": 2, "warning": 1, "violation": 0}[severity]
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    report.problems = [p for p in report.problems if order.get(p.severity, 0) <= keep]
+    report.problems = at_least(report.problems, severity)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     if not report.conforms:
         sys.exit(1)

@@ -5,6 +5,11 @@ from __future__ import annotations
 import functools
 import logging
 
+import pyoxigraph as ox
+
+from .namespaces import bind_all
+from .vocab import Xsd
+
 
 class _IllTypedLiteralNoise(logging.Filter):
     """rdflib logs a warning with a whole traceback for every ill-typed literal it is handed ("abc"^^xsd:integer).
@@ -19,7 +24,6 @@ logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralNoise())
 
 
 def to_rdflib_term(term):
-    import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, ox.NamedNode):
@@ -30,14 +34,13 @@ def to_rdflib_term(term):
         if term.language:
             return Literal(term.value, lang=term.language)
         dt = term.datatype.value
-        if dt == "http://www.w3.org/2001/XMLSchema#string":
+        if dt == Xsd.string:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(dt))
     raise TypeError(f"unsupported term {term!r}")
 
 
 def to_ox_term(term):
-    import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
@@ -57,10 +60,7 @@ def rdflib_graph(store, graphs=None):
     """An rdflib Graph holding the union of ``graphs`` (IRIs; None = every named graph) of an Oxigraph store.
 
     Each distinct term is converted once: a large import repeats its IRIs many times."""
-    import pyoxigraph as ox
     from rdflib import Graph
-
-    from .namespaces import bind_all
 
     g = Graph()
     bind_all(g)

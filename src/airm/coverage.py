@@ -8,25 +8,26 @@ API carries it as ``QueryResult.notes``.
 
 from __future__ import annotations
 
-from .namespaces import GRAPH_BASE
+import pyoxigraph as ox
+
+from .engines import run_stored
+from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, curie, sparql_prologue
+from .vocab import Airm
 
 PROPOSALS_GRAPH = GRAPH_BASE + "proposals"
 AXES = {
-    "risk": "https://w3id.org/airm#addresses",
-    "lifecycle-stage": "https://w3id.org/airm#lifecycleStage",
-    "actor-type": "https://w3id.org/airm#actorType",
-    "rmf-function": "https://w3id.org/airm#riskManagementFunction",
-    "mitigation-category": "https://w3id.org/airm#mitigationCategory",
+    "risk": Airm.addresses,
+    "lifecycle-stage": Airm.lifecycleStage,
+    "actor-type": Airm.actorType,
+    "rmf-function": Airm.riskManagementFunction,
+    "mitigation-category": Airm.mitigationCategory,
 }
 
-_COVERAGE = """
-PREFIX airm: <https://w3id.org/airm#>
-PREFIX sssom: <https://w3id.org/sssom/>
-SELECT ?g (COUNT(DISTINCT ?m) AS ?mitigations) (COUNT(DISTINCT ?own) AS ?linked) (COUNT(DISTINCT ?inh) AS ?inherited)
+_COVERAGE = sparql_prologue("airm", "sssom") + """SELECT ?g (COUNT(DISTINCT ?m) AS ?mitigations) (COUNT(DISTINCT ?own) AS ?linked) (COUNT(DISTINCT ?inh) AS ?inherited)
        (COUNT(DISTINCT ?prop) AS ?proposed)
 WHERE {
   GRAPH ?g { ?m a airm:Mitigation }
-  FILTER(?g != <https://w3id.org/airm/graph/entailments>)
+  FILTER(?g != <%s>)
   BIND(IF(EXISTS { ?m ?axis ?v . FILTER NOT EXISTS { ?v a airm:ClassificationSentinel } }, ?m, ?none) AS ?own)
   BIND(IF(!BOUND(?own) && EXISTS { ?m airm:representativeMeasure ?c . ?o airm:representativeMeasure ?c ; ?axis ?w .
                                    FILTER NOT EXISTS { ?w a airm:ClassificationSentinel } }, ?m, ?none) AS ?inh)
@@ -42,7 +43,7 @@ def link_coverage(kg) -> list[dict]:
     out = []
     for axis, prop in AXES.items():
         # the axis IRIs are this module's constants, never user input, so they are written into the text
-        text = (_COVERAGE % PROPOSALS_GRAPH).replace("?axis", f"<{prop}>")
+        text = (_COVERAGE % (ENTAILMENT_GRAPH, PROPOSALS_GRAPH)).replace("?axis", f"<{prop}>")
         for sol in kg.store.query(text, use_default_graph_as_union=True):
             g = sol["g"].value
             out.append({"source": g.removeprefix(GRAPH_BASE), "axis": axis,
@@ -72,10 +73,6 @@ def explain(kg, query, bound: dict, result) -> list[str]:
 
 
 def _left_out_by_follow(kg, query, bound, result) -> list[str]:
-    import pyoxigraph as ox
-
-    from .engines import run_stored
-
     wider = run_stored(kg, query, {**bound, "follow": ox.Literal("all")}, engine="oxigraph")
     shown = {r["mitigation"].value for r in result.rows if "mitigation" in r}
     extra: dict[str, set] = {}
@@ -91,10 +88,7 @@ def _left_out_by_follow(kg, query, bound, result) -> list[str]:
 
 
 def _unlinked_scheme(kg, risk: str) -> list[str]:
-    import pyoxigraph as ox
-
-    q = """PREFIX airm: <https://w3id.org/airm#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-    SELECT ?risk ?scheme (COUNT(DISTINCT ?m) AS ?n) WHERE {
+    q = sparql_prologue("airm", "skos") + """    SELECT ?risk ?scheme (COUNT(DISTINCT ?m) AS ?n) WHERE {
       ?risk skos:inScheme ?scheme .
       OPTIONAL { ?r skos:inScheme ?scheme . ?a skos:broader*/(skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch)?/skos:broader* ?r .
                  ?m airm:addresses ?a }
@@ -102,8 +96,6 @@ def _unlinked_scheme(kg, risk: str) -> list[str]:
     notes = []
     for sol in kg.store.query(q, substitutions={ox.Variable("risk"): ox.NamedNode(risk)}, use_default_graph_as_union=True):
         if int(sol["n"].value) == 0:
-            from .namespaces import curie
-
             notes.append(f"no source imported links mitigations to {curie(sol['scheme'].value)}: an empty answer "
                          "here means missing links, not missing mitigations")
     return notes

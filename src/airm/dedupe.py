@@ -15,7 +15,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from .namespaces import AIRM, AIRM_ID, DUPLICATES_GRAPH, GRAPH_BASE
+import pyoxigraph as ox
+
+from .namespaces import AIRM_ID, DUPLICATES_GRAPH, ENTAILMENT_GRAPH, GRAPH_BASE
+from .vocab import Airm, Bibo, Dcat, Dcterms, Prov, Rdf, Rdfs, Semapv, Skos, Sssom, Xsd
 
 METHOD_VERSION = "1"
 CLOSE_THRESHOLD = 60.0  # rapidfuzz ratio, 0-100; measured gap: true pairs >= 67.3, false <= 55.9
@@ -26,18 +29,14 @@ CHUNK = 256  # rows of the score matrix held at once: bounds memory whatever the
 COMPILATIONS = (GRAPH_BASE + "import/mit-mitigations",)
 MAPPING_SET = AIRM_ID + "mapping/airm-deduplication"
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SSSOM = "https://w3id.org/sssom/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-_RECORDS = """
-SELECT ?g ?m ?text WHERE {
-  GRAPH ?g { ?m a <https://w3id.org/airm#Mitigation> .
-    OPTIONAL { ?m <http://purl.org/dc/terms/description> ?description }
-    OPTIONAL { ?m <http://www.w3.org/2000/01/rdf-schema#label> ?label } }
+_RECORDS = f"""
+SELECT ?g ?m ?text WHERE {{
+  GRAPH ?g {{ ?m a <{Airm.Mitigation}> .
+    OPTIONAL {{ ?m <{Dcterms.description}> ?description }}
+    OPTIONAL {{ ?m <{Rdfs.label}> ?label }} }}
   BIND(COALESCE(?description, ?label) AS ?text)
-  FILTER(BOUND(?text) && ?g != <https://w3id.org/airm/graph/entailments>)
-}"""
+  FILTER(BOUND(?text) && ?g != <{ENTAILMENT_GRAPH}>)
+}}"""
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ def find_matches(recs: list[Record], *, threshold: float = CLOSE_THRESHOLD) -> l
             for x, y, score in found:
                 s, o = sorted((x, y), key=_rank)
                 if s.iri != o.iri and (s.iri, o.iri) not in matches:
-                    pred = SKOS + ("exactMatch" if s.text == o.text else "closeMatch")
+                    pred = Skos.exactMatch if s.text == o.text else Skos.closeMatch
                     matches[(s.iri, o.iri)] = Match(s.iri, o.iri, pred, round(score, 4))
     return sorted(matches.values(), key=lambda m: (m.subject, m.object))
 
@@ -153,39 +152,35 @@ def _local(iri: str) -> str:
 
 def quads(matches: list[Match], reps: dict[str, str], graph: str = DUPLICATES_GRAPH) -> list:
     """The links, one SSSOM-style mapping node per link, the representatives, and the mapping set they come from."""
-    import pyoxigraph as ox
-
     g = ox.NamedNode(graph)
     n = ox.NamedNode
-    rdf_type = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    out = [ox.Quad(n(MAPPING_SET), rdf_type, n("http://purl.org/ontology/bibo/Document"), g),
-           ox.Quad(n(MAPPING_SET), rdf_type, n("http://www.w3.org/ns/dcat#Dataset"), g),
-           ox.Quad(n(MAPPING_SET), n("http://www.w3.org/2000/01/rdf-schema#label"),
+    rdf_type = n(Rdf.type)
+    out = [ox.Quad(n(MAPPING_SET), rdf_type, n(Bibo.Document), g),
+           ox.Quad(n(MAPPING_SET), rdf_type, n(Dcat.Dataset), g),
+           ox.Quad(n(MAPPING_SET), n(Rdfs.label),
                    ox.Literal("airm de-duplication: mitigations stated in the same words by two sources", language="en"), g)]
     for m in matches:
         node = n(f"{AIRM_ID}mapping/dedupe--{_local(m.subject)}--{_local(m.object)}")
         out.append(ox.Quad(n(m.subject), n(m.predicate), n(m.object), g))
         fields = [
-            (rdf_type, n(AIRM + "ConceptMapping")),
-            (n(SSSOM + "subject_id"), n(m.subject)),
-            (n(SSSOM + "predicate_id"), n(m.predicate)),
-            (n(SSSOM + "object_id"), n(m.object)),
-            (n(SSSOM + "mapping_justification"), n("https://w3id.org/semapv/vocab/LexicalMatching")),
-            (n(SSSOM + "similarity_score"), ox.Literal(f"{m.score:.4f}", datatype=n(XSD + "decimal"))),
-            (n(SSSOM + "similarity_measure"), ox.Literal(SIMILARITY_MEASURE)),
-            (n(SSSOM + "mapping_tool"), ox.Literal("airm.dedupe")),
-            (n(SSSOM + "mapping_tool_version"), ox.Literal(METHOD_VERSION)),
-            (n("http://www.w3.org/ns/prov#wasDerivedFrom"), n(MAPPING_SET)),
+            (rdf_type, n(Airm.ConceptMapping)),
+            (n(Sssom.subject_id), n(m.subject)),
+            (n(Sssom.predicate_id), n(m.predicate)),
+            (n(Sssom.object_id), n(m.object)),
+            (n(Sssom.mapping_justification), n(Semapv.LexicalMatching)),
+            (n(Sssom.similarity_score), ox.Literal(f"{m.score:.4f}", datatype=n(Xsd.decimal))),
+            (n(Sssom.similarity_measure), ox.Literal(SIMILARITY_MEASURE)),
+            (n(Sssom.mapping_tool), ox.Literal("airm.dedupe")),
+            (n(Sssom.mapping_tool_version), ox.Literal(METHOD_VERSION)),
+            (n(Prov.wasDerivedFrom), n(MAPPING_SET)),
         ]
         out += [ox.Quad(node, p, o, g) for p, o in fields]
-    out += [ox.Quad(n(x), n(AIRM + "representativeMeasure"), n(rep), g) for x, rep in sorted(reps.items())]
+    out += [ox.Quad(n(x), n(Airm.representativeMeasure), n(rep), g) for x, rep in sorted(reps.items())]
     return out
 
 
 def materialise(store, *, graph: str = DUPLICATES_GRAPH, threshold: float = CLOSE_THRESHOLD) -> int:
     """Replace ``graph`` with the duplicate links of the store's mitigations; returns how many links."""
-    import pyoxigraph as ox
-
     target = ox.NamedNode(graph)
     if target in set(store.named_graphs()):
         store.remove_graph(target)

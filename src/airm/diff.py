@@ -18,17 +18,22 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputFileError
+import pyoxigraph as ox
 
-AIRM = "https://w3id.org/airm#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
-          "http://purl.org/dc/terms/title")
+from . import sssom
+from .errors import InputFileError
+from .export import release
+from .namespaces import curie
+from .parsing import parse_file
+from .vocab import AIRM, Dcterms, Owl, Rdf, Rdfs, Skos, Xsd
+
+RDF_TYPE = Rdf.type
+LABELS = (Skos.prefLabel, Rdfs.label, Dcterms.title)
 TERM_TYPES = {
-    "http://www.w3.org/2002/07/owl#Class": "class",
-    "http://www.w3.org/2002/07/owl#ObjectProperty": "object property",
-    "http://www.w3.org/2002/07/owl#DatatypeProperty": "datatype property",
-    "http://www.w3.org/2002/07/owl#AnnotationProperty": "annotation property",
+    Owl.Class: "class",
+    Owl.ObjectProperty: "object property",
+    Owl.DatatypeProperty: "datatype property",
+    Owl.AnnotationProperty: "annotation property",
 }
 KINDS = ("terms", "records", "mappings")
 
@@ -65,8 +70,6 @@ def load(path) -> Snapshot:
 
 
 def _from_sssom(path: Path) -> Snapshot:
-    from . import sssom
-
     table = sssom.read_tsv(path)
     snap = Snapshot(source=str(path), has_rdf=False)
     snap.version = str(table.metadata.get("mapping_set_version") or "") or None
@@ -83,12 +86,6 @@ def _mapping_fields(m) -> dict:
 
 
 def _from_rdf(path: Path, display: str) -> Snapshot:
-    import pyoxigraph as ox
-
-    from . import sssom
-    from .export import release
-    from .parsing import parse_file
-
     store = ox.Store()
     store.extend(parse_file(path, None))
     snap = Snapshot(source=display)
@@ -104,7 +101,7 @@ def _from_rdf(path: Path, display: str) -> Snapshot:
             return term.value
         if isinstance(term, ox.Literal):
             suffix = f"@{term.language}" if term.language else (
-                "" if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string" else f"^^{term.datatype.value}")
+                "" if term.datatype.value == Xsd.string else f"^^{term.datatype.value}")
             return json.dumps(term.value, ensure_ascii=False) + suffix
         if term in seen or depth > 20:  # a blank node: by its content
             return "[...]"
@@ -209,8 +206,6 @@ class DiffResult:
 
 
 def _short(value: str) -> str:
-    from .namespaces import curie
-
     if value.startswith(("http://", "https://", "urn:")):
         return curie(value)
     if len(value) > 120:
@@ -220,8 +215,6 @@ def _short(value: str) -> str:
 
 def diff(old, new) -> DiffResult:
     """Compare two snapshots (or paths): added, removed and changed terms, records and mappings."""
-    from .namespaces import curie
-
     a = old if isinstance(old, Snapshot) else load(old)
     b = new if isinstance(new, Snapshot) else load(new)
     result = DiffResult(old=a, new=b)
@@ -280,6 +273,4 @@ def _type_name(t: str | None) -> str | None:
         return None
     if t in TERM_TYPES.values():
         return t
-    from .namespaces import curie
-
     return curie(t)

@@ -17,9 +17,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import kg as kgmod
+from . import sssom
+from .atomic import write_files
+from .catalog import catalog
+from .convert import rdflib_graph
 from .errors import UserError
+from .export import release
+from .namespaces import ONTOLOGY_IRI, bind_all, curie, sparql_prologue
+from .vocab import AIRM, Owl, Skos
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 
 _STYLE = """
@@ -124,9 +131,6 @@ def ontology_html(kg) -> str:
         raise UserError("airm docs needs pyLODE to render the ontology", hint="pip install 'pylode>=3.3.4,<3.4'") from None
     from rdflib import Graph
 
-    from .convert import rdflib_graph
-    from .namespaces import bind_all
-
     wanted = [s.graph for s in kg.sources if s.kind == "ontology" and s.path.name != "skos-axioms.ttl"]
     g: Graph = rdflib_graph(kg.store, wanted)
     bind_all(g)
@@ -142,10 +146,8 @@ def ontology_html(kg) -> str:
 
 def _scheme_pages(kg):
     """Per scheme: label, definition, and its concepts as a tree (skos:broader inside the scheme)."""
-    from .namespaces import curie
-
     q = lambda text: kg.store.query(text, use_default_graph_as_union=True)  # noqa: E731
-    P = f"PREFIX skos: <{SKOS}> PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    P = sparql_prologue("skos", "dcterms", "rdfs")
     labels: dict[str, str] = {}
     for sol in q(P + 'SELECT ?x ?l WHERE { VALUES ?p { skos:prefLabel rdfs:label } ?x ?p ?l FILTER(LANG(?l) = "" || LANGMATCHES(LANG(?l), "en")) }'):
         labels.setdefault(sol["x"].value, sol["l"].value)
@@ -221,8 +223,6 @@ def _sort_code(code: str | None):
 
 
 def _query_rows():
-    from .catalog import catalog
-
     out = []
     for q in catalog().values():
         out.append({
@@ -238,9 +238,6 @@ def _query_rows():
 
 
 def _alignment_sets(kg):
-    from . import sssom
-    from .namespaces import curie
-
     out = []
     for s in sssom.collect(kg.store):
         out.append({
@@ -256,11 +253,6 @@ def _alignment_sets(kg):
 
 def build_docs(out_dir, *, kg=None, workspace=None) -> DocsResult:
     """Render every page into ``out_dir`` (created); returns the files written."""
-    from . import kg as kgmod
-    from .atomic import write_files
-    from .export import release
-    from .namespaces import ONTOLOGY_IRI
-
     graph = kg if kg is not None else kgmod.load(workspace=workspace)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -272,11 +264,14 @@ def build_docs(out_dir, *, kg=None, workspace=None) -> DocsResult:
     queries = _query_rows()
     sets = _alignment_sets(graph)
     counts = {
-        "n_classes": _count(graph, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> FILTER(STRSTARTS(STR(?c), \"https://w3id.org/airm#\")) }"),
-        "n_properties": _count(graph, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { VALUES ?t { <http://www.w3.org/2002/07/owl#ObjectProperty> <http://www.w3.org/2002/07/owl#DatatypeProperty> <http://www.w3.org/2002/07/owl#AnnotationProperty> } ?p a ?t FILTER(STRSTARTS(STR(?p), \"https://w3id.org/airm#\")) }"),
+        "n_classes": _count(graph, f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a <{Owl.Class}> "
+                                   f"FILTER(STRSTARTS(STR(?c), \"{AIRM}\")) }}"),
+        "n_properties": _count(graph, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { VALUES ?t { "
+                                      f"<{Owl.ObjectProperty}> <{Owl.DatatypeProperty}> <{Owl.AnnotationProperty}> }} "
+                                      f"?p a ?t FILTER(STRSTARTS(STR(?p), \"{AIRM}\")) }}"),
     }
     description = next((sol["d"].value for sol in graph.store.query(
-        "SELECT ?d WHERE { <%s> <http://www.w3.org/2004/02/skos/core#definition> ?d }" % ONTOLOGY_IRI,
+        f"SELECT ?d WHERE {{ <{ONTOLOGY_IRI}> <{Skos.definition}> ?d }}",
         use_default_graph_as_union=True)), "")
     pages: dict[str, str] = {
         "ontology.html": ontology_html(graph),

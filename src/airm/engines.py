@@ -205,14 +205,17 @@ def reference_graph(kg, with_proposals: bool = False):
     classification proposals only when asked for)."""
     from .classify.graphs import has_proposals, store_for
 
-    slot = "_rdflib_graph_with_proposals" if with_proposals and has_proposals(kg) else "_rdflib_graph"
-    cached = kg.__dict__.get(slot)
-    if cached is None:
-        from .convert import rdflib_graph
+    with_proposals = with_proposals and has_proposals(kg)
+    key = "rdflib-graph-with-proposals" if with_proposals else "rdflib-graph"
+    return kg.cached(key, lambda: _stoppable_rdflib_graph(store_for(kg, with_proposals)))
 
-        cached = kg.__dict__[slot] = rdflib_graph(store_for(kg, with_proposals))
-        _make_stoppable(cached.store)
-    return cached
+
+def _stoppable_rdflib_graph(store):
+    from .convert import rdflib_graph
+
+    graph = rdflib_graph(store)
+    _make_stoppable(graph.store)
+    return graph
 
 
 class _Stopped(Exception):
@@ -243,16 +246,25 @@ def _make_stoppable(store) -> None:
     store.triples = triples
 
 
-def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False) -> QueryResult:
+@functools.cache
+def _rdflib_prepare_query():
+    """rdflib's query parser, loaded once. Loading it is also where rdflib's process-wide SPARQL_LOAD_GRAPHS flag
+    is turned off, once: with it on, a query's FROM <file:///...> makes rdflib read what it names (docs/pitfalls).
+    The flag belongs to the process, not to a query, and no airm code wants it on (pySHACL leaves it alone), so
+    setting it before every query, as this module did, only hid that it is global."""
     import rdflib.plugins.sparql as rdflib_sparql
-    from rdflib.plugins.sparql import prepareQuery
 
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    return rdflib_sparql.prepareQuery
+
+
+def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False) -> QueryResult:
     from .convert import to_rdflib_term
 
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM must never load what it names
+    prepare_query = _rdflib_prepare_query()
     graph = reference_graph(kg, with_proposals)
     try:
-        prepared = prepareQuery(text, initNs=_prefixes())
+        prepared = prepare_query(text, initNs=_prefixes())
     except Exception as e:
         raise QueryError(f"SPARQL syntax error (rdflib): {e}") from None
     init = {k: to_rdflib_term(v) for k, v in bound.items()}

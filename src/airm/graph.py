@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import resources
 from .errors import InputFileError
 from .namespaces import GRAPH_BASE
@@ -83,8 +85,6 @@ class LoadedDataset:
 
 def load_sources(sources: list[Source], store=None) -> LoadedDataset:
     """Parse every source (all or nothing: a parse error leaves the store untouched)."""
-    import pyoxigraph as ox
-
     store = store if store is not None else ox.Store()
     quads = []
     for s in sources:

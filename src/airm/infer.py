@@ -14,10 +14,14 @@ the store only while the rules run.
 
 from __future__ import annotations
 
-from .errors import InternalError
-from .namespaces import ENTAILMENT_GRAPH
+import pyoxigraph as ox
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from .errors import InternalError, UserError
+from .namespaces import ENTAILMENT_GRAPH, curie
+from .resources import resource_dir
+from .vocab import OWL, RDF, RDFS, Rdf
+
+RDF_TYPE = Rdf.type
 MAX_ROUNDS = 50
 # the structural axioms' graph: present only while materialise() runs, never exported or queried
 AXIOMS_GRAPH = "urn:airm:graph:structural-axioms"
@@ -48,11 +52,7 @@ _DOMAIN_RANGE_RULES = [
     """CONSTRUCT { ?y a ?c } WHERE { ?p rdfs:range ?c . ?x ?p ?y . FILTER(isIRI(?c) && !isLiteral(?y)) }""",
 ]
 
-_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
+_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL}
 
 
 def _rules_for(store, domain_range: bool) -> list[str]:
@@ -71,9 +71,6 @@ def _too_many(store, target, new, cap: int, asserted: int):
     """Give up on runaway inference, leaving the store as it was, and say which properties ran away."""
     from collections import Counter
 
-    from .errors import UserError
-    from .namespaces import curie
-
     top = ", ".join(f"{curie(p.value)} ({n:,})" for p, n in Counter(q.predicate for q in new).most_common(3))
     store.remove_graph(target)
     raise UserError(
@@ -84,8 +81,6 @@ def _too_many(store, target, new, cap: int, asserted: int):
 
 def structural_axioms_path():
     """The Turtle file of axioms inference uses beyond the published ontology."""
-    from .resources import resource_dir
-
     return resource_dir("ontology") / "inference" / "structural-axioms.ttl"
 
 
@@ -102,8 +97,6 @@ ENTAILMENT_FACTOR = 10
 
 def materialise(store, *, graph: str = ENTAILMENT_GRAPH, domain_range: bool = True) -> int:
     """Add entailed triples not already asserted to ``graph``; returns how many were added."""
-    import pyoxigraph as ox
-
     target = ox.NamedNode(graph)
     store.remove_graph(target) if target in set(store.named_graphs()) else None
     axioms = ox.NamedNode(AXIOMS_GRAPH)
@@ -116,8 +109,6 @@ def materialise(store, *, graph: str = ENTAILMENT_GRAPH, domain_range: bool = Tr
 
 def _fixpoint(store, target, rules: list[str]) -> int:
     """Apply the rules round after round until nothing new comes, within the growth cap."""
-    import pyoxigraph as ox
-
     asserted = len(store)
     cap = max(MIN_ENTAILMENT_CAP, ENTAILMENT_FACTOR * asserted)  # bounded growth: a hostile hierarchy cannot explode
     added = 0

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
-from . import __version__
+import pyoxigraph as ox
+
+from . import __version__, catalog, dedupe, infer
+from .atomic import write_file as atomic_write
+from .catalog import run_named
+from .catalog_rdf import catalog_quads
+from .convert import rdflib_graph
+from .engines import run_sparql
 from .graph import LoadedDataset, Source, embedded_sources, inputs_digest, load_sources, user_sources
 from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH
+from .validation import validate
+from .workspace import classification_sources, imported_sources, proposals_file
 
 CACHE_FORMAT = "3"
 
@@ -27,6 +37,21 @@ class KnowledgeGraph:
         self.dataset = dataset
         self.digest = digest
         self.proposals_file = None  # set by load(): the workspace's unreviewed classification proposals, if any
+        self._derived: dict = {}
+        self._derived_lock = threading.RLock()  # re-entrant: one derived thing may be made from another
+
+    def cached(self, key: str, make):
+        """``make()``'s value, made once per knowledge graph and kept with it: things derived from the store (the
+        rdflib copy the reference engine queries, the store with the proposals added, lookup tables) live exactly as
+        long as the graph they come from. Made under a lock, so two threads asking at once build it once."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            pass
+        with self._derived_lock:
+            if key not in self._derived:
+                self._derived[key] = make()
+            return self._derived[key]
 
     @property
     def store(self):
@@ -45,8 +70,6 @@ class KnowledgeGraph:
 
     def to_rdflib(self, *, scope: str = "all", entailments: bool = True):
         """An rdflib Graph of the union: scope 'ontology', 'data' (data and imports) or 'all'."""
-        from .convert import rdflib_graph
-
         data = ("data", "user", "import", "curated")  # classification proposals are never part of an export
         kinds = {"ontology": ("ontology",), "data": data, "all": ("ontology",) + data}
         if scope not in kinds:
@@ -59,19 +82,13 @@ class KnowledgeGraph:
         return rdflib_graph(self.store, graphs)
 
     def validate(self):
-        from .validation import validate
-
         return validate(self.dataset)
 
     def query(self, name: str, /, *, with_proposals: bool = False, **params):
         """Run a stored query; ``with_proposals=True`` also reads the unreviewed classification proposals."""
-        from .catalog import run_named
-
         return run_named(self, name, params, with_proposals=with_proposals)
 
     def sparql(self, text: str, *, timeout: float | None = None, **options):
-        from .engines import run_sparql
-
         return run_sparql(self, text, timeout=timeout, **options)
 
 
@@ -90,10 +107,6 @@ def load(
     and an N-Quads copy, which ``in_memory=True`` bulk-loads into memory (slower to open, faster to query: right for
     a server or a notebook asking many questions). Neither re-parses the sources nor re-reasons.
     """
-    from . import catalog, dedupe, infer
-    from .catalog_rdf import catalog_quads
-    from .workspace import classification_sources, imported_sources
-
     sources = (embedded_sources(include_data=include_embedded) + imported_sources(workspace)
                + classification_sources(workspace) + user_sources(files))
     queries = catalog.catalog()  # parsed first: a broken query header fails the load, before any work
@@ -115,8 +128,6 @@ def load(
 
 def _with_proposals_file(kg: KnowledgeGraph, workspace) -> KnowledgeGraph:
     """Proposals stay out of the store: queries add them only when asked (see classify/graphs.py)."""
-    from .workspace import proposals_file
-
     kg.proposals_file = proposals_file(workspace)
     return kg
 
@@ -124,8 +135,6 @@ def _with_proposals_file(kg: KnowledgeGraph, workspace) -> KnowledgeGraph:
 def _open_cached(database: Path, dump: Path, in_memory: bool):
     """The cached store, or None (a damaged cache is dropped, to be rebuilt)."""
     import shutil
-
-    import pyoxigraph as ox
 
     if not ((database / "CURRENT").is_file() and dump.is_file()):
         return None
@@ -146,10 +155,6 @@ def _write_cache(store, database: Path, dump: Path, keep: int = 8) -> None:
     import os
     import shutil
     import tempfile
-
-    import pyoxigraph as ox
-
-    from .atomic import write_file as atomic_write
 
     try:
         database.parent.mkdir(parents=True, exist_ok=True)

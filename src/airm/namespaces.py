@@ -1,38 +1,29 @@
-"""Prefixes, read from the one prefix source (ontology/prefixes.ttl), for parsing, queries and every serialization."""
+"""Prefixes for parsing, queries and every serialization, and CURIEs for people: the one prefix source
+(ontology/prefixes.ttl) as generated into vocab.py, plus the named graphs airm keeps under its own namespace."""
 
 from __future__ import annotations
 
 import functools
 
-from .resources import resource_dir
+from .vocab import AIRM, AIRMD, ONTOLOGY_IRI, PREFIXES, QUERY
 
-SH_PREFIX = "http://www.w3.org/ns/shacl#prefix"
-SH_NAMESPACE = "http://www.w3.org/ns/shacl#namespace"
-
-AIRM = "https://w3id.org/airm#"
-AIRM_ID = "https://w3id.org/airm/id/"
-GRAPH_BASE = "https://w3id.org/airm/graph/"
+AIRM_ID = AIRMD  # the folder of airm's own resources: mitigations, techniques, schemes, mappings
+BASE_IRI = ONTOLOGY_IRI + "/"  # what relative IRIs in airm's own files resolve against
+GRAPH_BASE = ONTOLOGY_IRI + "/graph/"
 ENTAILMENT_GRAPH = GRAPH_BASE + "entailments"
 CATALOG_GRAPH = GRAPH_BASE + "catalog"
 DUPLICATES_GRAPH = GRAPH_BASE + "duplicates"  # derived: links between mitigations stated twice (airm.dedupe)
-QUERY_BASE = "https://w3id.org/airm/query/"
-ONTOLOGY_IRI = "https://w3id.org/airm"
+QUERY_BASE = QUERY
+
+__all__ = ["AIRM", "AIRM_ID", "BASE_IRI", "CATALOG_GRAPH", "DUPLICATES_GRAPH", "ENTAILMENT_GRAPH", "GRAPH_BASE", "ONTOLOGY_IRI",
+           "QUERY_BASE", "bind_all", "curie", "expand", "prefixes", "sparql_prologue"]
 
 
 @functools.cache
 def prefixes() -> dict[str, str]:
-    """prefix -> namespace IRI, in the order the file declares them."""
-    import pyoxigraph as ox
-
-    path = resource_dir("ontology") / "prefixes.ttl"
-    by_node: dict = {}
-    with open(path, "rb") as f:
-        for t in ox.parse(f, format=ox.RdfFormat.TURTLE, base_iri="https://w3id.org/airm/"):
-            if t.predicate.value in (SH_PREFIX, SH_NAMESPACE):
-                by_node.setdefault(t.subject, {})[t.predicate.value] = t.object.value
-    result = {d[SH_PREFIX]: d[SH_NAMESPACE] for d in by_node.values() if SH_PREFIX in d and SH_NAMESPACE in d}
-    # keep file order deterministic: sort longest namespace first for CURIE lookups is done in curie()
-    return dict(sorted(result.items()))
+    """prefix -> namespace IRI, sorted by prefix. Generated into vocab.py from ontology/prefixes.ttl (a test keeps
+    the two in step), so no prefix lookup parses a file."""
+    return dict(sorted(PREFIXES.items()))
 
 
 @functools.cache
@@ -59,8 +50,10 @@ def expand(text: str) -> str | None:
     return ns + local if ns is not None else None
 
 
-def sparql_prologue() -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes().items())
+def sparql_prologue(*names: str) -> str:
+    """PREFIX lines for the named prefixes (every declared one when none is named), for query text we write."""
+    declared = prefixes()
+    return "".join(f"PREFIX {p}: <{declared[p]}>\n" for p in (names or declared))
 
 
 def bind_all(graph) -> None:

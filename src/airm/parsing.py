@@ -9,21 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import InputFileError
+import pyoxigraph as ox
 
-FORMATS = {
-    ".ttl": "TURTLE",
-    ".turtle": "TURTLE",
-    ".nt": "N_TRIPLES",
-    ".nq": "N_QUADS",
-    ".trig": "TRIG",
-    ".jsonld": "JSON_LD",
-    ".json": "JSON_LD",
-    ".rdf": "RDF_XML",
-    ".owl": "RDF_XML",
-    ".xml": "RDF_XML",
-}
-DATASET_FORMATS = {"N_QUADS", "TRIG"}
+from .errors import InputFileError
+from .rdf_formats import BY_SUFFIX
+
+FORMATS = {suffix: f.oxigraph for suffix, f in BY_SUFFIX.items()}  # file suffix -> pyoxigraph format read
 MAX_FILE_BYTES = 512 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 PARSER_TOKEN_LIMIT = 16 * 1024 * 1024  # pyoxigraph's longest literal, IRI or N-Quads line (MemoryError past it)
@@ -33,8 +24,6 @@ _POSITION2 = re.compile(r"line (\d+)")
 
 
 def rdf_format(path: Path):
-    import pyoxigraph as ox
-
     name = FORMATS.get(path.suffix.lower())
     if name is None:
         raise InputFileError(
@@ -47,8 +36,6 @@ def rdf_format(path: Path):
 
 def parse_file(path: Path, graph_iri: str | None, *, base_iri: str | None = None) -> list:
     """All quads of one file; triple formats go into ``graph_iri`` (None = default graph)."""
-    import pyoxigraph as ox
-
     path = Path(path)
     fmt = rdf_format(path)
     try:

@@ -15,7 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import InternalError, QueryError
+import pyoxigraph as ox
+
+from .errors import InputFileError, InternalError, QueryError
+from .namespaces import prefixes
 from .sparql.text import code_only, nesting_depth
 
 MAX_QUERY_CHARS = 1_000_000
@@ -72,8 +75,6 @@ def read_query_file(path) -> str:
     import os
     import stat
     from pathlib import Path
-
-    from .errors import InputFileError
 
     path = Path(path)
     try:
@@ -188,10 +189,6 @@ def oxigraph_syntax_error(text: str) -> str | None:
     pyoxigraph parses the query, then converts the dataset arguments, then evaluates: a named graph that is not a
     term stops the call between the first two (tests/hardening/test_no_network.py holds pyoxigraph to that order).
     """
-    import pyoxigraph as ox
-
-    from .namespaces import prefixes
-
     try:
         ox.Store().query(text, prefixes=prefixes(), named_graphs=[_NOT_A_GRAPH])
     except SyntaxError as e:

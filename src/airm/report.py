@@ -17,6 +17,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import catalog
+from .atomic import write_files
+from .engines import run_stored
+from .errors import QueryError
+from .labels import labels_for, result_iris
+
 FIGURES = {
     "stage-by-actor": {
         "query": "coverage-stage-by-actor",
@@ -161,16 +167,11 @@ def heatmap(m: Matrix, fmt: str) -> bytes:
 
 
 def _run(kg, name: str, params: dict, timeout: float | None):
-    from . import catalog
-    from .engines import run_stored
-
     q = catalog.get(name)
     return run_stored(kg, q, catalog.bind_params(kg, q, params), timeout=timeout)
 
 
 def figure_matrix(kg, name: str, params: dict | None = None, *, timeout: float | None = None) -> Matrix:
-    from .errors import QueryError
-
     if name not in FIGURES:
         raise QueryError(f"no coverage figure named {name!r}", hint=f"use one of {', '.join(FIGURES)}")
     spec = FIGURES[name]
@@ -183,8 +184,6 @@ def figure_matrix(kg, name: str, params: dict | None = None, *, timeout: float |
 
 
 def figure_bytes(kg, name: str, fmt: str, *, params: dict | None = None, timeout: float | None = None) -> dict:
-    from .errors import QueryError
-
     if fmt not in FORMATS:
         raise QueryError(f"figure format must be one of {', '.join(FORMATS)}")
     return {"body": heatmap(figure_matrix(kg, name, params, timeout=timeout), fmt), "media_type": FORMATS[fmt]}
@@ -192,7 +191,6 @@ def figure_bytes(kg, name: str, fmt: str, *, params: dict | None = None, timeout
 
 def coverage_data(kg, *, timeout: float | None = None) -> dict:
     """What the coverage page and the HTML report show besides the pictures."""
-    from .server.records import labels_for, result_iris
 
     mats = {name: figure_matrix(kg, name, timeout=timeout) for name in FIGURES}
     unmitigated = _run(kg, "unmitigated-risks", {}, timeout)
@@ -220,8 +218,6 @@ def unmitigated_by_scheme(result, labels: dict) -> list[tuple[str, str, list[dic
 def write_report(kg, out_dir) -> list[Path]:
     """Write the heat maps (PNG and SVG), their data (CSV) and index.html into ``out_dir``; returns the paths."""
     import csv
-
-    from .atomic import write_files
 
     out = Path(out_dir)
     data = coverage_data(kg)

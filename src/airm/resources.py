@@ -46,10 +46,6 @@ def data_files() -> list[Path]:
     return sorted(resource_dir("data").rglob("*.ttl"))
 
 
-def query_files() -> list[Path]:
-    return sorted(resource_dir("queries").glob("*.rq"))
-
-
 def relative_name(path: Path) -> str:
     """A path as users see it in reports: relative to the resource root when it is ours."""
     try:

@@ -9,9 +9,15 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+import pyoxigraph as ox
+
+from .export import serialize
+from .namespaces import curie
+from .rdf_formats import GRAPH_FORMATS
+from .vocab import XSD, Rdf, Xsd
+
+XSD_STRING = Xsd.string
+RDF_LANGSTRING = Rdf.langString
 
 
 class Term(NamedTuple):
@@ -62,8 +68,6 @@ class Term(NamedTuple):
 
 
 def term_from_ox(t) -> Term:
-    import pyoxigraph as ox
-
     if isinstance(t, ox.NamedNode):
         return Term("uri", t.value)
     if isinstance(t, ox.BlankNode):
@@ -105,8 +109,6 @@ def display(term: Term | None, *, curies: bool = True) -> str:
     if term is None:
         return ""
     if term.type == "uri" and curies:
-        from .namespaces import curie
-
         c = curie(term.value)
         return c[1:-1] if c.startswith("<") else c
     return term.value
@@ -188,8 +190,6 @@ class QueryResult:
     def to_rdf(self, fmt: str) -> bytes:
         from rdflib import BNode, Graph, Literal, URIRef
 
-        from .export import serialize
-
         def conv(t: Term):
             if t.type == "uri":
                 return URIRef(t.value)
@@ -206,12 +206,12 @@ class QueryResult:
 
     def format(self, fmt: str) -> str:
         if self.kind == "construct":
-            if fmt in ("ttl", "nt", "jsonld", "rdfxml"):
+            if fmt in GRAPH_FORMATS:
                 return self.to_rdf(fmt).decode("utf-8")
             if fmt == "table":
                 return self.to_rdf("ttl").decode("utf-8")
             raise ValueError(f"a graph result cannot be shown as {fmt}; use ttl, nt or jsonld")
-        if fmt in ("ttl", "nt", "jsonld", "rdfxml"):
+        if fmt in GRAPH_FORMATS:
             raise ValueError(f"a table result cannot be shown as {fmt}; use table, csv, tsv, json or md")
         if fmt == "json":
             return self.to_sparql_json()

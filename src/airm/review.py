@@ -13,6 +13,8 @@ from .classify import graphs, proposals
 from .classify.axes import AXES, load_schemes
 from .classify.facts import read_facts
 from .errors import InputFileError, UserError
+from .kg import load
+from .workspace import workspace_dir
 
 COLUMNS = ["mitigation_id", "axis", "value", "value_label", "value_code", "method", "confidence", "status", "rationale"]
 REVIEW_STATUSES = ("curated", "proposed", "accepted", "rejected")
@@ -20,9 +22,6 @@ MAX_REVIEW_BYTES = 100_000_000  # a full export of the five sources is ~2 MB
 
 
 def _context(kg, workspace):
-    from .kg import load
-    from .workspace import workspace_dir
-
     ws = workspace_dir(workspace)
     kg = kg if kg is not None else load(workspace=ws)
 

@@ -13,7 +13,11 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-GENID = "https://w3id.org/airm/.well-known/genid/"
+import pyoxigraph as ox
+
+from .namespaces import ONTOLOGY_IRI
+
+GENID = ONTOLOGY_IRI + "/.well-known/genid/"
 
 
 def is_skolem(iri: str) -> bool:
@@ -23,8 +27,6 @@ def is_skolem(iri: str) -> bool:
 
 def skolemise(quads) -> list:
     """The quads with every blank node replaced by its content-derived skolem IRI (those without blank nodes first)."""
-    import pyoxigraph as ox
-
     def blank(q) -> bool:
         return any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object, q.graph_name))
 

@@ -41,7 +41,6 @@ COLUMNS = (
     "subject_id", "subject_label", "predicate_id", "predicate_modifier", "object_id", "object_label",
     "mapping_justification", "author_id", "author_label", "mapping_date", "confidence", "comment", "mapping_source",
 )
-MULTIVALUED = {"author_id", "author_label", "creator_id", "creator_label", "see_also", "object_source", "subject_source"}
 
 _IDENTIFIER_LIKE = re.compile(r"^(https?://\S+|[A-Za-z][A-Za-z0-9_.-]*:[A-Za-z0-9_.-]+)$")
 

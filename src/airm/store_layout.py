@@ -21,21 +21,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .namespaces import AIRM, GRAPH_BASE, ONTOLOGY_IRI
-from .sparql.client import EndpointError, _request, run_query
+import pyoxigraph as ox
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
+from .namespaces import GRAPH_BASE, ONTOLOGY_IRI
+from .sparql.client import EndpointError, _request, run_query
+from .vocab import Airm, Owl, Rdf
+
+SD = "http://www.w3.org/ns/sparql-service-description#"  # not one of airm's prefixes: only this module reads it
+RDF_TYPE = Rdf.type
+OWL_ONTOLOGY = Owl.Ontology
 DEFAULT = "default"
 
 
 def _fingerprint_query() -> str:
     """One query, one snapshot: triples per graph, and where the ontology header and the catalog are."""
-    import pyoxigraph as ox
-
     header = f"{ox.NamedNode(ONTOLOGY_IRI)} {ox.NamedNode(RDF_TYPE)} {ox.NamedNode(OWL_ONTOLOGY)}"
-    catalog = f"?q {ox.NamedNode(RDF_TYPE)} {ox.NamedNode(AIRM + 'StoredQuery')}"
+    catalog = f"?q {ox.NamedNode(RDF_TYPE)} {ox.NamedNode(Airm.StoredQuery)}"
     return f"""SELECT ?k ?g (COUNT(*) AS ?n) WHERE {{
   {{ {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ ?s ?p ?o }} BIND("all" AS ?k) }}
   UNION {{ {{ GRAPH ?g {{ {header} }} }} UNION {{ {header} }} BIND("header" AS ?k) }}
@@ -111,8 +112,6 @@ def _union_default_graph(endpoint: str, timeout: float) -> bool | None:
 
 def _described_as_union(endpoint: str, timeout: float) -> bool:
     """Whether the endpoint's SPARQL service description lists the ``sd:UnionDefaultGraph`` feature."""
-    import pyoxigraph as ox
-
     try:
         resp = _request("GET", endpoint, data=None, timeout=timeout, what="the SPARQL endpoint",
                         headers={"Accept": "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.5"})

@@ -10,12 +10,17 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from . import resources
-from .namespaces import ENTAILMENT_GRAPH, curie
+import pyoxigraph as ox
 
-SH = "http://www.w3.org/ns/shacl#"
-SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-VALIDATION_ENTAILMENTS = "https://w3id.org/airm/graph/validation-entailments"
+from . import __version__, infer, resources
+from . import graph as graphmod
+from .convert import rdflib_graph, to_ox_term
+from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, curie, expand
+from .parsing import subject_lines
+from .severity import SEVERITY_ORDER
+from .vocab import Dcterms, Rdf, Rdfs, Sh, Skos
+
+VALIDATION_ENTAILMENTS = GRAPH_BASE + "validation-entailments"
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,6 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     dataset: ``airm import`` checks a new import so, before anything is written (its nodes, in its own graph and
     the one holding what it links to in the other imports). With ``focus`` no import record is consulted.
     """
-    from . import infer
-    from .convert import rdflib_graph
-
     dataset = _as_dataset(target, with_embedded)
     data_graphs = list(graphs) if graphs is not None else dataset.graphs_of("data", "user", "import")
     if focus is not None:
@@ -126,8 +128,6 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
 def _untrusted_focus(store, data_graphs: list[str], trusted: set[str]):
     """(focus, context): with trusted imports, the nodes of the other data graphs are checked (focus) and only what
     they link to, in two hops, is kept of the trusted graphs (context); (None, None) when nothing is trusted."""
-    import pyoxigraph as ox
-
     if not trusted:
         return None, None
     # imports validated on import, against these very shapes, ontology and data, serve as context only: what
@@ -151,8 +151,6 @@ def _untrusted_focus(store, data_graphs: list[str], trusted: set[str]):
 def _working_copy(store, trusted: set[str], context):
     """A copy of the store to compute structural entailments in: no entailment graph, of the trusted graphs only
     the ``context`` nodes, and equal restated blank-node values as one."""
-    import pyoxigraph as ox
-
     def wanted(q) -> bool:
         graph = getattr(q.graph_name, "value", None)
         if graph == ENTAILMENT_GRAPH:
@@ -165,7 +163,7 @@ def _working_copy(store, trusted: set[str], context):
     return work
 
 
-USER_GRAPH = "https://w3id.org/airm/graph/user"
+USER_GRAPH = GRAPH_BASE + "user"
 
 
 def merge_restated_blank_nodes(store) -> int:
@@ -176,8 +174,6 @@ def merge_restated_blank_nodes(store) -> int:
     ``sh:maxCount 1`` counts as two lists. The graph with one copy says exactly the same (it is the lean form), so
     equal copies are one value; lists that differ stay two and are still reported. Only copies no other triple
     points into are removed."""
-    import pyoxigraph as ox
-
     groups: dict = {}  # (subject, predicate) with more than one blank-node value -> those values
     for row in store.query(_SEVERAL_BLANK_VALUES, use_default_graph_as_union=True):
         groups.setdefault((row["s"], row["p"]), []).append(row["o"])
@@ -228,8 +224,6 @@ def _blank_signatures(out: dict) -> dict:
     without recursion (an author list of a thousand names is a chain a thousand deep)."""
     import hashlib
 
-    import pyoxigraph as ox
-
     sig: dict = {}
     cyclic: set = set()
     for root in [n for n in out if isinstance(n, ox.BlankNode)]:
@@ -259,8 +253,6 @@ def context_digest() -> str:
     """A hash of everything an import's validation depends on besides the import: airm's version, the shapes,
     the ontology and the curated data. An import records it when it validates."""
     import hashlib
-
-    from . import __version__
 
     h = hashlib.sha256(__version__.encode())
     for path in sorted(resources.shape_files()) + sorted(resources.ontology_files()) + sorted(resources.data_files()):
@@ -292,11 +284,6 @@ def trusted_imports(dataset) -> set[str]:
 def _as_dataset(target, with_embedded: bool):
     import os
 
-    import pyoxigraph as ox
-
-    from . import graph as graphmod
-    from .convert import to_ox_term
-
     if hasattr(target, "dataset"):  # KnowledgeGraph
         return target.dataset
     if hasattr(target, "store") and hasattr(target, "sources"):  # LoadedDataset
@@ -322,8 +309,7 @@ def _run(data_graph, shapes_graph, focus=None) -> list[Problem]:
     """pySHACL with our shapes only: no inference, no JS, no owl:imports. ``focus``: IRIs (strings or terms) to
     check, the rest of the graph serving as context; None checks every target."""
     from pyshacl import Validator
-    from rdflib import RDF, RDFS, URIRef
-    from rdflib.namespace import DCTERMS, SKOS
+    from rdflib import URIRef
 
     focus_terms = None
     if focus is not None:
@@ -350,9 +336,10 @@ def _run(data_graph, shapes_graph, focus=None) -> list[Problem]:
 
     wrapped = DataGraph.from_rdflib(data_graph)  # keeps our graph as its implementation, prepared queries included
     _conforms, results, _text = FocusedValidator(wrapped, shacl_graph=shapes_graph, options=options).run()
-    sh = lambda n: URIRef(SH + n)  # noqa: E731
+    sh = lambda n: URIRef(Sh[n])  # noqa: E731
+    labels = [URIRef(p) for p in (Rdfs.label, Skos.prefLabel, Dcterms.title)]
     problems = []
-    for r in results.subjects(RDF.type, sh("ValidationResult")):
+    for r in results.subjects(URIRef(Rdf.type), sh("ValidationResult")):
         if (None, sh("detail"), r) in results:
             # why a value failed an sh:node shape: pySHACL's detail, not a result of the report (SHACL 3.6.2.5);
             # listed, it gave a second problem on the value node, which other validators (Jena) do not report.
@@ -365,7 +352,7 @@ def _run(data_graph, shapes_graph, focus=None) -> list[Problem]:
         messages = [str(m) for m in results.objects(r, sh("resultMessage"))]
         shape = results.value(r, sh("sourceShape"))
         label = None
-        for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+        for p in labels:
             label = data_graph.value(node, p)
             if label is not None:
                 break
@@ -388,8 +375,8 @@ def _with_details(message: str, results, result) -> str:
     """The message, followed by those of the sh:detail results that say why (a value failing an sh:node shape)."""
     from rdflib import URIRef
 
-    details = sorted({str(m) for d in results.objects(result, URIRef(SH + "detail"))
-                      for m in results.objects(d, URIRef(SH + "resultMessage"))} - {message})
+    details = sorted({str(m) for d in results.objects(result, URIRef(Sh.detail))
+                      for m in results.objects(d, URIRef(Sh.resultMessage))} - {message})
     return f"{message} ({'; '.join(details)})" if details else message
 
 
@@ -454,9 +441,6 @@ def _show(term) -> str:
 
 def _with_locations(problems: list[Problem], dataset) -> list[Problem]:
     """Attach to each problem the file (and line) where its focus node is defined."""
-    from .namespaces import expand
-    from .parsing import subject_lines
-
     if not problems:
         return problems
     index: dict[str, tuple[str, int | None]] = {}
@@ -477,8 +461,6 @@ def _with_locations(problems: list[Problem], dataset) -> list[Problem]:
 
 
 def _defining_graph(dataset, iri: str):
-    import pyoxigraph as ox
-
     node = ox.NamedNode(iri)
     for q in dataset.store.quads_for_pattern(node, None, None, None):
         for src in dataset.sources:

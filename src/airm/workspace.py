@@ -48,6 +48,7 @@ def imported_sources(workspace: str | os.PathLike | None = None) -> list[Source]
 
 def classification_sources(workspace: str | os.PathLike | None = None) -> list[Source]:
     """The curated graph of reviewed classifications, read by every query, once a review has written it."""
+    # imported here, not on top: the classify package imports kg, which imports this module
     from .classify.graphs import CURATED_GRAPH
 
     path = workspace_dir(workspace) / "classification" / "curated.nq"

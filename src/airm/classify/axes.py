@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..namespaces import AIRM, AIRM_ID
-
-SCHEME = AIRM_ID + "scheme/"
+from ..namespaces import sparql_prologue
+from ..vocab import SCHEME, Airm
 
 
 @dataclass(frozen=True)
@@ -20,11 +19,11 @@ class Axis:
 
 
 AXES: dict[str, Axis] = {a.name: a for a in (
-    Axis("lifecycle-stage", AIRM + "lifecycleStage", SCHEME + "lifecycle", True),
-    Axis("actor-type", AIRM + "actorType", SCHEME + "actor-type", True),
-    Axis("rmf-function", AIRM + "riskManagementFunction", SCHEME + "rmf-function", False),
-    Axis("risk", AIRM + "addresses", SCHEME + "mit-risk-domain", True, subconcepts_only=True),
-    Axis("mitigation-category", AIRM + "mitigationCategory", SCHEME + "mit-mitigation-taxonomy", False),
+    Axis("lifecycle-stage", Airm.lifecycleStage, SCHEME + "lifecycle", True),
+    Axis("actor-type", Airm.actorType, SCHEME + "actor-type", True),
+    Axis("rmf-function", Airm.riskManagementFunction, SCHEME + "rmf-function", False),
+    Axis("risk", Airm.addresses, SCHEME + "mit-risk-domain", True, subconcepts_only=True),
+    Axis("mitigation-category", Airm.mitigationCategory, SCHEME + "mit-mitigation-taxonomy", False),
 )}
 
 
@@ -52,10 +51,7 @@ class Schemes:
         return None
 
 
-CONCEPTS_QUERY = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX airm: <https://w3id.org/airm#>
-SELECT ?c ?scheme ?label ?code ?broader WHERE {
+CONCEPTS_QUERY = sparql_prologue("skos", "airm") + """SELECT ?c ?scheme ?label ?code ?broader WHERE {
   ?c skos:inScheme ?scheme .
   FILTER NOT EXISTS { ?c a airm:ClassificationSentinel }
   OPTIONAL { ?c skos:prefLabel ?label FILTER(LANG(?label) = "en" || LANG(?label) = "") }

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..namespaces import sparql_prologue
+from ..vocab import ATLAS, MITMIT, NISTGAI
 from .axes import AXES, Schemes
 
 SOURCE_NAMES = (  # IRI namespace -> how a rationale names the source
-    ("https://w3id.org/airm/id/nist-ai-600-1/", "NIST AI 600-1"),
-    ("https://w3id.org/airm/id/atlas/", "MITRE ATLAS"),
-    ("https://w3id.org/airm/id/mit-mitigation/", "the MIT AI Risk Mitigation database"),
+    (NISTGAI, "NIST AI 600-1"),
+    (ATLAS, "MITRE ATLAS"),
+    (MITMIT, "the MIT AI Risk Mitigation database"),
 )
 
 
@@ -47,48 +49,28 @@ class Facts:
         return out
 
 
-MITIGATIONS = """
-PREFIX airm: <https://w3id.org/airm#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?m ?id ?label ?text WHERE {
+MITIGATIONS = sparql_prologue("airm", "rdfs", "dcterms") + """SELECT ?m ?id ?label ?text WHERE {
   ?m a airm:Mitigation .
   OPTIONAL { ?m dcterms:identifier ?id }
   OPTIONAL { ?m rdfs:label ?label }
   OPTIONAL { ?m dcterms:description ?text }
 }
 """
-VALUES = """
-PREFIX airm: <https://w3id.org/airm#>
-SELECT ?m ?p ?v WHERE {
+VALUES = sparql_prologue("airm") + """SELECT ?m ?p ?v WHERE {
   ?m a airm:Mitigation ; ?p ?v .
   VALUES ?p { %s }
 }
 """
-MATCHES = """
-PREFIX airm: <https://w3id.org/airm#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?m ?o WHERE { ?m a airm:Mitigation . { ?m skos:exactMatch ?o } UNION { ?o skos:exactMatch ?m } ?o a airm:Mitigation }
+MATCHES = sparql_prologue("airm", "skos") + """SELECT ?m ?o WHERE { ?m a airm:Mitigation . { ?m skos:exactMatch ?o } UNION { ?o skos:exactMatch ?m } ?o a airm:Mitigation }
 """
-TASKS = "PREFIX airm: <https://w3id.org/airm#> SELECT ?m ?t WHERE { ?m a airm:Mitigation ; airm:aiActorTask ?t }"
-TASK_MAP = """
-PREFIX airm: <https://w3id.org/airm#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?label ?stage ?actor WHERE {
+TASKS = sparql_prologue("airm") + "SELECT ?m ?t WHERE { ?m a airm:Mitigation ; airm:aiActorTask ?t }"
+TASK_MAP = sparql_prologue("airm", "rdfs") + """SELECT ?label ?stage ?actor WHERE {
   ?task rdfs:label ?label . { ?task airm:actorTaskStage ?stage } UNION { ?task airm:actorTaskActor ?actor }
 }
 """
-LABELS = """
-PREFIX airm: <https://w3id.org/airm#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?r ?l WHERE { ?m airm:addresses ?r . { ?r skos:prefLabel ?l } UNION { ?r rdfs:label ?l } }
+LABELS = sparql_prologue("airm", "skos", "rdfs") + """SELECT DISTINCT ?r ?l WHERE { ?m airm:addresses ?r . { ?r skos:prefLabel ?l } UNION { ?r rdfs:label ?l } }
 """
-CROSSWALK = """
-PREFIX sssom: <https://w3id.org/sssom/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?s ?o ?p ?set WHERE {
+CROSSWALK = sparql_prologue("sssom", "skos", "prov") + """SELECT ?s ?o ?p ?set WHERE {
   ?mapping sssom:subject_id ?s ; sssom:object_id ?o ; sssom:predicate_id ?p .
   VALUES ?p { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch }
   OPTIONAL { ?mapping prov:wasDerivedFrom ?set }

@@ -4,7 +4,10 @@ copy of the store with the proposals graph added. Accepted classifications live 
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from ..namespaces import GRAPH_BASE
+from ..parsing import parse_file
 
 PROPOSALS_GRAPH = GRAPH_BASE + "classification/proposals"
 CURATED_GRAPH = GRAPH_BASE + "classification/curated"
@@ -19,17 +22,14 @@ def store_for(kg, with_proposals: bool):
     with the proposals graph added, made once per knowledge graph."""
     if not with_proposals or not has_proposals(kg):
         return kg.store
-    cached = kg.__dict__.get("_store_with_proposals")
-    if cached is None:
-        import pyoxigraph as ox
+    return kg.cached("store-with-proposals", lambda: _with_proposals(kg))
 
-        from ..parsing import parse_file
 
-        cached = ox.Store()
-        cached.bulk_extend(kg.store.quads_for_pattern(None, None, None, None))
-        cached.bulk_extend(parse_file(kg.proposals_file, PROPOSALS_GRAPH))
-        kg.__dict__["_store_with_proposals"] = cached
-    return cached
+def _with_proposals(kg):
+    store = ox.Store()
+    store.bulk_extend(kg.store.quads_for_pattern(None, None, None, None))
+    store.bulk_extend(parse_file(kg.proposals_file, PROPOSALS_GRAPH))
+    return store
 
 
 def select(store, text: str) -> list[dict]:

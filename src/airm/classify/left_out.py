@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..engines import run_stored
 from .graphs import has_proposals
 
 
 def left_out_note(kg, query, bound, result, **options) -> str | None:
-    from ..engines import run_stored
-
     if result.kind != "select" or not has_proposals(kg):
         return None
     fuller = run_stored(kg, query, bound, with_proposals=True, **options)

@@ -11,6 +11,8 @@ import urllib.error
 import urllib.request
 
 from ..errors import UserError
+from ..resources import resource_dir
+from .axes import AXES
 from .proposals import Proposal
 
 VERSION = "1"
@@ -23,8 +25,6 @@ class LLMError(UserError):
 
 
 def _prompt(name: str) -> str:
-    from ..resources import resource_dir
-
     return (resource_dir("data") / "prompts" / name).read_text(encoding="utf-8")
 
 
@@ -107,8 +107,6 @@ class LLMClient:
 
 
 def _first_per_single_axis(found: list[Proposal]) -> list[Proposal]:
-    from .axes import AXES
-
     out, seen = [], set()
     for p in found:
         if not AXES[p.axis].multi and p.axis in seen:

@@ -8,14 +8,16 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..namespaces import AIRM, AIRM_ID
+import pyoxigraph as ox
+
+from ..atomic import write_files
+from ..errors import InputFileError
+from ..namespaces import AIRM_ID
+from ..vocab import Airm, Rdf, Semapv, Sssom, Xsd
 from .axes import AXES
 from .graphs import CURATED_GRAPH, PROPOSALS_GRAPH
 
-SSSOM = "https://w3id.org/sssom/"
-SEMAPV = "https://w3id.org/semapv/vocab/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = Rdf.type
 METHODS = {  # method -> SEMAPV justification while proposed
     "inherited": "MappingChaining",
     "structural": "StructuralMatching",
@@ -53,8 +55,6 @@ def files(workspace: Path) -> tuple[Path, Path]:
 
 
 def to_quads(proposals, graph: str) -> list:
-    import pyoxigraph as ox
-
     g = ox.NamedNode(graph)
     out = []
     for p in proposals:
@@ -62,18 +62,18 @@ def to_quads(proposals, graph: str) -> list:
         prop = ox.NamedNode(AXES[p.axis].prop)
         justification = "ManualMappingCuration" if p.status == "accepted" else METHODS[p.method]
         fields = [
-            (RDF_TYPE, ox.NamedNode(AIRM + "ClassificationProposal")),
-            (SSSOM + "subject_id", ox.NamedNode(p.mitigation)),
-            (SSSOM + "predicate_id", prop),
-            (SSSOM + "object_id", ox.NamedNode(p.value)),
-            (SSSOM + "mapping_justification", ox.NamedNode(SEMAPV + justification)),
-            (SSSOM + "mapping_tool", ox.Literal(f"airm classify ({p.method})")),
-            (SSSOM + "mapping_tool_version", ox.Literal(p.version)),
-            (SSSOM + "confidence", ox.Literal(f"{p.confidence:.3f}", datatype=ox.NamedNode(XSD + "decimal"))),
-            (SSSOM + "comment", ox.Literal(p.rationale)),
-            (AIRM + "classificationAxis", ox.Literal(p.axis)),
-            (AIRM + "classificationMethod", ox.Literal(p.method)),
-            (AIRM + "proposalStatus", ox.Literal(p.status)),
+            (RDF_TYPE, ox.NamedNode(Airm.ClassificationProposal)),
+            (Sssom.subject_id, ox.NamedNode(p.mitigation)),
+            (Sssom.predicate_id, prop),
+            (Sssom.object_id, ox.NamedNode(p.value)),
+            (Sssom.mapping_justification, ox.NamedNode(Semapv[justification])),
+            (Sssom.mapping_tool, ox.Literal(f"airm classify ({p.method})")),
+            (Sssom.mapping_tool_version, ox.Literal(p.version)),
+            (Sssom.confidence, ox.Literal(f"{p.confidence:.3f}", datatype=ox.NamedNode(Xsd.decimal))),
+            (Sssom.comment, ox.Literal(p.rationale)),
+            (Airm.classificationAxis, ox.Literal(p.axis)),
+            (Airm.classificationMethod, ox.Literal(p.method)),
+            (Airm.proposalStatus, ox.Literal(p.status)),
         ]
         out += [ox.Quad(node, ox.NamedNode(k), v, g) for k, v in fields]
         if p.status != "rejected":  # the statement itself, so queries that ask for proposals find it
@@ -83,18 +83,12 @@ def to_quads(proposals, graph: str) -> list:
 
 def serialize(proposals, graph: str) -> bytes:
     """Sorted N-Quads: the same proposals give the same bytes."""
-    import pyoxigraph as ox
-
     lines = ox.serialize(to_quads(proposals, graph), format=ox.RdfFormat.N_QUADS).decode().splitlines()
     return ("\n".join(sorted(set(lines))) + "\n").encode() if lines else b""
 
 
 def read(path: Path) -> list[Proposal]:
     """The proposals recorded in one of the two files (none when it does not exist yet)."""
-    import pyoxigraph as ox
-
-    from ..errors import InputFileError
-
     if not path.is_file():
         return []
     nodes: dict = {}
@@ -108,9 +102,9 @@ def read(path: Path) -> list[Proposal]:
     out = []
     for d in nodes.values():
         try:
-            out.append(Proposal(d[SSSOM + "subject_id"], d[AIRM + "classificationAxis"], d[SSSOM + "object_id"],
-                                d[AIRM + "classificationMethod"], d[SSSOM + "mapping_tool_version"],
-                                float(d[SSSOM + "confidence"]), d[SSSOM + "comment"], d[AIRM + "proposalStatus"]))
+            out.append(Proposal(d[Sssom.subject_id], d[Airm.classificationAxis], d[Sssom.object_id],
+                                d[Airm.classificationMethod], d[Sssom.mapping_tool_version],
+                                float(d[Sssom.confidence]), d[Sssom.comment], d[Airm.proposalStatus]))
         except (KeyError, ValueError) as e:
             raise InputFileError(path, f"a classification node lacks {e}",
                                  hint="restore the file, or delete it and run 'airm classify' again") from None
@@ -119,8 +113,6 @@ def read(path: Path) -> list[Proposal]:
 
 def save(workspace: Path, proposals, curated) -> None:
     """Replace both graph files, or neither."""
-    from ..atomic import write_files
-
     p_file, c_file = files(workspace)
     write_files(workspace, {p_file: serialize(proposals, PROPOSALS_GRAPH), c_file: serialize(curated, CURATED_GRAPH)},
                 what="workspace")

@@ -9,13 +9,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputFileError
-from ..namespaces import AIRM
+import pyoxigraph as ox
+
+from ..errors import InputFileError, UserError
+from ..resources import resource_dir
+from ..vocab import Airm, Rdf
 from .axes import AXES, Schemes
 
 VERSION = "1"
 SEARCH_SECONDS = 0.5  # per rule and text: a pattern that backtracks without end is stopped, naming the rule
-RULE = AIRM + "ClassificationRule"
+RULE = Airm.ClassificationRule
 MAX_RULES_BYTES = 10_000_000
 
 
@@ -30,8 +33,6 @@ class Rule:
 
 
 def rule_files() -> list[Path]:
-    from ..resources import resource_dir
-
     return sorted((resource_dir("data") / "classify").glob("*.ttl"))
 
 
@@ -44,8 +45,6 @@ def load_rules(schemes: Schemes, paths=None) -> list[Rule]:
 
 
 def _rules_of(path: Path, schemes: Schemes) -> list[Rule]:
-    import pyoxigraph as ox
-
     try:
         if path.stat().st_size > MAX_RULES_BYTES:
             raise InputFileError(path, f"the rules file is larger than {MAX_RULES_BYTES:,} bytes")
@@ -60,7 +59,7 @@ def _rules_of(path: Path, schemes: Schemes) -> list[Rule]:
         nodes[t.subject.value][t.predicate.value] = t.object
     out = []
     for iri, d in nodes.items():
-        if d.get("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.Literal("")).value != RULE:
+        if d.get(Rdf.type, ox.Literal("")).value != RULE:
             continue
         out.append(_rule(path, text, iri, d, schemes))
     return out
@@ -71,36 +70,34 @@ def _rule(path: Path, text: str, iri: str, d: dict, schemes: Schemes) -> Rule:
         raise InputFileError(path, f"rule {iri.rsplit('/', 1)[-1]}: {message}", line=_line_of(text, token), hint=hint)
 
     local = iri.rsplit("/", 1)[-1]
-    axis = d.get(AIRM + "classificationAxis")
+    axis = d.get(Airm.classificationAxis)
     if axis is None or axis.value not in AXES:
         fail(f"unknown axis {axis.value if axis else '(none)'!r}", local, f"use one of {', '.join(AXES)}")
-    value = d.get(AIRM + "ruleValue")
+    value = d.get(Airm.ruleValue)
     if value is None or schemes.concept(axis.value, value.value) is None:
         shown = value.value if value is not None else "(none)"
         fail(f"{shown} is not a concept of the {axis.value} scheme", _short(shown), "name a concept of "
              f"{AXES[axis.value].scheme} by its IRI (see data/schemes/ and data/taxonomies/)")
     try:
-        weight = float(d[AIRM + "ruleWeight"].value)
+        weight = float(d[Airm.ruleWeight].value)
     except (KeyError, ValueError):
         weight = -1.0
     if not 0 < weight <= 1.5:
         fail("airm:ruleWeight must be a number above 0 and at most 1.5", local, "e.g. airm:ruleWeight 0.8")
     pattern = None
-    if AIRM + "rulePattern" in d:
+    if Airm.rulePattern in d:
         import regex
 
         try:
-            pattern = regex.compile(d[AIRM + "rulePattern"].value, regex.IGNORECASE)
+            pattern = regex.compile(d[Airm.rulePattern].value, regex.IGNORECASE)
         except regex.error as e:
             fail(f"the pattern is not a regular expression: {e}", local, "escape special characters with \\\\")
-    elif d.get(AIRM + "ruleDefault", ox_false()).value != "true":
+    elif d.get(Airm.ruleDefault, ox_false()).value != "true":
         fail("a rule needs airm:rulePattern (or airm:ruleDefault true)", local, "add the words to look for")
     return Rule(iri, axis.value, value.value, pattern, weight, f"{path}:{_line_of(text, local) or '?'}")
 
 
 def ox_false():
-    import pyoxigraph as ox
-
     return ox.Literal("false")
 
 
@@ -138,8 +135,6 @@ def score(rules: list[Rule], axis: str, text: str) -> list[Scored]:
         try:
             found = r.pattern.search(text, timeout=SEARCH_SECONDS)
         except TimeoutError:
-            from ..errors import UserError
-
             raise UserError(f"{r.where}: rule {r.iri.rsplit('/', 1)[-1]} took more than {SEARCH_SECONDS:g} s on one "
                             f"text: its pattern backtracks without end", hint="simplify the pattern (no nested "
                             "repetition such as (a|aa)+)") from None

@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..errors import UserError
+from ..kg import load
+from ..workspace import workspace_dir
 from . import graphs, methods, proposals
 from .axes import AXES, load_schemes
 from .facts import read_facts
@@ -45,9 +48,6 @@ def classify(kg=None, *, workspace=None, only=None, rules_files=None, llm=None) 
     Proposals already rejected are not made again; accepted ones are curated facts by now, so their axis is no
     longer lacking. ``llm`` (an :class:`airm.classify.llm.LLMClient`) replaces the text rules where it is given.
     """
-    from ..kg import load
-    from ..workspace import workspace_dir
-
     ws = workspace_dir(workspace)
     kg = kg if kg is not None else load(workspace=ws)
 
@@ -87,8 +87,6 @@ def _chosen_mitigations(facts, only):
     by_ident = facts.by_ident()
     missing = [i for i in only if i not in by_ident and i not in facts.mitigations]
     if missing:
-        from ..errors import UserError
-
         raise UserError(f"no mitigation with the identifier {', '.join(missing)}",
                         hint="give the source's own identifier, e.g. A0388_NIST2024, AML.M0019 or GV-1.1-001")
     return [by_ident.get(i) or facts.mitigations[i] for i in only]

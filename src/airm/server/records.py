@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 
+from ..labels import best_literal as _best
+from ..labels import label_of, labels_for, result_iris
 from ..namespaces import AIRM, CATALOG_GRAPH, ENTAILMENT_GRAPH, GRAPH_BASE, curie
 from ..results import Term, term_from_ox
 
@@ -21,7 +23,6 @@ BIBO = "http://purl.org/ontology/bibo/"
 OWL = "http://www.w3.org/2002/07/owl#"
 SCHEMA = "https://schema.org/"
 
-LABELS = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title", SKOS + "notation")
 DESCRIPTIONS = (DCTERMS + "description", SKOS + "definition", RDFS + "comment", SKOS + "scopeNote")
 HIDDEN = {RDF + "type", SKOS + "prefLabel", RDFS + "label"} | set(DESCRIPTIONS)
 
@@ -73,53 +74,6 @@ def source_name(graph: str, sources=()) -> str:
         if s.graph == graph:
             return s.display
     return graph
-
-
-def _best(literals: list) -> str | None:
-    """English or untagged first, then anything."""
-    if not literals:
-        return None
-    for lit in literals:
-        lang = getattr(lit, "language", None)
-        if lang is None or lang.lower().startswith("en"):
-            return lit.value
-    return literals[0].value
-
-
-def label_of(store, iri: str) -> str | None:
-    import pyoxigraph as ox
-
-    node = ox.NamedNode(iri)
-    for prop in LABELS:
-        lits = [q.object for q in itertools.islice(store.quads_for_pattern(node, ox.NamedNode(prop), None, None), 20)
-                if isinstance(q.object, ox.Literal)]
-        best = _best(lits)
-        if best:
-            return best
-    return None
-
-
-def labels_for(kg, iris) -> dict[str, str]:
-    out = {}
-    for iri in iris:
-        if iri not in out:
-            label = label_of(kg.store, iri)
-            if label is not None:
-                out[iri] = label
-    return out
-
-
-def result_iris(result) -> set:
-    iris = set()
-    if result is None:
-        return iris
-    if result.kind == "select":
-        for row in result.rows:
-            iris.update(t.value for t in row.values() if t.type == "uri")
-    elif result.kind == "construct":
-        for triple in result.triples:
-            iris.update(t.value for t in triple if t.type == "uri")
-    return iris
 
 
 def exists(kg, iri: str) -> bool:
