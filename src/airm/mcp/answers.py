@@ -64,25 +64,25 @@ def _label(kg, iri: str) -> str | None:
 
 
 def candidates(kg, p: catalog.Param, text: str, n: int = 8) -> list[dict]:
-    """The resources ``text`` might mean for ``p``: every exact match when it is ambiguous, else the closest labels.
-    Reads the same label table as ``catalog.resolve_resource``."""
+    """The resources ``text`` might mean for ``p``: every exact match when it is ambiguous (``match: exact``), else
+    the closest labels (``match: close``). Reads the same label table as ``catalog.resolve_resource``."""
     cls_iri = (expand(p.cls) or p.cls) if p.cls else "http://www.w3.org/2004/02/skos/core#Concept"
     rows = catalog._candidate_rows(kg, cls_iri)
     if p.scheme:
         members = catalog._scheme_members(kg, expand(p.scheme) or p.scheme)
         rows = [r for r in rows if r[0] in members]
     key = catalog._norm(str(text))
-    exact = sorted({x for x, label, _k in rows if catalog._norm(label) == key})
-    if exact:
-        found = exact
-    else:
+    found = sorted({x for x, label, _k in rows if catalog._norm(label) == key})
+    match = "exact"
+    if not found:
+        match = "close"
         by_label: dict[str, str] = {}
         for x, label, _k in rows:
             by_label.setdefault(catalog._norm(label), x)
         close = difflib.get_close_matches(key, list(by_label), n=n, cutoff=0.5)
         close += [k for k in by_label if key in k and k not in close]
         found = list(dict.fromkeys(by_label[k] for k in close))
-    return [{"iri": x, "curie": curie(x), "label": _label(kg, x)} for x in found[:n]]
+    return [{"iri": x, "curie": curie(x), "label": _label(kg, x), "match": match} for x in found[:n]]
 
 
 def resolve_params(kg, q: catalog.StoredQuery, given: dict) -> dict:
@@ -234,38 +234,34 @@ def _kind_param(kind: str) -> list[tuple[str, catalog.Param]]:
 
 
 def lookup(kg, text: str, kind: str) -> tuple[list[dict], list[dict]]:
-    """(matches, candidates): every kind under which ``text`` names exactly one resource, and what else it might
-    mean (ambiguous or close labels)."""
-    matches, offered = [], []
+    """(exact, close): every resource ``text`` names exactly (a code, label or CURIE) among the kinds asked, and
+    labels close to it. One exact match means resolved; several mean ambiguous (a code such as 2.2 is a risk
+    domain and a mitigation category)."""
+    exact: dict[str, dict] = {}
+    close: dict[str, dict] = {}
     for k, p in _kind_param(kind):
         try:
             iri = catalog.resolve_resource(kg, p, text)
         except QueryError:
-            offered += [dict(c, kind=k) for c in candidates(kg, p, text)]
+            for c in candidates(kg, p, text):
+                (exact if c["match"] == "exact" else close).setdefault(c["iri"], dict(c, kind=k))
             continue
-        if iri not in {m["iri"] for m in matches}:
-            matches.append({"iri": iri, "curie": curie(iri), "label": _label(kg, iri), "kind": k})
-    seen, unique = {m["iri"] for m in matches}, []
-    for c in offered:
-        if c["iri"] not in seen:
-            seen.add(c["iri"])
-            unique.append(c)
-    return matches, unique
+        exact.setdefault(iri, {"iri": iri, "curie": curie(iri), "label": _label(kg, iri), "match": "exact", "kind": k})
+    return list(exact.values()), [c for iri, c in close.items() if iri not in exact]
 
 
 def resolve(kg, args: dict, *, timeout: float, limit: int) -> dict:
     text, kind = str(args["text"]).strip(), args.get("kind") or "any"
-    matches, others = lookup(kg, text, kind)
-    if len(matches) == 1:
-        m = matches[0]
-        return {"structured": {"text": text, "resolved": m, "matches": matches, "candidates": []},
+    exact, close = lookup(kg, text, kind)
+    if len(exact) == 1:
+        m = exact[0]
+        return {"structured": {"text": text, "resolved": m, "candidates": []},
                 "text": f"{text!r} is {m['curie']} ({m['label']}), a {m['kind']}", "error": False}
-    offered = matches + others if len(matches) > 1 else others
-    what = "several resources" if len(matches) > 1 else "no resource"
-    message = f"{text!r} names {what}" + ("" if kind == "any" else f" of kind {kind}")
-    entry = {"param": "text", "given": text, "message": message, "candidates": offered}
-    out = unresolved_answer([entry])
-    out["structured"].update(text=text, resolved=None, matches=matches, candidates=offered)
+    offered = exact if exact else close
+    message = f"{text!r} names " + (f"{len(exact)} resources" if exact else "no resource") \
+        + ("" if kind == "any" else f" of kind {kind}")
+    out = unresolved_answer([{"param": "text", "given": text, "message": message, "candidates": offered}])
+    out["structured"].update(text=text, resolved=None, candidates=offered)
     return out
 
 
@@ -275,12 +271,11 @@ def describe(kg, args: dict, *, timeout: float, limit: int) -> dict:
     text, kind = str(args["entity"]).strip(), args.get("kind") or "any"
     iri = catalog._as_iri(text)
     if iri is None or not exists(kg, iri):
-        matches, others = lookup(kg, text, kind)
-        if len(matches) != 1:
-            message = f"{text!r} names " + ("several resources" if matches else "no resource in the graph")
-            raise Unresolved([{"param": "entity", "given": text, "message": message,
-                               "candidates": matches + others if matches else others}])
-        iri = matches[0]["iri"]
+        exact, close = lookup(kg, text, kind)
+        if len(exact) != 1:
+            message = f"{text!r} names " + (f"{len(exact)} resources" if exact else "no resource in the graph")
+            raise Unresolved([{"param": "entity", "given": text, "message": message, "candidates": exact or close}])
+        iri = exact[0]["iri"]
     rec = record(kg, iri, timeout=timeout, limit=limit)
     structured = record_json(rec)
     lines = [f"{structured['curie']}: {structured.get('label') or ''}",
