@@ -29,7 +29,8 @@ def test_mitigations_for_2_2_with_paths_and_evidence(five_sources):
     assert data["resolved"]["risk"]["curie"] == "mitdom:2.2"
     assert data["count"] > 0 and all(r.get("path") for r in data["rows"])
     links = data["links"]
-    assert {(r["mitigation"], r["addressedRisk"]) for r in data["rows"]} == {(k["mitigation"], k["risk"]) for k in links}
+    pairs = {(r["mitigation"], r["addressedRisk"]) for r in data["rows"]}
+    assert pairs == {(link["mitigation"], link["risk"]) for link in links}
     evidence = [e for link in links for e in link["evidence"]]
     assert evidence and all(e.get("path") and e.get("status") for e in evidence)
     assert all(e.get("source") for e in evidence), "each link names the document its mitigation comes from"

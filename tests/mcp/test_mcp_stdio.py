@@ -44,7 +44,8 @@ def test_tool_list_matches_the_catalog():
                 assert prop["enum"] == list(p.values)
         required = {p.name for p in q.params.values() if p.required and p.default is None}
         assert set(schema.get("required", [])) == required, name
-    assert tools["mitigations-for-risk"].input_schema["properties"]["follow"]["enum"] == ["none", "related", "category", "all"]
+    follow = tools["mitigations-for-risk"].input_schema["properties"]["follow"]
+    assert follow["enum"] == ["none", "related", "category", "all"] and follow["default"] == "none"
     assert {"airm://ontology", "airm://catalog", "airm://sources"} <= resources
     assert "mitigations-with-evidence" in prompts
     import rdflib
@@ -87,9 +88,11 @@ def test_unknown_or_ambiguous_values_return_candidates_never_a_guess():
                 ("resolve", {"text": "2.2", "kind": "risk"}),
                 ("mitigations-for-risk", {"risk": "value misalignment", "follow": "sideways"}),
                 ("mitigations-for-risk", {"risk": "value misalignment", "colour": "red"}),
+                ("mitigations-for-risk", {"risk": "value misalignment", "max_rows": "ten"}),
+                ("sparql", {"query": "ASK {}", "max_rows": 100_000}),
             )]
 
-    ambiguous, typo, both, risk, bad_enum, unknown_arg = anyio.run(main)
+    ambiguous, typo, both, risk, bad_enum, unknown_arg, bad_type, too_many = anyio.run(main)
     data = structured(ambiguous)
     assert ambiguous.is_error and "rows" not in data
     assert {c["curie"] for c in data["unresolved"][0]["candidates"]} == {"mitdom:2.2", "mtax:2.2", "mtaxp:2.2"}
@@ -102,6 +105,8 @@ def test_unknown_or_ambiguous_values_return_candidates_never_a_guess():
     assert not risk.is_error and structured(risk)["resolved"]["curie"] == "mitdom:2.2"
     assert bad_enum.is_error and "sideways" in bad_enum.content[0].text
     assert unknown_arg.is_error and "colour" in unknown_arg.content[0].text
+    assert bad_type.is_error and "must be a JSON integer" in bad_type.content[0].text
+    assert too_many.is_error and "between 1 and 500" in too_many.content[0].text
 
 
 def test_describe_and_search():

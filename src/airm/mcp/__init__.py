@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..errors import UserError
 
-INSTALL_HINT = 'pip install "airm[mcp]"  (or: pip install "mcp>=2.3,<3")'
+INSTALL_HINT = 'pip install "airm-kg[mcp]"  (or: pip install "mcp>=2.3,<3")'
 
 
 def require_sdk() -> None:

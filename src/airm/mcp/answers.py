@@ -281,8 +281,9 @@ def describe(kg, args: dict, *, timeout: float, limit: int) -> dict:
     lines = [f"{structured['curie']}: {structured.get('label') or ''}",
              "types: " + ", ".join(curie(t) for t in structured["types"])]
     lines += [f"description ({', '.join(d['sources'])}): {d['text'][:300]}" for d in structured["descriptions"][:2]]
-    lines += [f"{s['predicate']}: " + "; ".join(f"{v.get('label') or curie(str(v['value']))} [{', '.join(v['sources'])}]"
-                                                  for v in s["values"][:5]) for s in structured["statements"][:15]]
+    for st in structured["statements"][:15]:
+        shown = [f"{v.get('label') or curie(str(v['value']))} [{', '.join(v['sources'])}]" for v in st["values"][:5]]
+        lines.append(f"{st['predicate']}: " + "; ".join(shown))
     return {"structured": structured, "text": "\n".join(lines), "error": False}
 
 
@@ -291,7 +292,8 @@ def record_json(rec: dict) -> dict:
     labels = rec["labels"]
 
     def value(term):
-        return {"value": term.value, "type": term.type, **({"label": labels[term.value]} if term.value in labels else {})}
+        label = {"label": labels[term.value]} if term.value in labels else {}
+        return {"value": term.value, "type": term.type, **label}
 
     return {
         "iri": rec["iri"], "curie": rec["curie"], "label": rec["label"],

@@ -116,7 +116,8 @@ def fixed_tools(*, row_cap: int, sparql_cap: int) -> list[ToolSpec]:
                  f"rows cut at max_rows (default {min(sparql_cap, row_cap)}). Prefer the stored-query tools.",
                  {"type": "object", "additionalProperties": False, "required": ["query"], "properties": {
                      "query": {"type": "string", "minLength": 1,
-                               "examples": ["SELECT ?m ?label WHERE { ?m a airm:Mitigation ; rdfs:label ?label } LIMIT 5"],
+                               "examples": ["SELECT ?m ?label WHERE { ?m a airm:Mitigation ; rdfs:label ?label } "
+                                            "LIMIT 5"],
                                "description": "the SPARQL query text"},
                      ROWS_ARG: _rows_property(row_cap, sparql_cap)}}),
     ]
@@ -134,7 +135,8 @@ def check_arguments(spec: ToolSpec, args: dict) -> str | None:
     props = spec.input_schema["properties"]
     unknown = sorted(set(args) - set(props))
     if unknown:
-        return f"tool {spec.name!r} has no argument {', '.join(map(repr, unknown))}; it takes: {', '.join(props) or 'none'}"
+        return (f"tool {spec.name!r} has no argument {', '.join(map(repr, unknown))}; "
+                f"it takes: {', '.join(props) or 'none'}")
     missing = [n for n in spec.input_schema.get("required", []) if args.get(n) in (None, "")]
     if missing:
         return f"tool {spec.name!r} needs {', '.join(map(repr, missing))}: {props[missing[0]]['description']}"
@@ -143,10 +145,12 @@ def check_arguments(spec: ToolSpec, args: dict) -> str | None:
         ok = {"boolean": isinstance(value, bool),
               "integer": isinstance(value, int) and not isinstance(value, bool),
               "number": isinstance(value, (int, float)) and not isinstance(value, bool),
-              "string": isinstance(value, (str, int, float)) and not isinstance(value, bool)}  # 2.2 is a code.get(want, True)
+              # a number where a string is declared is a code, such as 2.2
+              "string": isinstance(value, (str, int, float)) and not isinstance(value, bool)}.get(want, True)
         if not ok and value is not None:
             return f"argument {name!r} of tool {spec.name!r} must be a JSON {want}, not {type(value).__name__}"
         bound = props[name]
-        if want == "integer" and value is not None and not (bound.get("minimum", value) <= value <= bound.get("maximum", value)):
+        low, high = bound.get("minimum", value), bound.get("maximum", value)
+        if want == "integer" and value is not None and not low <= value <= high:
             return f"argument {name!r} must be between {bound.get('minimum')} and {bound.get('maximum')}, not {value}"
     return None
