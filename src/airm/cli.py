@@ -579,21 +579,10 @@ def mcp_command(http, timeout, limit, sparql_limit, memory, workspace):
 
     require_sdk()
     check_bounds(timeout, limit)
-    from .mcp.server import McpConfig, run
+    from .mcp.server import McpConfig, host_port, run
 
     run(McpConfig(workspace=workspace, timeout=timeout, limit=limit, sparql_limit=min(sparql_limit, limit),
-                  memory_mb=memory), http=_host_port(http) if http is not None else None)
-
-
-def _host_port(text: str) -> tuple[str, int]:
-    """``--http`` as (host, port): a bare port listens on loopback."""
-    from .errors import UserError
-
-    host, _, port = text.rpartition(":")
-    host = host.strip("[]") or "127.0.0.1"
-    if not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise UserError(f"--http {shown(text)} is not [HOST:]PORT", hint="e.g. --http 127.0.0.1:8765 or --http 8765")
-    return host, int(port)
+                  memory_mb=memory), http=host_port(http) if http is not None else None)
 
 
 def main(argv=None) -> int:

@@ -119,6 +119,17 @@ def _error(message: str, hint: str | None = None) -> dict:
     return error_answer(message, hint)
 
 
+def host_port(text: str) -> tuple[str, int]:
+    """``--http [HOST:]PORT`` as (host, port): a bare port listens on loopback only."""
+    from ..errors import UserError, shown
+
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise UserError(f"--http {shown(text)} is not [HOST:]PORT", hint="e.g. --http 127.0.0.1:8765 or --http 8765")
+    return host, int(port)
+
+
 def run(config: McpConfig, *, http: tuple[str, int] | None = None) -> None:
     """Start the worker (a broken workspace fails here, before any protocol), then serve until the client leaves."""
     import anyio

@@ -119,7 +119,7 @@ class Supervisor:
                 self._conn.send(job)
                 if self._conn.poll(timeout + GRACE):
                     reply = self._conn.recv()
-                    if reply.get("structured", {}).get("recycle"):
+                    if reply.get("structured", {}).pop("recycle", False):  # out of memory: start afresh
                         self._kill()
                     return reply
                 overran = True
