@@ -68,7 +68,8 @@ def build(config: McpConfig, supervisor):
             reply = _error(problem) if problem else await anyio.to_thread.run_sync(
                 supervisor.call, job, config.timeout)
         structured = reply["structured"]
-        log({"tool": params.name, "args": args, "ok": not reply["error"], "rows": structured.get("count"),
+        log({"tool": params.name, "args": {k: _short(v) for k, v in args.items()}, "ok": not reply["error"],
+             "rows": structured.get("count"),
              "truncated": structured.get("truncated"), "ms": round((time.monotonic() - started) * 1000),
              **({"error": structured.get("error")} if reply["error"] else {})})
         return types.CallToolResult(content=[types.TextContent(text=reply["text"])], structured_content=structured,
@@ -109,8 +110,14 @@ def build(config: McpConfig, supervisor):
             types.PromptMessage(role="user", content=types.TextContent(text=text))])
 
     return Server("airm", version=__version__, title="airm: AI-risk mitigations", instructions=INSTRUCTIONS,
+                  get_tool_input_schema=lambda name: specs[name].input_schema if name in specs else None,
                   on_list_tools=list_tools, on_call_tool=call_tool, on_list_resources=list_resources,
                   on_read_resource=read_resource, on_list_prompts=list_prompts, on_get_prompt=get_prompt)
+
+
+def _short(value, most: int = 200):
+    """An argument as the log shows it: a long SPARQL text is cut (the log is for reading, not replaying)."""
+    return value if not isinstance(value, str) or len(value) <= most else value[:most] + "..."
 
 
 def _error(message: str, hint: str | None = None) -> dict:
