@@ -130,7 +130,8 @@ def rows_of(result) -> list[dict]:
 def _cut_note(result, limit: int, narrow: str) -> str | None:
     if not result.truncated:
         return None
-    return f"The result was cut at {limit} rows: there are more. {narrow}"
+    what = "triples" if result.kind == "construct" else "rows"
+    return f"The result was cut at {limit} {what}: there are more. {narrow}"
 
 
 def _shown(value) -> str:
@@ -181,7 +182,8 @@ def result_answer(kg, result, *, query: str | None, title: str, resolved: dict, 
         triples = [[t.value for t in triple] for triple in result.triples]
         structured.update(triples=triples, count=len(triples), truncated=result.truncated)
         lines.append(f"{len(triples)} triples")
-        lines += ["- " + " ".join(curie(x) for x in t) for t in triples[:TEXT_ROWS]]
+        lines += ["- " + " ".join(curie(t.value) if t.type == "uri" else _shown(t.value) for t in triple)
+                  for triple in result.triples[:TEXT_ROWS]]
     else:
         rows = rows_of(result)
         structured.update(columns=list(result.variables), rows=rows, count=len(rows), truncated=result.truncated)
