@@ -553,6 +553,37 @@ def review_command(decision, file, workspace):
     click.echo(f"{counts['accepted']} accepted, {counts['rejected']} rejected")
 
 
+@cli.command("mcp")
+@click.option("--http", "http", metavar="[HOST:]PORT", default=None,
+              help="serve the protocol's streamable HTTP transport at http://HOST:PORT/mcp instead of stdio "
+                   "(HOST defaults to 127.0.0.1, loopback only; port 0 picks a free one)")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="seconds one tool call may run")
+@click.option("--limit", type=click.IntRange(min=1), default=500, show_default=True,
+              help="most rows a tool returns (a cut result says so); no call may ask for more")
+@click.option("--sparql-limit", type=click.IntRange(min=1), default=100, show_default=True,
+              help="default row cap of the sparql tool")
+@click.option("--memory", type=click.IntRange(min=0), default=4096, show_default=True, metavar="MB",
+              help="most memory the query worker may use, in MB (0: no cap)")
+@workspace_option
+def mcp_command(http, timeout, limit, sparql_limit, memory, workspace):
+    """Serve the graph to AI assistants over the Model Context Protocol (read-only).
+
+    Tools: one per stored query (from the catalog's headers), plus search, describe, resolve and sparql; every
+    answer carries what its parameters resolved to and the evidence of each mitigation-risk link. Resources: the
+    ontology, the query catalog, the imported sources. Stdio by default (stdout carries only the protocol; one
+    JSON log line per call goes to stderr). Needs the optional SDK: pip install "airm[mcp]".
+    """
+    from .engines import check_bounds
+    from .mcp import require_sdk
+
+    require_sdk()
+    check_bounds(timeout, limit)
+    from .mcp.server import McpConfig, host_port, run
+
+    run(McpConfig(workspace=workspace, timeout=timeout, limit=limit, sparql_limit=min(sparql_limit, limit),
+                  memory_mb=memory), http=host_port(http) if http is not None else None)
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in argv
