@@ -58,7 +58,7 @@ def unresolved_answer(entries: list[dict]) -> dict:
 # --- parameters -------------------------------------------------------------------------------------------------
 
 def _label(kg, iri: str) -> str | None:
-    from ..server.records import label_of
+    from ..labels import label_of
 
     return label_of(kg.store, iri)
 

@@ -81,7 +81,7 @@ def _plain_iri(iri: str) -> bool:
 
 
 def _label(kg, links) -> None:
-    from ..server.records import label_of
+    from ..labels import label_of
 
     cache: dict[str, str | None] = {}
 
