@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputFileError, QueryError, shown
+from .errors import InputFileError, QueryError, UnknownQuery, shown
 
 PARAM_TYPES = ("resource", "iri", "string", "integer", "decimal", "boolean")
 REQUIRED_KEYS = ("title", "description", "question")
@@ -204,7 +204,7 @@ def get(name: str, directory=None) -> StoredQuery:
     if name not in queries:
         close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4)
         hint = f"did you mean {', '.join(close)}?" if close else "run 'airm query list' to see the catalog"
-        raise QueryError(f"no stored query named {shown(name)}", hint=hint)
+        raise UnknownQuery(f"no stored query named {shown(name)}", hint=hint)
     return queries[name]
 
 

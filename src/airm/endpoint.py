@@ -32,7 +32,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
-from .errors import QueryError, QueryTimeout
+from .errors import QueryError, QuerySyntaxError, QueryTimeout
 from .results import RDF_LANGSTRING, XSD_STRING, QueryResult, Term, term_from_ox
 
 ACCEPT_RESULTS = "application/sparql-results+json, application/json;q=0.5"
@@ -326,7 +326,7 @@ def _algebra(text: str):
     try:
         return translateQuery(parseQuery(text)).algebra
     except Exception as e:
-        raise QueryError(f"SPARQL syntax error: {e}") from None
+        raise QuerySyntaxError(f"SPARQL syntax error: {e}") from None
 
 
 def _variables(node, out: set, _seen=None) -> set:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import InternalError, QueryError
+from .errors import InternalError, QueryError, QuerySyntaxError, UpdateRefused
 
 MAX_QUERY_CHARS = 1_000_000
 MAX_NESTING = 32  # rdflib's parser overflows Python's stack near 40 levels; Oxigraph's crashes a thread far deeper
@@ -162,13 +162,13 @@ def parse_read_only(text: str):
     except Exception:
         pass
     else:
-        raise QueryError(
+        raise UpdateRefused(
             "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) are refused: airm queries are read-only",
             hint="change the data files and rebuild instead",
         )
     message = oxigraph_syntax_error(text)
     if message is not None:
-        raise QueryError(f"SPARQL syntax error: {message}", hint="check the query near the position given")
+        raise QuerySyntaxError(f"SPARQL syntax error: {message}", hint="check the query near the position given")
     where = _checker_position(checker_error)
     raise QueryError(
         "the query cannot be checked, so it is not run: airm checks every query with a SPARQL 1.1 parser before "
