@@ -14,12 +14,31 @@ import re
 import signal
 
 from . import conneg
-from .jobs import (CoverageJob, ExistsJob, Failure, FigureJob, GraphJob, Job, Ready, RecordJob, ResultJob, SparqlJob,
-                   StoredJob, TermsJob)
+from .jobs import (
+    CoverageJob,
+    ExistsJob,
+    Failure,
+    FigureJob,
+    GraphJob,
+    Job,
+    Ready,
+    RecordJob,
+    ResultJob,
+    SparqlJob,
+    StoredJob,
+    TermsJob,
+)
+
 
 def failure_of(e: BaseException) -> Failure:
     """An exception raised by a job, as the typed error the web process answers with."""
-    from ..errors import AirmError, InternalError, QueryError, QueryTimeout, WorkerCrashed
+    from ..errors import (
+        AirmError,
+        InternalError,
+        QueryError,
+        QueryTimeout,
+        WorkerCrashed,
+    )
 
     if isinstance(e, AirmError):
         return Failure.of(e, recycle=isinstance(e, QueryTimeout))

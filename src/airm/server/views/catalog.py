@@ -13,7 +13,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from ...errors import AirmError, BadFormat, NotAcceptable, UserError, shown
 from .. import conneg
 from ..jobs import StoredJob
-from ..respond import data_response, error_info, given_params, show_errors_as, wants_html
+from ..respond import (
+    data_response,
+    error_info,
+    given_params,
+    show_errors_as,
+    wants_html,
+)
 
 TRUE, FALSE = ("1", "true", "on", "yes"), ("", "0", "false", "off", "no")
 

@@ -13,7 +13,13 @@ from starlette.responses import JSONResponse, Response
 from ... import __version__
 from ...errors import AirmError, NotFound
 from ..jobs import CoverageJob, FigureJob, StoredJob
-from ..respond import data_response, error_info, given_params, show_errors_as, wants_html
+from ..respond import (
+    data_response,
+    error_info,
+    given_params,
+    show_errors_as,
+    wants_html,
+)
 
 FACETS = ("risk", "category", "stage", "actor", "function", "source")
 # the browser's columns: item key -> the column of browse-mitigations that fills it

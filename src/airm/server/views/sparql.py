@@ -14,8 +14,18 @@ from urllib.parse import parse_qs
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from ...errors import (AirmError, BodyTimeout, ClientDisconnected, NotFound, PayloadTooLarge, ServerBusy,
-                       UnsupportedMediaType, UpdateRefused, UserError, shown)
+from ...errors import (
+    AirmError,
+    BodyTimeout,
+    ClientDisconnected,
+    NotFound,
+    PayloadTooLarge,
+    ServerBusy,
+    UnsupportedMediaType,
+    UpdateRefused,
+    UserError,
+    shown,
+)
 from .. import conneg
 from ..jobs import SparqlJob
 from ..respond import data_response, error_info, show_errors_as, valid_iri
