@@ -77,3 +77,25 @@ def test_the_request_path_reads_top_down():
             continue
         for imported in _server_imports(path):
             assert LAYERS.index(imported) > LAYERS.index(name), f"{path.name} imports {imported}, a layer above it"
+
+
+def test_a_result_the_writers_refuse_is_the_querys_fault_not_a_500(monkeypatch):
+    """A CONSTRUCT whose graph the RDF writers cannot write (blank nodes nested too deeply) is answered 400, as
+    before errors were typed, not as an internal error."""
+    from airm.server import formats, worker
+    from airm.server.jobs import SparqlJob
+
+    class Graph:
+        kind, truncated = "construct", False
+
+        def __len__(self):
+            return 1
+
+    def refuse(result, fmt):
+        raise errors.InternalError(f"graph too deeply nested to write as {fmt}", hint="flatten deep blank-node chains")
+
+    monkeypatch.setattr(formats, "body", refuse)
+    with pytest.raises(errors.AirmError) as caught:
+        worker._finish(None, Graph(), SparqlJob(text="", format="ttl"))
+    back = worker.failure_of(caught.value).exception()
+    assert type(back) is errors.QueryError and back.http_status == 400 and "nested" in str(back)

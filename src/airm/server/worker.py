@@ -72,7 +72,7 @@ def with_base(text: str, base: str | None) -> tuple[str, int]:
 
 def _finish(kg, result, job: ResultJob) -> dict:
     """Choose the format (needs the result's kind), enforce the row limit, build the body or keep the rows."""
-    from ..errors import QueryError, ResultTooLarge
+    from ..errors import InternalError, QueryError, ResultTooLarge
     from . import formats, records
 
     fmt = conneg.choose(result.kind, accept=job.accept, fmt=job.format, html=job.html, prefer_html=job.prefer_html)
@@ -89,6 +89,8 @@ def _finish(kg, result, job: ResultJob) -> dict:
         out["body"] = formats.body(result, fmt)
     except ValueError as e:
         raise QueryError(str(e)) from None
+    except InternalError as e:  # a writer refusing this result (nested too deeply, say): the query's to change
+        raise QueryError(e.message, hint=e.hint) from None
     out["media_type"] = conneg.MEDIA_TYPES[fmt]
     return out
 
