@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputFileError, QueryError, shown
+from .errors import InputFileError, QueryError, UnknownQuery, shown
 from .sparql.binding import parameter_problem
 from .sparql.text import VARIABLE_NAME, query_form, result_kind
 
@@ -181,7 +181,7 @@ def get(name: str, directory=None) -> StoredQuery:
     if name not in queries:
         close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4)
         hint = f"did you mean {', '.join(close)}?" if close else "run 'airm query list' to see the catalog"
-        raise QueryError(f"no stored query named {shown(name)}", hint=hint)
+        raise UnknownQuery(f"no stored query named {shown(name)}", hint=hint)
     return queries[name]
 
 

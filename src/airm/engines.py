@@ -8,7 +8,7 @@ import functools
 import re
 import threading
 
-from .errors import QueryError, QueryTimeout, shown
+from .errors import QueryError, QuerySyntaxError, QueryTimeout, shown
 from .query_checks import check_query, check_size
 from .results import QueryResult, term_from_ox, term_from_rdflib
 from .sparql.binding import bind_values, parameter_problem
@@ -142,7 +142,7 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
     if "error" in box:
         e = box["error"]
         if isinstance(e, SyntaxError):
-            raise QueryError(f"SPARQL syntax error: {e}") from None
+            raise QuerySyntaxError(f"SPARQL syntax error: {e}") from None
         raise e
     return box["result"]
 
@@ -266,7 +266,7 @@ def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: b
     try:
         prepared = prepare_query(text, initNs=_prefixes())
     except Exception as e:
-        raise QueryError(f"SPARQL syntax error (rdflib): {e}") from None
+        raise QuerySyntaxError(f"SPARQL syntax error (rdflib): {e}") from None
     init = {k: to_rdflib_term(v) for k, v in bound.items()}
     _QUERY_STOP.event = stop
     try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .errors import InputFileError, InternalError, QueryError
+from .errors import InputFileError, InternalError, QueryError, QuerySyntaxError, UpdateRefused
 from .namespaces import prefixes
 from .sparql.text import code_only, nesting_depth
 
@@ -165,13 +165,13 @@ def parse_read_only(text: str):
     except Exception:
         pass
     else:
-        raise QueryError(
+        raise UpdateRefused(
             "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) are refused: airm queries are read-only",
             hint="change the data files and rebuild instead",
         )
     message = oxigraph_syntax_error(text)
     if message is not None:
-        raise QueryError(f"SPARQL syntax error: {message}", hint="check the query near the position given")
+        raise QuerySyntaxError(f"SPARQL syntax error: {message}", hint="check the query near the position given")
     where = _checker_position(checker_error)
     raise QueryError(
         "the query cannot be checked, so it is not run: airm checks every query with a SPARQL 1.1 parser before "

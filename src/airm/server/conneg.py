@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import BadFormat, NotAcceptable
+
 # format key -> media type sent back. The first media type listed for a key is the one a response carries.
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -67,17 +69,10 @@ GRAPH_HINTS = {"xml": "rdfxml", "json": "jsonld", **GRAPH_ACCEPTED}
 HINT_PARAMETERS = ("format", "output", "results")
 
 
-class NotAcceptable(Exception):
-    """No format the client accepts can carry this result."""
-
-    def __init__(self, offered: list[str]):
-        self.offered = offered
-        types = ", ".join(MEDIA_TYPES[f].split(";")[0] for f in offered)
-        super().__init__(f"none of the media types in the Accept header can carry this result; available: {types}")
-
-
-class BadFormat(ValueError):
-    """A ``?format=`` value that is unknown, or that this kind of result cannot take."""
+def not_acceptable(offered: list[str]) -> NotAcceptable:
+    """The 406 for an Accept header none of ``offered`` satisfies, naming what is available."""
+    types = ", ".join(MEDIA_TYPES[f].split(";")[0] for f in offered)
+    return NotAcceptable(f"none of the media types in the Accept header can carry this result; available: {types}")
 
 
 @dataclass(frozen=True)
@@ -145,7 +140,7 @@ def negotiate(accept: str | None, offered: list[str]) -> str:
         if q > best_q:
             best, best_q = fmt, q
     if best is None:
-        raise NotAcceptable(offered)
+        raise not_acceptable(offered)
     return best
 
 

@@ -15,15 +15,25 @@ import concurrent.futures
 import multiprocessing
 import threading
 import time
+from dataclasses import asdict, replace
 
-from .worker import error_reply
+from ..errors import QueryTimeout, ServerBusy, WorkerCrashed
+from .jobs import Failure, Job, Ready
 
 GRACE = 5.0  # seconds past a job's own deadline before the worker is killed (the engine's deadline fires first)
 START_TIMEOUT = 120.0
 
 
 class WorkerFailed(Exception):
-    pass
+    """A worker could not start (the graph did not load, or the process died or hung on the way)."""
+
+
+class WorkerSilent(Exception):
+    """A job's worker gave no answer by the deadline: its query may still be running."""
+
+
+class WorkerGone(Exception):
+    """A job's worker process died (out of memory, most often)."""
 
 
 class Worker:
@@ -47,20 +57,21 @@ class Worker:
         except (EOFError, OSError):
             self.kill()
             raise WorkerFailed(f"a query worker exited while starting (exit code {self.proc.exitcode})") from None
-        if msg[0] != "ready":
+        if not isinstance(msg, Ready):
             self.kill()
-            raise WorkerFailed(msg[1])
-        return msg[1]
+            raise WorkerFailed(f"error: {msg.exception()}")
+        return asdict(msg)
 
-    def call(self, job: dict, timeout: float):
-        """Send one job and wait for its reply; None when the deadline passed, 'crashed' when the worker died."""
+    def call(self, job: Job, timeout: float):
+        """Send one job and wait for its reply: the answer or a ``Failure``. WorkerSilent when the deadline passed,
+        WorkerGone when the worker died."""
         try:
             self.conn.send(job)
             if not self.conn.poll(timeout):
-                return None
+                raise WorkerSilent
             return self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            return "crashed"
+            raise WorkerGone from None
         finally:
             self.jobs += 1
 
@@ -152,41 +163,45 @@ class QueryPool:
     def waiting(self) -> int:
         return self._waiting
 
-    async def run(self, job: dict, timeout: float) -> tuple:
-        """Run ``job`` on a free worker: ("ok", payload) or ("error", {kind, status, message, recycle})."""
-        if self._waiting >= self.max_waiting:
-            return error_reply("busy", f"the server is busy: {self._waiting} requests are already waiting",
-                               "try again in a moment")
-        self._waiting += 1
+    async def run(self, job: Job, timeout: float):
+        """Run ``job`` on a free worker and return its answer; a failure is raised as its ``airm.errors`` class
+        (ServerBusy when no worker frees up in time, QueryTimeout, WorkerCrashed, or the job's own error)."""
         start = time.monotonic()
-        try:
-            try:
-                worker = await asyncio.wait_for(self._idle.get(), timeout)
-            except (asyncio.TimeoutError, TimeoutError):
-                return error_reply("busy", f"no query worker became free within {timeout:g} s",
-                                   "the server is busy with other queries; try again in a moment")
-        finally:
-            self._waiting -= 1
+        worker = await self._free_worker(timeout)
         remaining = max(0.5, round(timeout - (time.monotonic() - start), 1))
-        job = dict(job, timeout=min(job.get("timeout", remaining), remaining))
+        job = replace(job, timeout=remaining if job.timeout is None else min(job.timeout, remaining))
         recycle = True
         try:
-            reply = await self._loop.run_in_executor(self._executor, worker.call, job, job["timeout"] + GRACE)
-            if reply is None:
-                return error_reply("timeout", f"the request did not finish within {timeout:g} s",
-                                   "narrow the query; the server's --timeout sets the limit", recycle=True)
-            if reply == "crashed":
-                code = worker.proc.exitcode
-                return error_reply("crashed", "the query stopped its worker process"
-                                   + (" (out of memory?)" if code in (-6, -9, 134, 137) else f" (exit code {code})"),
-                                   "narrow the query; the server has started a new worker")
-            recycle = reply[0] == "error" and reply[1].get("recycle", False)
+            reply = await self._loop.run_in_executor(self._executor, worker.call, job, job.timeout + GRACE)
+            if isinstance(reply, Failure):
+                recycle = reply.recycle
+                raise reply.exception()
+            recycle = False
             return reply
-        except asyncio.CancelledError:
-            recycle = True  # the client went away mid-job: the worker's reply would be read by the next job
-            raise
-        finally:
+        except WorkerSilent:
+            raise QueryTimeout(f"the request did not finish within {timeout:g} s",
+                               hint="narrow the query; the server's --timeout sets the limit") from None
+        except WorkerGone:
+            code = worker.proc.exitcode
+            raise WorkerCrashed("the query stopped its worker process"
+                                + (" (out of memory?)" if code in (-6, -9, 134, 137) else f" (exit code {code})"),
+                                hint="narrow the query; the server has started a new worker") from None
+        finally:  # a cancelled request (the client went away) recycles too: its reply would be read by the next job
             if recycle:
                 self._replace(worker)
             else:
                 self._idle.put_nowait(worker)
+
+    async def _free_worker(self, timeout: float) -> Worker:
+        """The next idle worker, waiting in a bounded line for at most ``timeout`` seconds."""
+        if self._waiting >= self.max_waiting:
+            raise ServerBusy(f"the server is busy: {self._waiting} requests are already waiting",
+                             hint="try again in a moment")
+        self._waiting += 1
+        try:
+            return await asyncio.wait_for(self._idle.get(), timeout)
+        except (asyncio.TimeoutError, TimeoutError):
+            raise ServerBusy(f"no query worker became free within {timeout:g} s",
+                             hint="the server is busy with other queries; try again in a moment") from None
+        finally:
+            self._waiting -= 1

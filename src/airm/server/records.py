@@ -24,7 +24,6 @@ OWL = "http://www.w3.org/2002/07/owl#"
 SCHEMA = "https://schema.org/"
 
 DESCRIPTIONS = (DCTERMS + "description", SKOS + "definition", RDFS + "comment", SKOS + "scopeNote")
-HIDDEN = {RDF + "type", SKOS + "prefLabel", RDFS + "label"} | set(DESCRIPTIONS)
 
 # Identifier properties: (label, property, URL template or None). The URL is only built from our own data.
 IDENTIFIERS = (
@@ -107,68 +106,112 @@ def record(kg, iri: str, *, timeout: float, limit: int) -> dict:
     """Everything a page about ``iri`` shows (see the module docstring)."""
     import pyoxigraph as ox
 
-    store = kg.store
     node = ox.NamedNode(iri)
-    sources = kg.sources
-    types: dict[str, Term] = {}
-    descriptions: list[tuple[Term, str]] = []
-    groups: dict[str, dict] = {}
-    labels_seen = {}
+    out = _outgoing(kg.store, node, kg.sources)
+    statements = [{"predicate": group["predicate"],
+                   "values": sorted(group["values"].values(), key=lambda e: (e["term"].type, e["term"].value))}
+                  for _, group in sorted(out["groups"].items(), key=lambda kv: curie(kv[0]))]
+    referrers, incoming, truncated_incoming = _incoming(kg.store, node, kg.sources, limit)
+    sections = _sections(kg, iri, set(out["types"]), timeout=timeout, limit=limit)
+    by_predicate = {st["predicate"].value: st for st in statements}
+    iris = {iri} | set(out["types"]) | set(out["groups"]) | set(incoming)
+    iris |= _iris_shown(statements, referrers, sections)
+    labels = labels_for(kg, iris)
+    seen = out["labels"]
+    label = _best(seen.get(SKOS + "prefLabel", [])) or _best(seen.get(RDFS + "label", [])) or labels.get(iri)
+    return {
+        "iri": iri,
+        "curie": curie(iri),
+        "label": label,
+        "exists": bool(out["groups"] or out["types"] or out["descriptions"] or seen or incoming),
+        "types": sorted(out["types"].values(), key=lambda t: t.value),
+        "descriptions": out["descriptions"],
+        "statements": statements,
+        "facts": [by_predicate[p] for p in KEY_FACTS if p in by_predicate],
+        "incoming": referrers,
+        "incoming_truncated": truncated_incoming,
+        "identifiers": _identifiers(out["groups"]),
+        "sections": sections,
+        "labels": labels,
+    }
+
+
+def _graph_of(quad) -> str:
+    return quad.graph_name.value if hasattr(quad.graph_name, "value") else ""
+
+
+def _outgoing(store, node, sources) -> dict:
+    """What ``node`` says: its types, descriptions and labels apart, every other statement grouped by predicate, each
+    value with the sources stating it (a blank node opened: an RDF list's items, or its own statements)."""
+    import pyoxigraph as ox
+
+    out = {"types": {}, "descriptions": [], "groups": {}, "labels": {}}
     for q in store.quads_for_pattern(node, None, None, None):
         p = q.predicate.value
-        src = source_name(q.graph_name.value if hasattr(q.graph_name, "value") else "", sources)
+        src = source_name(_graph_of(q), sources)
         if p == RDF + "type":
-            types.setdefault(q.object.value, term_from_ox(q.object))
+            out["types"].setdefault(q.object.value, term_from_ox(q.object))
             continue
         if p in DESCRIPTIONS and isinstance(q.object, ox.Literal):
-            if all(d.value != q.object.value for d, _ in descriptions):
-                descriptions.append((term_from_ox(q.object), src))
+            if all(d.value != q.object.value for d, _ in out["descriptions"]):
+                out["descriptions"].append((term_from_ox(q.object), src))
             continue
         if p in (SKOS + "prefLabel", RDFS + "label"):
-            labels_seen.setdefault(p, []).append(q.object)
+            out["labels"].setdefault(p, []).append(q.object)
             continue
-        group = groups.setdefault(p, {"predicate": Term("uri", p), "values": {}})
+        group = out["groups"].setdefault(p, {"predicate": Term("uri", p), "values": {}})
         key = (type(q.object).__name__, str(q.object))
         entry = group["values"].get(key)
         if entry is None:
-            entry = {"term": term_from_ox(q.object), "sources": [], "items": None, "nested": None}
-            if isinstance(q.object, ox.BlankNode):
-                items = _list_items(store, q.object)
-                if items is not None:
-                    entry["items"] = items
-                else:
-                    entry["nested"] = [(term_from_ox(b.predicate), term_from_ox(b.object))
-                                       for b in itertools.islice(store.quads_for_pattern(q.object, None, None, None), 50)]
-            group["values"][key] = entry
+            entry = group["values"][key] = _value_entry(store, q.object)
         if src not in entry["sources"]:
             entry["sources"].append(src)
-    statements = []
-    for p, group in sorted(groups.items(), key=lambda kv: curie(kv[0])):
-        values = sorted(group["values"].values(), key=lambda e: (e["term"].type, e["term"].value))
-        statements.append({"predicate": group["predicate"], "values": values})
+    return out
+
+
+def _value_entry(store, obj) -> dict:
+    import pyoxigraph as ox
+
+    entry = {"term": term_from_ox(obj), "sources": [], "items": None, "nested": None}
+    if isinstance(obj, ox.BlankNode):
+        items = _list_items(store, obj)
+        if items is not None:
+            entry["items"] = items
+        else:
+            entry["nested"] = [(term_from_ox(b.predicate), term_from_ox(b.object))
+                               for b in itertools.islice(store.quads_for_pattern(obj, None, None, None), 50)]
+    return entry
+
+
+def _incoming(store, node, sources, limit: int) -> tuple[list, dict, bool]:
+    """What points at ``node``, by predicate, at most ``limit`` subjects each: (referrers, the groups, whether the
+    scan stopped at SCAN_CAP)."""
+    import pyoxigraph as ox
 
     incoming: dict[str, dict] = {}
-    scanned = 0
-    truncated_incoming = False
-    for q in store.quads_for_pattern(None, None, node, None):
-        scanned += 1
+    truncated = False
+    for scanned, q in enumerate(store.quads_for_pattern(None, None, node, None), start=1):
         if scanned > SCAN_CAP:
-            truncated_incoming = True
+            truncated = True
             break
         if isinstance(q.subject, ox.BlankNode):
             continue  # a list cell or an anonymous node: shown from the resource that holds it
         p = q.predicate.value
         group = incoming.setdefault(p, {"predicate": Term("uri", p), "subjects": {}})
         entry = group["subjects"].setdefault(q.subject.value, {"term": term_from_ox(q.subject), "sources": []})
-        src = source_name(q.graph_name.value if hasattr(q.graph_name, "value") else "", sources)
+        src = source_name(_graph_of(q), sources)
         if src not in entry["sources"]:
             entry["sources"].append(src)
     referrers = []
-    for p, group in sorted(incoming.items(), key=lambda kv: curie(kv[0])):
+    for _, group in sorted(incoming.items(), key=lambda kv: curie(kv[0])):
         subjects = sorted(group["subjects"].values(), key=lambda e: e["term"].value)
         referrers.append({"predicate": group["predicate"], "subjects": subjects[:limit],
                           "more": max(0, len(subjects) - limit)})
+    return referrers, incoming, truncated
 
+
+def _identifiers(groups: dict) -> list[dict]:
+    """Identifiers and see-also links, each with a web link where one can be built (http and https only)."""
     identifiers = []
     for name, prop, url in IDENTIFIERS:
         for entry in (groups.get(prop) or {"values": {}})["values"].values():
@@ -180,12 +223,12 @@ def record(kg, iri: str, *, timeout: float, limit: int) -> dict:
     for entry in (groups.get(RDFS + "seeAlso") or {"values": {}})["values"].values():
         if entry["term"].type == "uri" and entry["term"].value.startswith(("https://", "http://")):
             identifiers.append({"name": "see also", "value": entry["term"].value, "url": entry["term"].value})
+    return identifiers
 
-    sections = _sections(kg, iri, set(types), timeout=timeout, limit=limit)
-    by_predicate = {st["predicate"].value: st for st in statements}
-    facts = [by_predicate[p] for p in KEY_FACTS if p in by_predicate]
 
-    iris = {iri} | set(types) | set(groups) | set(incoming)
+def _iris_shown(statements: list, referrers: list, sections: list) -> set:
+    """Every IRI the page links to, so each link can carry its label."""
+    iris = set()
     for s in statements:
         for e in s["values"]:
             if e["term"].type == "uri":
@@ -197,24 +240,7 @@ def record(kg, iri: str, *, timeout: float, limit: int) -> dict:
         iris.update(e["term"].value for e in r["subjects"])
     for s in sections:
         iris |= result_iris(s.get("result"))
-    labels = labels_for(kg, iris)
-    label = _best(labels_seen.get(SKOS + "prefLabel", [])) or _best(labels_seen.get(RDFS + "label", [])) \
-        or labels.get(iri)
-    return {
-        "iri": iri,
-        "curie": curie(iri),
-        "label": label,
-        "exists": bool(groups or types or descriptions or labels_seen or incoming),
-        "types": sorted(types.values(), key=lambda t: t.value),
-        "descriptions": descriptions,
-        "statements": statements,
-        "facts": facts,
-        "incoming": referrers,
-        "incoming_truncated": truncated_incoming,
-        "identifiers": identifiers,
-        "sections": sections,
-        "labels": labels,
-    }
+    return iris
 
 
 def _sections(kg, iri: str, types: set, *, timeout: float, limit: int) -> list[dict]:

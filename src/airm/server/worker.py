@@ -8,69 +8,47 @@ engine left behind would otherwise keep a core busy.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import signal
 
 from . import conneg
-
-# error kind -> HTTP status (the web process reads only these fields of an error reply)
-STATUS = {
-    "timeout": 503,
-    "busy": 503,
-    "crashed": 503,
-    "update-refused": 403,
-    "syntax": 400,
-    "bad-request": 400,
-    "bad-format": 400,
-    "result-too-large": 400,
-    "not-acceptable": 406,
-    "not-found": 404,
-    "internal": 500,
-}
-
-
-class ResultTooLarge(Exception):
-    pass
+from .jobs import (
+    CoverageJob,
+    ExistsJob,
+    Failure,
+    FigureJob,
+    GraphJob,
+    Job,
+    Ready,
+    RecordJob,
+    ResultJob,
+    SparqlJob,
+    StoredJob,
+    TermsJob,
+)
 
 
-def error_reply(kind: str, message: str, hint: str | None = None, *, recycle: bool = False) -> tuple:
-    text = message if not hint else f"{message}\n  hint: {hint}"
-    return ("error", {"kind": kind, "status": STATUS[kind], "message": text, "recycle": recycle})
+def failure_of(e: BaseException) -> Failure:
+    """An exception raised by a job, as the typed error the web process answers with."""
+    from ..errors import (
+        AirmError,
+        InternalError,
+        QueryError,
+        QueryTimeout,
+        WorkerCrashed,
+    )
 
-
-def classify(e: BaseException) -> tuple:
-    """An exception raised by a job, as the reply the web process turns into a status and a readable body."""
-    from ..errors import AirmError, QueryError, QueryTimeout
-
-    if isinstance(e, QueryTimeout):
-        return error_reply("timeout", e.message, e.hint, recycle=True)
-    if isinstance(e, conneg.NotAcceptable):
-        return error_reply("not-acceptable", str(e))
-    if isinstance(e, conneg.BadFormat):
-        return error_reply("bad-format", str(e))
-    if isinstance(e, ResultTooLarge):
-        return error_reply("result-too-large", str(e), "add LIMIT, narrow the query, or ask for fewer rows")
-    if isinstance(e, QueryError):
-        msg = e.message
-        if msg.startswith("updates "):
-            kind = "update-refused"
-        elif msg.startswith("no stored query named"):
-            kind = "not-found"
-        elif "syntax error" in msg.lower() or "cannot be parsed" in msg or "could not be parsed" in msg:
-            kind = "syntax"
-        else:
-            kind = "bad-request"
-        return error_reply(kind, msg, e.hint)
     if isinstance(e, AirmError):
-        return error_reply("bad-request", e.message, e.hint)
+        return Failure.of(e, recycle=isinstance(e, QueryTimeout))
     if isinstance(e, RecursionError):
-        return error_reply("bad-request", "the query or its result is nested too deeply to handle",
-                           "flatten nested groups or blank-node chains")
+        return Failure.of(QueryError("the query or its result is nested too deeply to handle",
+                                     hint="flatten nested groups or blank-node chains"))
     if isinstance(e, MemoryError):
-        return error_reply("crashed", "the query needed more memory than the server allows", recycle=True)
-    return error_reply("internal", f"internal error: {type(e).__name__}: {e}",
-                       "this is a bug in airm; please report it with the query")
+        return Failure.of(WorkerCrashed("the query needed more memory than the server allows"), recycle=True)
+    return Failure.of(InternalError(f"internal error: {type(e).__name__}: {e}",
+                                    hint="this is a bug in airm; please report it with the query"))
 
 
 def user_position(message: str, shift: int = 0) -> str:
@@ -92,12 +70,12 @@ def with_base(text: str, base: str | None) -> tuple[str, int]:
     return prefix + text, len(prefix)
 
 
-def _finish(kg, result, job: dict) -> dict:
+def _finish(kg, result, job: ResultJob) -> dict:
     """Choose the format (needs the result's kind), enforce the row limit, build the body or keep the rows."""
+    from ..errors import InternalError, QueryError, ResultTooLarge
     from . import formats, records
 
-    fmt = conneg.choose(result.kind, accept=job.get("accept"), fmt=job.get("format"), html=job.get("html", False),
-                        prefer_html=job.get("prefer_html", False))
+    fmt = conneg.choose(result.kind, accept=job.accept, fmt=job.format, html=job.html, prefer_html=job.prefer_html)
     out = {"kind": result.kind, "format": fmt, "truncated": result.truncated, "rows": len(result)}
     if fmt == "html":
         out["result"] = result
@@ -105,75 +83,100 @@ def _finish(kg, result, job: dict) -> dict:
         return out
     if result.truncated:
         what = "rows" if result.kind == "select" else "triples"
-        raise ResultTooLarge(f"the result has more than {job['limit']:,} {what}, the most this server returns")
+        raise ResultTooLarge(f"the result has more than {job.limit:,} {what}, the most this server returns",
+                             hint="add LIMIT, narrow the query, or ask for fewer rows")
     try:
         out["body"] = formats.body(result, fmt)
     except ValueError as e:
-        from ..errors import QueryError
-
         raise QueryError(str(e)) from None
+    except InternalError as e:  # a writer refusing this result (nested too deeply, say): the query's to change
+        raise QueryError(e.message, hint=e.hint) from None
     out["media_type"] = conneg.MEDIA_TYPES[fmt]
     return out
 
 
-def handle(kg, job: dict) -> tuple:
-    op = job.get("op")
+def handle(kg, job: Job):
+    """The job's answer, or a ``Failure``: every failure becomes a reply, and the worker lives on unless the pool
+    must recycle it."""
     try:
-        if op == "ping":
-            return ("ok", {"pid": os.getpid(), "triples": len(kg)})
-        if op == "sparql":
-            from ..engines import run_sparql
-            from ..errors import QueryError
-
-            text, shift = with_base(job["text"], job.get("base"))
-            try:
-                result = run_sparql(kg, text, timeout=job["timeout"], limit=job["limit"])
-            except QueryError as e:
-                e.message = user_position(e.message, shift)
-                raise
-            return ("ok", _finish(kg, result, job))
-        if op == "stored":
-            from .. import catalog
-            from ..engines import run_stored
-
-            q = catalog.get(job["name"])
-            bound = catalog.bind_params(kg, q, job.get("params") or {})
-            result = run_stored(kg, q, bound, timeout=job["timeout"], limit=job["limit"])
-            return ("ok", _finish(kg, result, job))
-        if op == "record":
-            from . import records
-
-            return ("ok", records.record(kg, job["iri"], timeout=job["timeout"], limit=job["limit"]))
-        if op == "exists":
-            from . import records
-
-            return ("ok", records.exists(kg, job["iri"]))
-        if op == "terms":
-            from . import records
-
-            return ("ok", records.ontology_terms(kg))
-        if op == "graph":
-            return ("ok", _graph_export(kg, job["scope"], job["format"]))
-        if op == "figure":
-            from .. import report
-
-            return ("ok", report.figure_bytes(kg, job["name"], job["format"], timeout=job["timeout"]))
-        if op == "coverage":
-            from .. import report
-
-            return ("ok", report.coverage_data(kg, timeout=job["timeout"]))
-        return error_reply("internal", f"internal error: unknown job {op!r}")
-    except BaseException as e:  # every failure becomes a reply: the worker lives on unless it must be recycled
-        if isinstance(e, (KeyboardInterrupt, SystemExit)):
-            raise
-        return classify(e)
+        return run(job, kg)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # noqa: BLE001 - reported to the web process, which answers the request with it
+        return failure_of(e)
 
 
-def _graph_export(kg, scope: str, fmt: str) -> dict:
+@functools.singledispatch
+def run(job: Job, kg):
+    raise TypeError(f"no worker code for {type(job).__name__}")
+
+
+@run.register
+def _(job: SparqlJob, kg) -> dict:
+    from ..engines import run_sparql
+    from ..errors import QueryError
+
+    text, shift = with_base(job.text, job.base)
+    try:
+        result = run_sparql(kg, text, timeout=job.timeout, limit=job.limit)
+    except QueryError as e:
+        e.message = user_position(e.message, shift)
+        raise
+    return _finish(kg, result, job)
+
+
+@run.register
+def _(job: StoredJob, kg) -> dict:
+    from .. import catalog
+    from ..engines import run_stored
+
+    q = catalog.get(job.name)
+    bound = catalog.bind_params(kg, q, dict(job.params))
+    result = run_stored(kg, q, bound, timeout=job.timeout, limit=job.limit, with_proposals=job.with_proposals)
+    return _finish(kg, result, job)
+
+
+@run.register
+def _(job: RecordJob, kg) -> dict:
+    from . import records
+
+    return records.record(kg, job.iri, timeout=job.timeout, limit=job.limit)
+
+
+@run.register
+def _(job: ExistsJob, kg) -> bool:
+    from . import records
+
+    return records.exists(kg, job.iri)
+
+
+@run.register
+def _(job: TermsJob, kg) -> list:
+    from . import records
+
+    return records.ontology_terms(kg)
+
+
+@run.register
+def _(job: GraphJob, kg) -> dict:
     from ..export import serialize
 
-    graph = kg.to_rdflib(scope=scope, entailments=False)
-    return {"body": serialize(graph, fmt, verify=False), "media_type": conneg.MEDIA_TYPES[fmt]}
+    graph = kg.to_rdflib(scope=job.scope, entailments=False)
+    return {"body": serialize(graph, job.format, verify=False), "media_type": conneg.MEDIA_TYPES[job.format]}
+
+
+@run.register
+def _(job: FigureJob, kg) -> dict:
+    from .. import report
+
+    return report.figure_bytes(kg, job.name, job.format, timeout=job.timeout)
+
+
+@run.register
+def _(job: CoverageJob, kg) -> dict:
+    from .. import report
+
+    return report.coverage_data(kg, timeout=job.timeout)
 
 
 def warm_up(kg) -> None:
@@ -216,10 +219,10 @@ def main(conn, workspace, files, memory_mb: int) -> None:
         try:
             kg = kgmod.load(workspace=workspace, files=list(files or ()))
         except AirmError as e:
-            conn.send(("failed", f"error: {e}"))
+            conn.send(Failure.of(e))
             return
         warm_up(kg)
-        conn.send(("ready", {"pid": os.getpid(), "triples": len(kg)}))
+        conn.send(Ready(os.getpid(), len(kg)))
         while True:
             try:
                 job = conn.recv()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from ..errors import QueryError
+from ..errors import QueryError, QuerySyntaxError
 from . import text as sparql_text
 
 
@@ -86,7 +86,7 @@ def _algebra(text: str):
     try:
         return translateQuery(parseQuery(text)).algebra
     except Exception as e:
-        raise QueryError(f"SPARQL syntax error: {e}") from None
+        raise QuerySyntaxError(f"SPARQL syntax error: {e}") from None
 
 
 def _variables(node, out: set, _seen=None) -> set:

@@ -1,0 +1,174 @@
+"""The pages for people: home, search, the mitigation browser, coverage pictures; and the small documents beside
+them (health, the JSON-LD context and frame)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ... import __version__
+from ...errors import AirmError, NotFound
+from ..jobs import CoverageJob, FigureJob, StoredJob
+from ..respond import (
+    data_response,
+    error_info,
+    given_params,
+    show_errors_as,
+    wants_html,
+)
+
+FACETS = ("risk", "category", "stage", "actor", "function", "source")
+# the browser's columns: item key -> the column of browse-mitigations that fills it
+COLUMNS = (("category", "mitigationCategory"), ("stage", "lifecycleStage"), ("actor", "actorType"),
+           ("function", "rmfFunction"), ("source", "document"))
+
+
+def page_job(name: str, params: dict, site) -> StoredJob:
+    """A stored query run for a page: its rows and their labels, at most --html-rows of them."""
+    return StoredJob(name=name, params=params, format="html", html=True, prefer_html=True, limit=site.config.html_rows)
+
+
+async def home(request: Request) -> Response:
+    site = request.app.state.site
+    show_errors_as(request, html=True)
+    out = await site.run(page_job("dataset-summary", {}, site))
+    counts = []
+    for row in out["result"].rows:
+        n = row["instances"].to_python() if "instances" in row else 0
+        if n:
+            counts.append({"class": row["class"].value, "label": row["label"].value if "label" in row else None,
+                           "n": n})
+    return site.page("home.html", request, title="airm", counts=counts)
+
+
+async def search(request: Request) -> Response:
+    site = request.app.state.site
+    q = request.query_params.get("q", "").strip()
+    ctx = {"title": "Search", "q": q, "mitigations": None, "others": None, "error": None}
+    if not q:
+        return site.page("search.html", request, **ctx)
+    replies = await asyncio.gather(site.run(page_job("search-mitigations", {"keyword": q}, site)),
+                                   site.run(page_job("search-resources", {"keyword": q}, site)),
+                                   return_exceptions=True)
+    for reply in replies:
+        if isinstance(reply, AirmError):
+            return site.page("search.html", request, status=reply.http_status, **dict(ctx, error=error_info(reply)))
+        if isinstance(reply, BaseException):
+            raise reply
+    mit, res = replies
+    mitigations, seen = [], set()
+    for row in mit["result"].rows:
+        iri = row["mitigation"].value
+        if iri not in seen:
+            seen.add(iri)
+            mitigations.append({"iri": iri, "label": row["mitigationLabel"].value, "matchedIn": row["matchedIn"].value,
+                                "text": row["text"].value})
+    others = []
+    for row in res["result"].rows:
+        iri = row["resource"].value
+        if iri in seen:
+            continue
+        seen.add(iri)
+        others.append({"iri": iri, "label": row["label"].value, "type": row["type"].value if "type" in row else None,
+                       "matchedIn": row["matchedIn"].value, "text": row["text"].value})
+    return site.page("search.html", request, **dict(ctx, title=f"Search: {q}", mitigations=mitigations, others=others,
+                                                    labels=dict(mit["labels"], **res["labels"])))
+
+
+async def mitigations(request: Request) -> Response:
+    """The mitigation browser: facets to filter by, the mitigations that pass, and the same list as data."""
+    site = request.app.state.site
+    show_errors_as(request, html=True)
+    filters = {k: v.strip() for k, v in given_params(request, FACETS).items() if v.strip()}
+    if not wants_html(request):
+        show_errors_as(request, html=False)
+        return data_response(await site.run(StoredJob(
+            name="browse-mitigations", params=filters, format=request.query_params.get("format"),
+            accept=request.headers.get("accept"), html=False)))
+    browse, facets = await asyncio.gather(site.run(page_job("browse-mitigations", filters, site)),
+                                          site.run(page_job("mitigation-facets", {}, site)), return_exceptions=True)
+    for reply in (browse, facets):
+        if isinstance(reply, BaseException) and not isinstance(reply, AirmError):
+            raise reply
+    options = facet_options(None if isinstance(facets, AirmError) else facets)  # the browser works without facets
+    ctx = {"title": "Mitigations", "filters": filters, "options": options}
+    if isinstance(browse, AirmError):
+        return site.page("mitigations.html", request, status=browse.http_status, items=None,
+                         error=error_info(browse), truncated=False, labels={}, **ctx)
+    labels = dict(browse["labels"])
+    for f in FACETS:
+        for o in options[f]:
+            labels.setdefault(o["value"], o["label"])
+    return site.page("mitigations.html", request, items=browsed_items(browse["result"].rows), error=None,
+                     truncated=browse["truncated"], labels=labels, export_query=urlencode(filters), **ctx)
+
+
+def facet_options(out: dict | None) -> dict[str, list]:
+    options = {f: [] for f in FACETS}
+    for row in out["result"].rows if out else ():
+        options[row["facet"].value].append({
+            "value": row["value"].value, "label": row["label"].value,
+            "code": row["code"].value if "code" in row else "", "n": row["mitigations"].to_python()})
+    return options
+
+
+def browsed_items(rows) -> list[dict]:
+    """One item per mitigation, each column's values gathered from its rows."""
+    items: dict[str, dict] = {}
+    for row in rows:
+        iri = row["mitigation"].value
+        item = items.setdefault(iri, {"iri": iri, "label": row["mitigationLabel"].value,
+                                      **{key: [] for key, _ in COLUMNS}})
+        for key, col in COLUMNS:
+            if col in row and row[col].value not in item[key]:
+                item[key].append(row[col].value)
+    return list(items.values())
+
+
+async def coverage(request: Request) -> Response:
+    from ...report import FIGURES, unmitigated_by_scheme
+
+    site = request.app.state.site
+    show_errors_as(request, html=True)
+    if site.coverage is None:
+        site.coverage = await site.run(CoverageJob())
+    data = site.coverage
+    return site.page("coverage.html", request, title="Coverage", figures=FIGURES, data=data,
+                     unmitigated=unmitigated_by_scheme(data["unmitigated"], data["labels"]))
+
+
+async def figure(request: Request) -> Response:
+    from ...report import FIGURES, FORMATS
+
+    site = request.app.state.site
+    show_errors_as(request, html=False)
+    name, ext = request.path_params["name"], request.path_params["ext"]
+    if name not in FIGURES or ext not in FORMATS:
+        raise NotFound(f"no figure {name}.{ext}; there are " + ", ".join(f"{n}.png/.svg" for n in FIGURES))
+    key = (name, ext)
+    if key not in site.figures:
+        site.figures[key] = await site.run(FigureJob(name=name, format=ext))
+    out = site.figures[key]
+    return Response(out["body"], media_type=out["media_type"], headers={"Cache-Control": "max-age=300"})
+
+
+async def health(request: Request) -> Response:
+    site = request.app.state.site
+    p = site.pool
+    return JSONResponse({"status": "ok", "version": __version__, "workers": p.size, "waiting": p.waiting,
+                         "replaced": p.replaced, "triples": p.info.get("triples"), "pids": p.pids(),
+                         "clients": len(site.slots)})
+
+
+async def jsonld_document(request: Request) -> Response:
+    """The JSON-LD context (and frame) where their IRIs say, https://w3id.org/airm/context.jsonld: the same
+    documents airm compacts and frames with offline."""
+    from ...export import context_document_served, frame_document
+
+    doc = context_document_served() if request.url.path == "/context.jsonld" else frame_document()
+    return Response(json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8"), media_type="application/ld+json",
+                    headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "max-age=3600"})
