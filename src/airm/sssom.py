@@ -40,6 +40,7 @@ UNGROUPED_SET = "https://w3id.org/airm/id/mapping/airm-ungrouped"  # crosswalk r
 COLUMNS = (
     "subject_id", "subject_label", "predicate_id", "predicate_modifier", "object_id", "object_label",
     "mapping_justification", "author_id", "author_label", "mapping_date", "confidence", "comment", "mapping_source",
+    "derived_from",  # SSSOM 1.1: the mapping set a chained mapping was derived from
 )
 MULTIVALUED = {"author_id", "author_label", "creator_id", "creator_label", "see_also", "object_source", "subject_source"}
 
@@ -62,6 +63,7 @@ class Mapping:
     comment: str | None = None
     mapping_source: str | None = None  # the IRI of the mapping set it comes from
     kind: str = "crosswalk"  # "alignment" (ontology/alignments) or "crosswalk" (ConceptMapping nodes)
+    derived_from: str | None = None  # the set a chained mapping comes from (airm diff --migration)
 
     def key(self) -> tuple[str, str, str, str]:
         return (self.subject_id, self.predicate_id, self.object_id, self.mapping_source or "")
@@ -287,6 +289,7 @@ def to_tsv(mset: MappingSet) -> bytes:
             "confidence": m.confidence or "",
             "comment": _text(m.comment),
             "mapping_source": curie(m.mapping_source) if m.mapping_source and m.mapping_source != mset.id else "",
+            "derived_from": curie(m.derived_from) if m.derived_from else "",
         }
         if m.predicate_id == NO_MATCH:
             # airm:noMatch: "no counterpart" (object sssom:NoTermFound) or "does not correspond to the object"
