@@ -111,7 +111,22 @@ def test_changed_meaning_and_crosswalks_of_moved_records():
                                                      "atlas:AML.TA0002 changed in meaning"}
     (chained,) = result.chained
     assert (chained.subject_id, chained.object_id) == (A + "AML.TA0009", mit)
+    assert chained.mapping_source == crosswalk["mapping_set"]
     table = to_tsv(migration_set(result)).decode("utf-8")
-    assert "derived_from" in table.splitlines()[next(i for i, line in enumerate(table.splitlines())
-                                                     if not line.startswith("#"))]
-    assert "skos:relatedMatch" in table
+    assert "semapv:MappingChaining" in table and "skos:relatedMatch" in table
+    assert '#mapping_set_source:\n#  - "https://w3id.org/airm/id/mapping/atlas-to-mit"' in table
+
+
+def test_sssom_py_reads_the_migration_set(tmp_path):
+    """The table is SSSOM as sssom-py reads it: every row, with the chained row's mapping_source."""
+    from sssom.parsers import parse_sssom_table
+
+    crosswalk = {"subject_label": "Staging", "object_label": "2.2", "justification": None, "comment": None,
+                 "confidence": None, "mapping_set": "https://w3id.org/airm/id/mapping/atlas-to-mit"}
+    old = _snapshot({"AML.TA0001": ("Staging", "Preparing the attack.")}, "1",
+                    {(A + "AML.TA0001", "http://www.w3.org/2004/02/skos/core#broadMatch", A + "AML.TA0002"): crosswalk})
+    new = _snapshot({"AML.TA0009": ("Staging", "Preparing the attack.")}, "2")
+    path = tmp_path / "m.sssom.tsv"
+    path.write_bytes(to_tsv(migration_set(compare(old, new))))
+    df = parse_sssom_table(str(path)).df
+    assert len(df) == 2 and set(df["mapping_justification"]) == {"semapv:LexicalMatching", "semapv:MappingChaining"}

@@ -14,8 +14,10 @@ it was read from (``airm:inRelease``, added at import). Records are paired withi
 Closeness is rapidfuzz's ``fuzz.ratio`` over case-folded, whitespace-collapsed text, 0 to 1; ``THRESHOLD`` is the
 least that counts as the same. The migration set maps each old identifier to its successor (``skos:exactMatch``; a
 changed one ``skos:relatedMatch``; a removed one to ``sssom:NoTermFound``, an added one from it), and, for every
-curated crosswalk row starting from a renamed record, the same row from its new identifier, ``derived_from`` the
-crosswalk's set (a chained mapping, as SSSOM 1.1 records them). Crosswalk rows touching a removed, renamed or changed
+curated crosswalk row starting from a renamed record, the same row from its new identifier: a chained mapping
+(``semapv:MappingChaining``) whose ``mapping_source`` is the crosswalk's set, that set also named in the migration
+set's ``mapping_set_source``. (SSSOM 1.1 has no mapping-level ``derived_from`` slot: these two are its slots for a
+mapping derived from another set.) Crosswalk rows touching a removed, renamed or changed
 record are listed for review.
 """
 
@@ -33,6 +35,7 @@ IDENTIFIERS = ("http://purl.org/dc/terms/identifier", "http://www.w3.org/2004/02
 DEFINITIONS = ("http://www.w3.org/2004/02/skos/core#definition", "http://purl.org/dc/terms/description")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 LEXICAL = "https://w3id.org/semapv/vocab/LexicalMatching"
+CHAINING = "https://w3id.org/semapv/vocab/MappingChaining"
 MIGRATION_SET = "https://w3id.org/airm/id/mapping/migration"
 
 
@@ -184,10 +187,10 @@ def _crosswalks(old: Snapshot, result: ReleaseDiff) -> None:
                                           "mapping_set": curie(fields["mapping_set"]) if fields["mapping_set"] else ""})
         if s in renamed:
             result.chained.append(Mapping(
-                subject_id=renamed[s].iri, predicate_id=p, object_id=o, mapping_justification=fields["justification"],
+                subject_id=renamed[s].iri, predicate_id=p, object_id=o, mapping_justification=CHAINING,
                 subject_label=renamed[s].label, object_label=fields["object_label"],
-                comment=f"carried over from {curie(s)}, renamed to {renamed[s].identifier}",
-                derived_from=fields["mapping_set"]))
+                comment=f"{curie(s)}, renamed to {renamed[s].identifier}, chained with the crosswalk row",
+                mapping_source=fields["mapping_set"]))
 
 
 def migration_set(result: ReleaseDiff):
@@ -212,8 +215,9 @@ def migration_set(result: ReleaseDiff):
         id=f"{MIGRATION_SET}/" + re.sub(r"[^A-Za-z0-9._-]+", "_", f"{old}--{new}"),
         title=f"Migration of identifiers from release {old} to release {new}",
         description="Made by airm diff --migration: kept, renamed, changed, removed and added identifiers, and "
-                    "curated crosswalk rows carried over to renamed identifiers (derived_from their set).",
-        version=new, mappings=rows + result.chained)
+                    "curated crosswalk rows carried over to renamed identifiers (mapping_source: their set).",
+        version=new, sources=tuple(sorted({m.mapping_source for m in result.chained if m.mapping_source})),
+        mappings=rows + result.chained)
 
 
 def write_migration(old: Snapshot, new: Snapshot, path) -> ReleaseDiff:

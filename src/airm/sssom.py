@@ -40,7 +40,6 @@ UNGROUPED_SET = "https://w3id.org/airm/id/mapping/airm-ungrouped"  # crosswalk r
 COLUMNS = (
     "subject_id", "subject_label", "predicate_id", "predicate_modifier", "object_id", "object_label",
     "mapping_justification", "author_id", "author_label", "mapping_date", "confidence", "comment", "mapping_source",
-    "derived_from",  # SSSOM 1.1: the mapping set a chained mapping was derived from
 )
 MULTIVALUED = {"author_id", "author_label", "creator_id", "creator_label", "see_also", "object_source", "subject_source"}
 
@@ -63,7 +62,6 @@ class Mapping:
     comment: str | None = None
     mapping_source: str | None = None  # the IRI of the mapping set it comes from
     kind: str = "crosswalk"  # "alignment" (ontology/alignments) or "crosswalk" (ConceptMapping nodes)
-    derived_from: str | None = None  # the set a chained mapping comes from (airm diff --migration)
 
     def key(self) -> tuple[str, str, str, str]:
         return (self.subject_id, self.predicate_id, self.object_id, self.mapping_source or "")
@@ -79,6 +77,7 @@ class MappingSet:
     creators: tuple[str, ...] = ()
     mapping_date: str | None = None
     references: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # mapping_set_source: the sets this one was derived from
     mappings: list[Mapping] = field(default_factory=list)
 
 
@@ -289,7 +288,6 @@ def to_tsv(mset: MappingSet) -> bytes:
             "confidence": m.confidence or "",
             "comment": _text(m.comment),
             "mapping_source": curie(m.mapping_source) if m.mapping_source and m.mapping_source != mset.id else "",
-            "derived_from": curie(m.derived_from) if m.derived_from else "",
         }
         if m.predicate_id == NO_MATCH:
             # airm:noMatch: "no counterpart" (object sssom:NoTermFound) or "does not correspond to the object"
@@ -326,6 +324,9 @@ def to_tsv(mset: MappingSet) -> bytes:
         meta.extend(f"  - {_yaml_scalar(c)}" for c in mset.creators)
     if mset.mapping_date:
         meta.append(f"mapping_date: {_yaml_scalar(mset.mapping_date)}")
+    if mset.sources:
+        meta.append("mapping_set_source:")
+        meta.extend(f"  - {_yaml_scalar(r)}" for r in mset.sources)
     if mset.references:
         meta.append("see_also:")
         meta.extend(f"  - {_yaml_scalar(r)}" for r in mset.references)
