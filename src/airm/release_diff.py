@@ -90,7 +90,8 @@ class ReleaseDiff:
                  f"removed, {len(self.renamed)} renamed, {len(self.changed)} changed in meaning"]
         lines += [f"  + {r.identifier} \"{r.label}\"" for r in self.added]
         lines += [f"  - {r.identifier} \"{r.label}\"" for r in self.removed]
-        lines += [f"  > {a.identifier} -> {b.identifier} \"{b.label}\" (similarity {s:.2f})" for a, b, s in self.renamed]
+        lines += [f"  > {a.identifier} -> {b.identifier} \"{b.label}\" (similarity {s:.2f})"
+                  for a, b, s in self.renamed]
         lines += [f"  ~ {b.identifier} \"{a.label}\" -> \"{b.label}\" (label {ls:.2f}, definition {ds:.2f})"
                   for a, b, ls, ds in self.changed]
         lines.append(f"curated crosswalk rows to review: {len(self.crosswalks)}")
@@ -152,7 +153,7 @@ def compare(old: Snapshot, new: Snapshot, threshold: float = THRESHOLD) -> Relea
     new_ones = {k: b[k] for k in sorted(b.keys() - a.keys())}
     candidates = []
     for ra in gone:
-        for key, rb in new_ones.items():
+        for rb in new_ones.values():
             if rb.namespace == ra.namespace and rb.type == ra.type:
                 score = min(similarity(ra.label, rb.label), similarity(ra.definition, rb.definition))
                 if score >= threshold:

@@ -15,8 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputFileError
-from .atlas_build import (DATE_GRANULARITY, EXPECTED, HOMEPAGE, LICENSE, LIFECYCLE_MAP,  # noqa: F401 - tests read
-                          AtlasBuilder)
+from .atlas_build import DATE_GRANULARITY, EXPECTED, HOMEPAGE, LICENSE, LIFECYCLE_MAP, AtlasBuilder
 from .atlas_v6 import is_v6, to_v5_layout
 from .base import ImportOutcome, NullProgress, Provenance
 from .inputs import read_file
@@ -26,6 +25,8 @@ from .toolkit import clean, load_yaml, sha256
 NAME = "atlas"
 DESCRIPTION = "MITRE ATLAS (data format 5.x or 6.x): tactics, techniques, mitigations with their per-technique use " \
               "notes, case studies"
+
+__all__ = ["DATE_GRANULARITY", "DESCRIPTION", "EXPECTED", "LIFECYCLE_MAP", "NAME", "read"]  # the tables tests read too
 
 DERIVED_FROM = "atlas:ATLAS"  # the dataset node the import record points to (prov:wasDerivedFrom)
 DEFAULT_ATTRIBUTION = "MITRE ATLAS, The MITRE Corporation; licensed under the Apache License 2.0"

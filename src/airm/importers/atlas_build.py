@@ -32,7 +32,8 @@ from .toolkit import CurieTriples, clean, iso_date, show, source_text
 HOMEPAGE = "https://atlas.mitre.org/"
 LICENSE = spdx_iri("Apache-2.0")
 EXPECTED = ("MITRE ATLAS's compiled data file (dist/ATLAS.yaml, format 5.x, or dist/ATLAS-latest.yaml / "
-            "dist/v6/ATLAS-YYYY.MM.yaml, format 6.x, of github.com/mitre-atlas/atlas-data), or that repository's folder")
+            "dist/v6/ATLAS-YYYY.MM.yaml, format 6.x, of github.com/mitre-atlas/atlas-data), "
+            "or that repository's folder")
 
 # ATLAS's ML lifecycle (the CRISP-ML(Q) phases) -> airm's lifecycle scheme (data/schemes/lifecycle.ttl), matched on
 # the case-folded, whitespace-collapsed value. Each pair names the same phase of work:

@@ -71,8 +71,8 @@ def is_v6(doc, display: str) -> bool:
         raise InputFileError(display, "format-version 6 with a 5.x 'matrices' list: a mixed file", hint=HINT)
     for section in SECTIONS:
         if not isinstance(doc.get(section), dict):
-            raise InputFileError(display, f"'{section}' is {'missing' if section not in doc else 'not a map keyed by id'}"
-                                          " in a format 6.x file", hint=HINT)
+            what = "missing" if section not in doc else "not a map keyed by id"
+            raise InputFileError(display, f"'{section}' is {what} in a format 6.x file", hint=HINT)
     return True
 
 
