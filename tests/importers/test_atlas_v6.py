@@ -147,6 +147,37 @@ def test_an_unknown_category_goes_to_review(raw, tmp_path):
         N("atlas:category-unable-to-classify")}
 
 
+def test_sequences_add_to_the_steps_chain(raw, tmp_path):
+    def change(d):
+        for step in d["relationships"]["AML.CS0000"]["employs"]:
+            step.pop("leads-to", None)
+        d["relationships"]["AML.CS0000"]["sequences"] = [{"step-id": 1, "target": 3}, {"step-id": 2, "target": 99}]
+
+    outcome = atlas.read(_edited(tmp_path, raw, change))
+    assert objects(outcome.triples, "atlas:AML.CS0000--step-1", "airm:leadsTo") == {N("atlas:AML.CS0000--step-3")}
+    (row,) = outcome.review
+    assert (row.row, row.field) == ("AML.CS0000", "relationships.sequences[1]")
+
+
+def test_a_relationship_from_the_wrong_kind_of_record_goes_to_review(raw, tmp_path):
+    path = _edited(tmp_path, raw, lambda d: d["relationships"].update({"AML.TA0001": {"mitigates": ["AML.T0043"]},
+                                                                      "AML.M9999": {"mitigates": ["AML.T0043"]}}))
+    rows = {r.row: r.reason for r in atlas.read(path).review}
+    assert "'AML.TA0001' is a tactic" in rows["AML.TA0001"]
+    assert "'AML.M9999' is not in the file" in rows["AML.M9999"]
+
+
+def test_a_6x_checkout_folder_reads_its_latest_release(raw, tmp_path, reference):
+    dist = tmp_path / "atlas-data" / "dist"
+    dist.mkdir(parents=True)
+    (dist / "ATLAS.yaml").write_bytes((reference / "mitre-atlas" / "dist" / "ATLAS.yaml").read_bytes())
+    (dist / "ATLAS-latest.yaml").write_bytes(FIXTURE.read_bytes())
+    (tmp_path / "atlas-data" / "LICENSE").write_text("Copyright 2021-2026 Test Holder\n", encoding="utf-8")
+    outcome = atlas.read(tmp_path / "atlas-data")
+    assert outcome.provenance.version == "2026.09"
+    assert outcome.provenance.attribution.startswith("MITRE ATLAS, Copyright 2021-2026 Test Holder")
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda d: d.update({"matrices": [{"id": "ATLAS"}]}), "mixed file"),
     (lambda d: d.pop("format-version"), "no 'format-version'"),
