@@ -475,11 +475,14 @@ def mappings_export(out_file, scope, set_id, workspace):
 @click.argument("new", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
               help="md: a CHANGELOG section")
-def diff_command(old, new, fmt):
+@click.option("--migration", "migration_file", type=click.Path(dir_okay=False), default=None,
+              help="compare the releases of the imported identifiers and write the migration as SSSOM/TSV")
+def diff_command(old, new, fmt, migration_file):
     """What changed between two builds (folders) or export files: terms, records and mappings added, removed, changed."""
-    from .diff import diff
+    from .diff import diff, load
+    from .release_diff import write_migration
 
-    result = diff(old, new)
+    result = write_migration(load(old), load(new), migration_file) if migration_file else diff(old, new)
     text = {"text": result.to_text, "json": result.to_json, "md": result.to_markdown}[fmt]()
     click.echo(text, nl=not text.endswith("\n"))
 

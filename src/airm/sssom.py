@@ -76,6 +76,7 @@ class MappingSet:
     creators: tuple[str, ...] = ()
     mapping_date: str | None = None
     references: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # mapping_set_source: the sets this one was derived from
     mappings: list[Mapping] = field(default_factory=list)
 
 
@@ -322,6 +323,9 @@ def to_tsv(mset: MappingSet) -> bytes:
         meta.extend(f"  - {_yaml_scalar(c)}" for c in mset.creators)
     if mset.mapping_date:
         meta.append(f"mapping_date: {_yaml_scalar(mset.mapping_date)}")
+    if mset.sources:
+        meta.append("mapping_set_source:")
+        meta.extend(f"  - {_yaml_scalar(r)}" for r in mset.sources)
     if mset.references:
         meta.append("see_also:")
         meta.extend(f"  - {_yaml_scalar(r)}" for r in mset.references)

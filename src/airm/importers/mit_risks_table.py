@@ -1,6 +1,8 @@
 """Reading the MIT AI Risk Repository's database table, from the workbook's database sheet or its CSV export, into
-rows: the header found by its column names wherever it starts, cells read as the workbook holds them (the CSV's
-"3.0" is 3), every row kept with its locator for the review file. The mit-risks importer builds the graph from them.
+rows: the sheet and its header found by the column names wherever they start (v3 and v4 workbooks alike: v4 puts
+the header on row 3 of "AI Risk Database v4", after the two taxonomy sheets), the version read from that sheet's
+name and "Updated:" banner, cells read as the workbook holds them (the CSV's "3.0" is 3), every row kept with its
+locator for the review file. The mit-risks importer builds the graph from them.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from ..errors import InputFileError
 from .inputs import check_rows, is_zip, open_archive, open_text, regular_file
 from .toolkit import cell, one_line
 
-EXPECTED = ("the MIT AI Risk Repository database: the workbook (.xlsx, sheet 'AI Risk Database v3') "
-            "or the CSV export of that sheet (ai_risk_database_v3.csv)")
+EXPECTED = ("the MIT AI Risk Repository database: the workbook (.xlsx, v3 or v4, sheet 'AI Risk Database v3' or "
+            "'AI Risk Database v4') or the CSV export of that sheet (ai_risk_database_v3.csv)")
 HINT = "download the workbook from https://airisk.mit.edu and give its path (or a CSV export of the database sheet)"
 
 COLUMNS = ("Title", "QuickRef", "Ev_ID", "Paper_ID", "Cat_ID", "SubCat_ID", "AddEv_ID", "Category level",

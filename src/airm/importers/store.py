@@ -130,6 +130,7 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False, acc
     damage = _check_damage(outcome, path, accept_damage)
     graph = ox.NamedNode(import_graph_iri(name))
     triples, trimmed = normalise_text(outcome.triples)
+    triples.update(release_triples(triples, outcome.provenance))
     triples.update(provenance_triples(name, outcome.provenance, getattr(module, "DERIVED_FROM", None)))
     check_values(triples, path)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
@@ -266,6 +267,25 @@ def provenance_triples(name: str, prov: Provenance, derived_from: str | None = N
         if target:
             t.add(rec, V.wasDerivedFrom, ox.NamedNode(target))
     return list(t)
+
+
+def release_triples(triples, prov: Provenance) -> list:
+    """``airm:inRelease`` on every imported record that carries a source identifier (``dcterms:identifier`` or
+    ``skos:notation``), naming the release it was read from: an identifier means what its release says ("AML.T0051"
+    in ATLAS 2026.09, "LLM01" in OWASP LLM 2025), and ``airm diff --migration`` compares two releases by it. The
+    source's dataset nodes carry their version already (``dcat:version``); a source read without a version pins
+    nothing."""
+    import pyoxigraph as ox
+
+    from .toolkit import V, iri, plain
+
+    if not prov.version:
+        return []
+    keys = (V.identifier, V.notation)
+    datasets = {t.subject for t in triples if t.predicate == V.type and t.object == V.Dataset}
+    subjects = {t.subject for t in triples if t.predicate in keys} - datasets
+    in_release, release = iri("airm", "inRelease"), plain(prov.version)
+    return [ox.Triple(s, in_release, release) for s in sorted(subjects, key=str)]
 
 
 TRIM_RULE = "leading and trailing whitespace removed from every text value; nothing else is changed"
