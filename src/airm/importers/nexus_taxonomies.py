@@ -233,9 +233,11 @@ class _Reader:
             if risk is None:
                 self.flag(where, risk_field, rid, f"not a risk of {tid}: the link is not imported")
                 continue
-            self.address(node, mid, risk, str(clean(rid)), document, f"{where} {risk_field}",
-                         "curation:source-classification")
-            self.count(f"{tid} risk links")
+            if self.address(node, mid, risk, str(clean(rid)), document, f"{where} {risk_field}",
+                            "curation:source-classification"):
+                self.count(f"{tid} risk links")
+            else:
+                self.flag(where, risk_field, rid, "the risk is listed twice: one link imported")
 
     def _kind(self, tid: str, kind: str | None):
         """The measure's category: the kind the source gives it (AIUC-1's Requirement, ControlActivityObligation...),
