@@ -140,7 +140,7 @@ class _Reader:
             self.risks[tid][rid] = t.iri(self.node_iri(tid, rid))
         for kind, records in (("risk groups", groups), ("risks", entries)):
             for rid, item, where in records:
-                self._risk(tid, scheme, rid, item, where, document)
+                self._risk(tid, scheme, rid, item, where, document, kind == "risk groups")
                 self.count(f"{tid} {kind}")
         for key, risk_field in MEASURE_LISTS.items():
             for mid, item, where in self._records(doc, key, located, tid):
@@ -191,7 +191,7 @@ class _Reader:
             self.flag(f"{located.name} {tid}", "url", url, "not a web address: left out")
         return node
 
-    def _risk(self, tid: str, scheme, rid: str, item: dict, where: str, document) -> None:
+    def _risk(self, tid: str, scheme, rid: str, item: dict, where: str, document, group: bool) -> None:
         t = self.t
         node = self.risks[tid][rid]
         t.add(node, "rdf:type", "airm:RiskCategory")
@@ -202,6 +202,9 @@ class _Reader:
         if description:  # the source's text, as spelt, with its source
             t.add(node, "skos:definition", t.text(description))
             t.add(node, "dcterms:source", document)
+        elif group:  # as the IBM Risk Atlas groups are described by nexus-mappings: what the group gathers
+            name = " ".join(source_text(item.get("name")).split())
+            t.add(node, "skos:definition", t.text(f"The risks {tid} groups under \u201c{name}\u201d."))
         parent = clean(item.get("isPartOf"))
         if parent and parent in self.risks[tid] and parent != rid:
             t.add(node, "skos:broader", self.risks[tid][parent])
@@ -366,7 +369,7 @@ class _Reader:
         t.add(node, "airm:curationMethod", "curation:published-crosswalk")
         self.rows_imported += 1
         self.count("mappings")
-        if is_candidate(row) or measure:
+        if is_candidate(row):
             t.add(node, "airm:proposalStatus", t.text("proposed", None))  # the shapes exempt it from a direct triple
         if is_candidate(row):
             self.count("candidate mappings (not followed by default)")
