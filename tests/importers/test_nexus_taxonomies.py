@@ -120,6 +120,31 @@ def test_a_wheel_without_a_taxonomy_file_is_refused_naming_it(wheel, tmp_path):
         nexus_taxonomies.read(broken)
 
 
+def _rewritten(wheel: Path, target: Path, suffix: str, edit) -> Path:
+    """A copy of the wheel with the member ending in ``suffix`` passed through ``edit`` (bytes -> bytes)."""
+    with zipfile.ZipFile(wheel) as src, zipfile.ZipFile(target, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            dst.writestr(name, edit(data) if name.endswith(suffix) else data)
+    return target
+
+
+def test_a_taxonomy_file_without_its_taxonomy_entry_fails_naming_the_file(wheel, tmp_path):
+    broken = _rewritten(wheel, tmp_path / "ai_atlas_nexus-1.2.5-py3-none-any.whl", "/credo.yaml",
+                        lambda b: b.replace(b"id: credo-ucf\n", b"id: something-else\n", 1))
+    with pytest.raises(InputFileError, match=r"credo.yaml.*no taxonomy 'credo-ucf'|no taxonomy 'credo-ucf'"):
+        nexus_taxonomies.read(broken)
+
+
+def test_a_row_naming_a_missing_entry_goes_to_review_with_its_table_and_line(wheel, tmp_path):
+    broken = _rewritten(wheel, tmp_path / "ai_atlas_nexus-1.2.5-py3-none-any.whl", "/eticas2atlas_nexus_full.tsv",
+                        lambda b: b.replace(b"eticas-ai-risk-taxonomy:eticas-", b"eticas-ai-risk-taxonomy:gone-", 1))
+    out = nexus_taxonomies.read(broken)
+    missing = [r for r in out.review if r.row.startswith("eticas2atlas_nexus_full.tsv line")
+               and "not an entry of eticas-ai-risk-taxonomy" in r.reason]
+    assert len(missing) == 1 and "gone-" in missing[0].value
+
+
 @pytest.mark.slow
 def test_credo_answers_mitigations_for_risk_and_reaches_mit(wheel, tmp_path):
     ws = tmp_path / "ws"
