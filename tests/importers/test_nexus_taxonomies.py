@@ -160,3 +160,13 @@ def test_credo_answers_mitigations_for_risk_and_reaches_mit(wheel, tmp_path):
     assert code == 0, err
     rows = [r for r in json.loads(out)["results"]["bindings"] if r["mitigation"]["value"].startswith(NEXUS)]
     assert rows and all(r["path"]["value"].startswith("crosswalk") and r["mapping"]["value"] for r in rows)
+    # candidates (LLM-proposed rows) only on request, each row saying so
+    by_follow = {}
+    for follow in ("none", "candidates"):
+        code, out, err = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=6.5", "-p", f"follow={follow}",
+                                 "--format", "json", "--workspace", str(ws))
+        assert code == 0, err
+        by_follow[follow] = json.loads(out)["results"]["bindings"]
+    assert not any(r["path"]["value"].startswith("candidate") for r in by_follow["none"])
+    extra = [r for r in by_follow["candidates"] if r["path"]["value"].startswith("candidate mapping")]
+    assert extra and all(r["mappingJustification"]["value"].endswith("LLMBasedMatching") for r in extra)
