@@ -170,3 +170,38 @@ def test_credo_answers_mitigations_for_risk_and_reaches_mit(wheel, tmp_path):
     assert not any(r["path"]["value"].startswith("candidate") for r in by_follow["none"])
     extra = [r for r in by_follow["candidates"] if r["path"]["value"].startswith("candidate mapping")]
     assert extra and all(r["mappingJustification"]["value"].endswith("LLMBasedMatching") for r in extra)
+
+
+def test_every_table_row_naming_a_further_taxonomy_is_imported_or_reviewed(wheel, outcome):
+    """The rows nexus-mappings leaves to this importer, counted from the raw tables: each one is a mapping, a risk
+    link, or a review line of its table."""
+    ids = {tid.casefold() for tid, _ in nexus_taxonomies.TAXONOMIES.values()} | {"owasp-asi", "granite-guardian"}
+    with zipfile.ZipFile(wheel) as zf:
+        tables = [n.rsplit("/", 1)[-1] for n in zf.namelist() if "/data/mappings/" in n and n.endswith(".tsv")]
+    raw = 0
+    for name in tables:
+        if name in nexus_taxonomies.SKIPPED_TABLES:
+            continue
+        for row in _tsv_rows(wheel, name):
+            prefixes = {(row.get(c) or "").split(":", 1)[0].casefold().replace("_", "-") for c in ("subject_id", "object_id")}
+            raw += bool(prefixes & ids)
+    reviewed = sum(1 for r in outcome.review if " line " in r.row)
+    linked = sum(v for k, v in outcome.counts.items() if k == "aiuc1 risk links")
+    assert raw == outcome.counts["mappings"] + linked + reviewed
+
+
+def test_nexus_mappings_names_this_importer_for_the_rows_it_leaves(wheel):
+    from airm.importers import nexus_mappings
+
+    left = [r for r in nexus_mappings.read(wheel).review if "imported by nexus-taxonomies" in r.reason]
+    assert len(left) == 1143  # every row naming Credo UCF, AIUC-1, AILuminate, Eticas, OWASP agentic, Granite, ShieldGemma
+
+
+def test_a_package_with_only_yaml_mapping_sets_is_refused_saying_why(wheel, tmp_path):
+    trimmed = tmp_path / "ai_atlas_nexus-1.2.5-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as src, zipfile.ZipFile(trimmed, "w") as dst:
+        for name in src.namelist():
+            if not name.endswith(".tsv"):
+                dst.writestr(name, src.read(name))
+    with pytest.raises(InputFileError, match="only the YAML form of the mapping sets"):
+        nexus_taxonomies.read(trimmed)

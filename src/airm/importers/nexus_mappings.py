@@ -22,8 +22,9 @@ reason, and the rest of the import goes on.
 Identifiers in the tables are mapped onto airm's IRIs by prefix (``PREFIXES`` below) and checked: MIT repository
 subdomains and causal classes onto the curated ``mitdom:``/``mitcausal:`` concepts by code, NIST AI 600-1 risks onto
 ``nistgai:<Nexus id>`` (known ids from ``nist_ai_rmf_data.yaml``), IBM risks and OWASP entries onto the ones read
-here. A row naming a vocabulary airm does not hold (AIUC-1, CREDO, AILuminate, Granite Guardian, ShieldGemma, OWASP
-agentic...), an unknown id, an unknown predicate or a repeated row goes to review with its table and line.
+here. A row naming a vocabulary this importer does not hold, an unknown id, an unknown predicate or a repeated row
+goes to review with its table and line; the rows naming the further taxonomies (Credo UCF, AIUC-1, AILuminate,
+Eticas, the OWASP agentic lists...) are imported by ``nexus-taxonomies``, which their review lines name.
 
 ``mit_ai_risk_mitigation_mappings.tsv`` (mitigations to their taxonomy category) is read by the ``mit-mitigations``
 importer and skipped here.
@@ -40,7 +41,7 @@ from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from .inputs import check_rows
 from .locate import LocatedFile
-from .nexus_package import EXPECTED, is_single_file, mapping_tables, package_files
+from .nexus_package import EXPECTED, further_taxonomy, is_single_file, mapping_tables, package_files
 from .nexus_rows import PREDICATES, mapping_node
 from .toolkit import CurieTriples, clean, codes, input_identity, iso_date, load_yaml, show, source_text
 
@@ -280,6 +281,9 @@ class _Reader:
         if family is None:
             if prefix.casefold() == "semapv":
                 return None, "a justification term where an identifier belongs: the row's cells look shifted"
+            if further_taxonomy(prefix):
+                return None, (f"vocabulary '{prefix}' is imported by nexus-taxonomies, with this row: "
+                              "airm import nexus-taxonomies PATH")
             return None, f"vocabulary '{prefix}' is not one airm imports: row kept for review only"
         if not _LOCAL.match(local):
             return None, "malformed identifier"

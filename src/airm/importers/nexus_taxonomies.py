@@ -4,7 +4,7 @@ that name them.
 PATH is the ``ai-atlas-nexus`` folder or the wheel (``pip download --no-deps ai-atlas-nexus==1.2.5``), read in place.
 An extra step: the five-source workflow does not need it, and nothing it writes changes the other imports.
 
-What it brings, each taxonomy as its own concept scheme ``airmd:nexus/<taxonomy id>`` (``TAXONOMIES`` below):
+What it brings, each taxonomy as its own concept scheme ``airmd:nexus/<taxonomy id>`` (``FURTHER_TAXONOMIES`` in :mod:`.nexus_package`):
 
 - risks and risk groups as ``airm:RiskCategory`` concepts ``airmd:nexus/<taxonomy>/<id>``, under their group
   (``isPartOf`` -> ``skos:broader``); names, ids and links are facts, kept as given; a description is the source's
@@ -38,7 +38,8 @@ from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from .inputs import check_rows
 from .locate import LocatedFile
-from .nexus_package import EXPECTED, HINT, is_single_file, mapping_tables, package_files
+from .nexus_package import (EXPECTED, FURTHER_TAXONOMIES, HINT, is_single_file, mapping_tables, package_files,
+                            prefix_key, yaml_mapping_sets)
 from .nexus_rows import PREDICATES, mapping_node
 from .toolkit import CurieTriples, clean, codes, input_identity, iso_date, load_yaml, show, source_text
 
@@ -50,18 +51,7 @@ LICENSE = spdx_iri("Apache-2.0")
 ATTRIBUTION = ("IBM AI Atlas Nexus (github.com/IBM/ai-atlas-nexus), Apache-2.0. The taxonomies it carries keep "
                "their own terms (Credo UCF, AIUC-1, AIR 2024, MLCommons AILuminate, Eticas, OWASP: see each source).")
 
-# taxonomy file -> (taxonomy id the file declares, whether a package must hold it; ids as the tables prefix them)
-TAXONOMIES = {
-    "credo.yaml": ("credo-ucf", True),
-    "aiuc1_data.yaml": ("aiuc1", True),
-    "air_2024_data.yaml": ("ai-risk-taxonomy", True),
-    "ailuminate.yaml": ("ailuminate-v1.0", True),
-    "granite_guardian_dimensions.yaml": ("ibm-granite-guardian", True),
-    "shieldgemma_dimensions.yaml": ("shieldgemma-taxonomy", True),
-    "owasp_asi_data.yaml": ("owasp-asi", True),
-    "eticas_ai_risk_taxonomy_data.yaml": ("eticas-ai-risk-taxonomy", False),
-    "owasp_ast10_data.yaml": ("owasp-ast10", False),
-}
+TAXONOMIES = FURTHER_TAXONOMIES  # file -> (taxonomy id, whether every release holds it)
 # the lists of a taxonomy file that hold measures, and the field naming the risks each one addresses
 MEASURE_LISTS = {"actions": "hasRelatedRisk", "controls": "detectsRiskConcept", "rules": None}
 IBM_FILE, OWASP_FILE, NIST_FILE = "risk_atlas_data.yaml", "owasp_llm_2.0_data.yaml", "nist_ai_rmf_data.yaml"
@@ -74,13 +64,10 @@ RISK_LINK_PREDICATES = {"nexus:hasrelatedrisk"}
 _MIT_DOMAIN = re.compile(r"^mit-ai-risk-(?:sub)?domain-(\d+(?:\.\d+)?)$")
 _LOCAL = re.compile(r"^[A-Za-z0-9][^\s]*$")  # AIR 2024 ids hold '(', '/', ',': kept as given, escaped in IRIs
 RISK_TYPES = {None, "Risk", "RiskGroup"}
-PREFIX_ALIASES = {"granite-guardian": "ibm-granite-guardian"}  # a table's other spelling of a taxonomy id
 _REVIEW_NOTE = re.compile(r"for (?:maintainer )?review", re.IGNORECASE)
 
 
-def _key(prefix: str) -> str:
-    key = prefix.strip().casefold().replace("_", "-")
-    return PREFIX_ALIASES.get(key, key)
+_key = prefix_key
 
 
 def is_candidate(row: dict) -> bool:
@@ -404,7 +391,10 @@ def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     files = package_files(path, required, optional)
     tables = [tb for tb in mapping_tables(path) if tb.name not in SKIPPED_TABLES]
     if not tables:
-        raise InputFileError(path, f"no mapping tables (data/mappings/*.tsv) here (expected {EXPECTED})", hint=HINT)
+        yaml_sets = yaml_mapping_sets(path)
+        why = (f"only the YAML form of the mapping sets ({yaml_sets[0]}...), which leaves out the justification and "
+               "comment columns that tell a curated row from a proposed one" if yaml_sets else "no mapping tables")
+        raise InputFileError(path, f"{why}: expected data/mappings/*.tsv ({EXPECTED})", hint=HINT)
     reader = _Reader(progress)
     used = [f for f in files.values() if f is not None] + tables
     name, digest, version = input_identity(path, used)
