@@ -83,7 +83,8 @@ def _left_out_by_follow(kg, query, bound, result) -> list[str]:
         m = r["mitigation"].value
         if m not in shown:
             path = r["path"].value
-            step = "related" if path.startswith("related") else "candidates" if path.startswith("candidate") else "category"
+            step = ("related" if path.startswith("related")
+                    else "candidates" if path.startswith("candidate") else "category")
             extra.setdefault(step, set()).add(m)
     return [f"left out: {len(ms)} mitigation(s) reached only by " + _WEAKER_STEPS[step]
             for step, ms in sorted(extra.items())]

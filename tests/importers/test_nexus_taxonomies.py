@@ -39,7 +39,7 @@ def _raw(wheel: Path, name: str) -> dict:
 
 def _tsv_rows(wheel: Path, name: str) -> list[dict]:
     text = _member(wheel, f"data/mappings/{name}").decode("utf-8")
-    return list(csv.DictReader(io.StringIO("".join(l for l in text.splitlines(True) if not l.startswith("#"))),
+    return list(csv.DictReader(io.StringIO("".join(x for x in text.splitlines(True) if not x.startswith("#"))),
                                delimiter="\t"))
 
 
@@ -183,7 +183,8 @@ def test_every_table_row_naming_a_further_taxonomy_is_imported_or_reviewed(wheel
         if name in nexus_taxonomies.SKIPPED_TABLES:
             continue
         for row in _tsv_rows(wheel, name):
-            prefixes = {(row.get(c) or "").split(":", 1)[0].casefold().replace("_", "-") for c in ("subject_id", "object_id")}
+            prefixes = {(row.get(c) or "").split(":", 1)[0].casefold().replace("_", "-")
+                        for c in ("subject_id", "object_id")}
             raw += bool(prefixes & ids)
     reviewed = sum(1 for r in outcome.review if " line " in r.row)
     linked = sum(v for k, v in outcome.counts.items() if k == "aiuc1 risk links")
@@ -194,7 +195,7 @@ def test_nexus_mappings_names_this_importer_for_the_rows_it_leaves(wheel):
     from airm.importers import nexus_mappings
 
     left = [r for r in nexus_mappings.read(wheel).review if "imported by nexus-taxonomies" in r.reason]
-    assert len(left) == 1143  # every row naming Credo UCF, AIUC-1, AILuminate, Eticas, OWASP agentic, Granite, ShieldGemma
+    assert len(left) == 1143  # the rows naming Credo UCF, AIUC-1, AILuminate, Eticas, OWASP agentic, Granite...
 
 
 def test_a_package_with_only_yaml_mapping_sets_is_refused_saying_why(wheel, tmp_path):

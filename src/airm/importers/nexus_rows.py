@@ -54,7 +54,8 @@ def mapping_node(t, flag, row: dict, where: str, key: str, subject, predicate: s
             number_value = Decimal(value)
         except InvalidOperation:
             number_value = None
-        if number_value is None or not number_value.is_finite() or (column == "confidence" and not 0 <= number_value <= 1):
+        readable = number_value is not None and number_value.is_finite()
+        if not readable or (column == "confidence" and not 0 <= number_value <= 1):
             flag(where, column, value, "not a number (confidence: between 0 and 1): left out")
             continue
         t.add(node, f"sssom:{column}", t.typed(format(number_value.normalize(), "f"), "xsd:decimal"))

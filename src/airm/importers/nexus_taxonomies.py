@@ -4,7 +4,8 @@ that name them.
 PATH is the ``ai-atlas-nexus`` folder or the wheel (``pip download --no-deps ai-atlas-nexus==1.2.5``), read in place.
 An extra step: the five-source workflow does not need it, and nothing it writes changes the other imports.
 
-What it brings, each taxonomy as its own concept scheme ``airmd:nexus/<taxonomy id>`` (``FURTHER_TAXONOMIES`` in :mod:`.nexus_package`):
+What it brings, each taxonomy as its own concept scheme ``airmd:nexus/<taxonomy id>`` (the list is
+``FURTHER_TAXONOMIES`` in :mod:`.nexus_package`):
 
 - risks and risk groups as ``airm:RiskCategory`` concepts ``airmd:nexus/<taxonomy>/<id>``, under their group
   (``isPartOf`` -> ``skos:broader``); names, ids and links are facts, kept as given; a description is the source's
@@ -38,8 +39,16 @@ from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from .inputs import check_rows
 from .locate import LocatedFile
-from .nexus_package import (EXPECTED, FURTHER_TAXONOMIES, HINT, is_single_file, mapping_tables, package_files,
-                            prefix_key, yaml_mapping_sets)
+from .nexus_package import (
+    EXPECTED,
+    FURTHER_TAXONOMIES,
+    HINT,
+    is_single_file,
+    mapping_tables,
+    package_files,
+    prefix_key,
+    yaml_mapping_sets,
+)
 from .nexus_rows import PREDICATES, mapping_node
 from .toolkit import CurieTriples, clean, codes, input_identity, iso_date, load_yaml, show, source_text
 
@@ -91,7 +100,8 @@ class _Reader:
         self.kinds: set[tuple[str, str]] = set()
 
     def flag(self, row: str, field: str, value, reason: str) -> None:
-        self.review.append(ReviewRow(row=row, field=field, value=show(value) if value is not None else "", reason=reason))
+        shown = show(value) if value is not None else ""
+        self.review.append(ReviewRow(row=row, field=field, value=shown, reason=reason))
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
@@ -107,7 +117,8 @@ class _Reader:
         tax = next((x for x in taxonomies or [] if isinstance(x, dict) and clean(x.get("id")) == tid), None)
         if tax is None:
             raise InputFileError(located.display, f"no taxonomy '{tid}' in its 'taxonomies' list (expected the AI "
-                                                  f"Atlas Nexus {located.name})", hint="the file may be from another release: " + HINT)
+                                                  f"Atlas Nexus {located.name})",
+                                 hint="the file may be from another release: " + HINT)
         t = self.t
         scheme = t.iri(self.node_iri(tid))
         t.add(scheme, "rdf:type", "skos:ConceptScheme")
@@ -123,7 +134,7 @@ class _Reader:
         self.risks[tid], self.measures[tid] = {}, {}
         groups = self._records(doc, "groups", located, tid)
         entries = self._records(doc, "entries", located, tid)
-        for rid, item, _where in groups + entries:
+        for rid, _item, _where in groups + entries:
             self.risks[tid][rid] = t.iri(self.node_iri(tid, rid))
         for kind, records in (("risk groups", groups), ("risks", entries)):
             for rid, item, where in records:
@@ -150,7 +161,8 @@ class _Reader:
                           "missing or malformed id, or no name: not imported")
                 continue
             if clean(item.get("isDefinedByTaxonomy")) not in (None, tid):
-                self.flag(where, "isDefinedByTaxonomy", item.get("isDefinedByTaxonomy"), f"not taxonomy {tid}: not imported")
+                self.flag(where, "isDefinedByTaxonomy", item.get("isDefinedByTaxonomy"),
+                          f"not taxonomy {tid}: not imported")
                 continue
             if key in ("groups", "entries") and clean(item.get("type")) not in RISK_TYPES:
                 self.flag(where, "type", item.get("type"), "not a risk or risk group: not imported")
@@ -297,7 +309,9 @@ class _Reader:
         if family == "mitdom":
             m = _MIT_DOMAIN.match(local)
             node = codes("scheme:mit-risk-domain").get(m.group(1)) if m else None
-            return (node, None, "") if node is not None else (None, None, "not a domain or subdomain of the MIT taxonomy")
+            if node is None:
+                return None, None, "not a domain or subdomain of the MIT taxonomy"
+            return node, None, ""
         return None, None, f"vocabulary '{prefix}' is not one airm imports"
 
     # -- mapping tables -----------------------------------------------------------------------------------------------
@@ -346,7 +360,8 @@ class _Reader:
             return self._risk_link_row(row, where, subject, obj, tset, s_tax)
         predicate = PREDICATES.get(predicate_raw.casefold())
         if predicate is None:
-            self.flag(where, "predicate_id", predicate_raw, "not a SKOS mapping predicate between risks: row not imported")
+            self.flag(where, "predicate_id", predicate_raw,
+                      "not a SKOS mapping predicate between risks: row not imported")
             return False
         node = mapping_node(self.t, self.flag, row, where, f"{subject_id}|{predicate}|{object_id}|{stem}",
                             subject, predicate, obj, set_date)
@@ -381,7 +396,7 @@ class _Reader:
         return True
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:  # noqa: B008 - the importers' signature
     """Read every further AI Atlas Nexus taxonomy, its measures and the mapping rows naming it, from ``path``."""
     path = Path(path)
     if is_single_file(path):
