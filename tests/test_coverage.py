@@ -15,7 +15,7 @@ CROSSWALK = ROOT / "data" / "mappings" / "mit-mitigation-taxonomy-to-mit-risk-do
 
 def test_a_follow_value_outside_the_list_is_a_user_error_not_an_empty_answer():
     code, out, err = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=7.1", "-p", "follow=relatd")
-    assert code == 2 and "not one of: none, related, category, all" in err and "Traceback" not in err
+    assert code == 2 and "not one of: none, related, category, candidates, all" in err and "Traceback" not in err
 
 
 def test_an_answer_says_what_related_matches_would_add(kg):

@@ -195,7 +195,7 @@ def _bounded(work, timeout, limit, memory):
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
 @click.option("--with-proposals", is_flag=True, help="include unreviewed classifications from 'airm classify'")
-@click.option("--follow", type=click.Choice(["none", "related", "category", "all"]),
+@click.option("--follow", type=click.Choice(["none", "related", "category", "candidates", "all"]),
               help="weaker crosswalk steps to follow too, for queries that take a 'follow' parameter "
                    "(same as --param follow=...)")
 @click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True,

@@ -79,12 +79,17 @@ def _left_out_by_follow(kg, query, bound, result) -> list[str]:
     for r in wider.rows:
         m = r["mitigation"].value
         if m not in shown:
-            step = "related" if r["path"].value.startswith("related") else "category"
+            path = r["path"].value
+            step = ("related" if path.startswith("related")
+                    else "candidates" if path.startswith("candidate") else "category")
             extra.setdefault(step, set()).add(m)
-    return [f"left out: {len(ms)} mitigation(s) reached only by "
-            + ("related matches: --follow related" if step == "related"
-               else "the category-level crosswalk: --follow category")
+    return [f"left out: {len(ms)} mitigation(s) reached only by " + _WEAKER_STEPS[step]
             for step, ms in sorted(extra.items())]
+
+
+_WEAKER_STEPS = {"related": "related matches: --follow related",
+                 "category": "the category-level crosswalk: --follow category",
+                 "candidates": "candidate mappings awaiting review: --follow candidates"}
 
 
 def _unlinked_scheme(kg, risk: str) -> list[str]:

@@ -11,6 +11,7 @@ REGISTRY: dict[str, str] = {
     "nist-ai-600-1": "airm.importers.nist_ai_600_1",
     "atlas": "airm.importers.atlas",
     "nexus-mappings": "airm.importers.nexus_mappings",
+    "nexus-taxonomies": "airm.importers.nexus_taxonomies",
 }
 
 

@@ -22,8 +22,9 @@ reason, and the rest of the import goes on.
 Identifiers in the tables are mapped onto airm's IRIs by prefix (``PREFIXES`` below) and checked: MIT repository
 subdomains and causal classes onto the curated ``mitdom:``/``mitcausal:`` concepts by code, NIST AI 600-1 risks onto
 ``nistgai:<Nexus id>`` (known ids from ``nist_ai_rmf_data.yaml``), IBM risks and OWASP entries onto the ones read
-here. A row naming a vocabulary airm does not hold (AIUC-1, CREDO, AILuminate, Granite Guardian, ShieldGemma, OWASP
-agentic...), an unknown id, an unknown predicate or a repeated row goes to review with its table and line.
+here. A row naming a vocabulary this importer does not hold, an unknown id, an unknown predicate or a repeated row
+goes to review with its table and line; the rows naming the further taxonomies (Credo UCF, AIUC-1, AILuminate,
+Eticas, the OWASP agentic lists...) are imported by ``nexus-taxonomies``, which their review lines name.
 
 ``mit_ai_risk_mitigation_mappings.tsv`` (mitigations to their taxonomy category) is read by the ``mit-mitigations``
 importer and skipped here.
@@ -31,9 +32,7 @@ importer and skipped here.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .. import sssom
@@ -42,7 +41,8 @@ from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from .inputs import check_rows
 from .locate import LocatedFile
-from .nexus_package import EXPECTED, is_single_file, mapping_tables, package_files
+from .nexus_package import EXPECTED, further_taxonomy, is_single_file, mapping_tables, package_files
+from .nexus_rows import PREDICATES, mapping_node
 from .toolkit import CurieTriples, clean, codes, input_identity, iso_date, load_yaml, show, source_text
 
 NAME = "nexus-mappings"
@@ -60,17 +60,6 @@ IBM_FILE = "risk_atlas_data.yaml"
 OWASP_FILE = "owasp_llm_2.0_data.yaml"
 NIST_FILE = "nist_ai_rmf_data.yaml"
 SKIPPED_TABLES = {"mit_ai_risk_mitigation_mappings.tsv": "mit-mitigations"}
-
-# The tables' predicates -> airm's (a SKOS mapping property, or airm:noMatch which asserts nothing)
-PREDICATES = {
-    "skos:exactmatch": "skos:exactMatch",
-    "skos:closematch": "skos:closeMatch",
-    "skos:broadmatch": "skos:broadMatch",
-    "skos:narrowmatch": "skos:narrowMatch",
-    "skos:relatedmatch": "skos:relatedMatch",
-    "nomatch": "airm:noMatch",
-    "skos:nomatch": "airm:noMatch",
-}
 
 # The tables' CURIE prefixes (case-folded, '_' read as '-') -> the family their ids belong to. The tables name one
 # vocabulary with several prefixes (ibmairisk / ibm-risk-atlas; nistai / nist-ai-rmf).
@@ -292,6 +281,9 @@ class _Reader:
         if family is None:
             if prefix.casefold() == "semapv":
                 return None, "a justification term where an identifier belongs: the row's cells look shifted"
+            if further_taxonomy(prefix):
+                return None, (f"vocabulary '{prefix}' is imported by nexus-taxonomies, with this row: "
+                              "airm import nexus-taxonomies PATH")
             return None, f"vocabulary '{prefix}' is not one airm imports: row kept for review only"
         if not _LOCAL.match(local):
             return None, "malformed identifier"
@@ -440,46 +432,7 @@ class _Reader:
         return subject, predicate, obj
 
     def _mapping_node(self, row: dict, where: str, key: str, subject, predicate: str, obj, set_date):
-        """The mapping node named by a hash of ``key``, with the row's SSSOM fields (its own date, else the table's);
-        a field whose value airm cannot read goes to review and is left out."""
-        t = self.t
-        node = t.iri("mapping:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20])
-        t.add(node, "rdf:type", "airm:ConceptMapping")
-        t.add(node, "sssom:subject_id", subject)
-        t.add(node, "sssom:predicate_id", predicate)
-        t.add(node, "sssom:object_id", obj)
-        for column, prop in (("subject_label", "sssom:subject_label"), ("object_label", "sssom:object_label")):
-            if row.get(column):
-                t.add(node, prop, t.text(row[column], None))
-        justification = row.get("mapping_justification", "")
-        if justification:
-            if re.fullmatch(r"semapv:[A-Za-z]+", justification):
-                t.add(node, "sssom:mapping_justification", t.iri(justification))
-            else:
-                self.flag(where, "mapping_justification", justification, "not a SEMAPV term: left out")
-        for author in filter(None, (a.strip() for a in row.get("author_id", "").split("|"))):
-            t.add(node, "sssom:author_id", t.text(author, None))
-        date_text = row.get("mapping_date", "")
-        day = iso_date(date_text) if date_text else set_date
-        if date_text and day is None:
-            self.flag(where, "mapping_date", date_text, "not a date (YYYY-MM-DD): left out")
-        if day:
-            t.add(node, "sssom:mapping_date", t.typed(day, "xsd:date"))
-        for column in ("confidence", "similarity_score"):
-            value = row.get(column, "")
-            if not value:
-                continue
-            try:
-                number_value = Decimal(value)
-            except InvalidOperation:
-                number_value = None
-            if number_value is None or not number_value.is_finite() or (column == "confidence" and not 0 <= number_value <= 1):
-                self.flag(where, column, value, "not a number (confidence: between 0 and 1): left out")
-                continue
-            t.add(node, f"sssom:{column}", t.typed(format(number_value.normalize(), "f"), "xsd:decimal"))
-        if row.get("comment"):
-            t.add(node, "sssom:comment", t.text(row["comment"]))
-        return node
+        return mapping_node(self.t, self.flag, row, where, key, subject, predicate, obj, set_date)
 
 
 def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:

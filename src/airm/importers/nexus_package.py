@@ -20,6 +20,34 @@ EXPECTED = ("the IBM AI Atlas Nexus data: the ai-atlas-nexus folder, or the whee
 HINT = "download the wheel with: pip download --no-deps ai-atlas-nexus==1.2.5 (and give the .whl file)"
 
 _TABLE_PATH = re.compile(r"(^|/)data/mappings/[^/]+\.tsv$")
+_YAML_SET = re.compile(r"(^|/)mappings/[^/]+_from_tsv_data\.yaml$")
+
+# The taxonomies nexus-taxonomies imports: data file -> (the taxonomy id it declares, which the mapping tables use as
+# their prefix; whether every release holds it). Here so that nexus-mappings can say where its rows about them go.
+FURTHER_TAXONOMIES = {
+    "credo.yaml": ("credo-ucf", True),
+    "aiuc1_data.yaml": ("aiuc1", True),
+    "air_2024_data.yaml": ("ai-risk-taxonomy", True),
+    "ailuminate.yaml": ("ailuminate-v1.0", True),
+    "granite_guardian_dimensions.yaml": ("ibm-granite-guardian", True),
+    "shieldgemma_dimensions.yaml": ("shieldgemma-taxonomy", True),
+    "owasp_asi_data.yaml": ("owasp-asi", True),
+    "eticas_ai_risk_taxonomy_data.yaml": ("eticas-ai-risk-taxonomy", False),
+    "owasp_ast10_data.yaml": ("owasp-ast10", False),
+}
+PREFIX_ALIASES = {"granite-guardian": "ibm-granite-guardian"}  # a table's other spelling of a taxonomy id
+
+
+def prefix_key(prefix: str) -> str:
+    """A table's CURIE prefix as compared: case-folded, '_' read as '-', aliases resolved."""
+    key = prefix.strip().casefold().replace("_", "-")
+    return PREFIX_ALIASES.get(key, key)
+
+
+def further_taxonomy(prefix: str) -> str | None:
+    """The id of the nexus-taxonomies taxonomy a table prefix names, or None."""
+    key = prefix_key(prefix)
+    return next((tid for tid, _ in FURTHER_TAXONOMIES.values() if tid.casefold() == key), None)
 
 
 def is_single_file(path: Path) -> bool:
@@ -39,6 +67,16 @@ def package_files(path: Path, required: list[str], optional: list[str] = ()) -> 
         except InputFileError:
             out[name] = None
     return out
+
+
+def yaml_mapping_sets(path: Path) -> list[str]:
+    """Names of the mapping sets in their YAML form (``*_from_tsv_data.yaml``) in the folder or wheel."""
+    if path.is_dir():
+        return sorted(p.name for p in path.rglob("*_from_tsv_data.yaml") if _YAML_SET.search(p.as_posix()))
+    if is_zip(path):
+        with open_archive(path) as zf:
+            return sorted(n.rsplit("/", 1)[-1] for n in zf.namelist() if _YAML_SET.search(n))
+    return []
 
 
 def mapping_tables(path: Path) -> list[LocatedFile]:
