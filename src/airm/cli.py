@@ -109,6 +109,19 @@ def _with_follow(query, given: dict, follow: str | None) -> dict:
     return {**given, "follow": follow}
 
 
+_HOW = {"iri": "as given", "code": "exact code", "label": "exact label", "alt": "exact alternative label",
+        "prefix": "label starting with it", "words": "label holding its words",
+        "fuzzy": "NEAR SPELLING ONLY, check it"}
+
+
+def resolved_line(param: str, found: dict) -> str:
+    """One stderr line saying what a parameter value was taken to mean, and by which rule."""
+    from .namespaces import curie
+
+    label = f" {found['label']!r}" if found.get("label") else ""
+    return f"{param}: {shown(found['input'])} -> {curie(found['iri'])}{label} ({_HOW.get(found['how'], found['how'])})"
+
+
 def _emit(result, fmt):
     if result.kind == "construct" and fmt == "table":
         fmt = "ttl"
@@ -209,7 +222,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     airm query run training-methods-for-risk --param risk="value misalignment"
     """
     from . import kg as kgmod
-    from .catalog import annotate, bind_params, get
+    from .catalog import annotate, bind_params, get, resolved_report
     from .engines import run_stored
 
     q = get(name)
@@ -220,15 +233,19 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     def work(ready):
         graph = kgmod.load(workspace=workspace) if needs_local else None
         ready()
-        bound = bind_params(graph, q, given)
+        resolved: dict = {}
+        bound = bind_params(graph, q, given, resolved=resolved if graph is not None else None)
         result = run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
                             with_proposals=with_proposals)
+        result.resolved = resolved_report(graph, resolved)
         if endpoint is None:
             annotate(graph, q, bound, result, with_proposals=with_proposals, engine=engine, timeout=timeout,
                      limit=limit)
         return result
 
     result = _bounded(work, timeout, limit, memory)  # an endpoint's answer (up to 512 MB of JSON) too
+    for param, found in result.resolved.items():
+        click.echo(resolved_line(param, found), err=True)
     _emit(result, fmt)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)

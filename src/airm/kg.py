@@ -27,6 +27,7 @@ class KnowledgeGraph:
         self.dataset = dataset
         self.digest = digest
         self.proposals_file = None  # set by load(): the workspace's unreviewed classification proposals, if any
+        self.cache_dir = None  # set by load() when caching: where the text index is kept beside the store
 
     @property
     def store(self):
@@ -69,6 +70,18 @@ class KnowledgeGraph:
 
         return run_named(self, name, params, with_proposals=with_proposals)
 
+    def search(self, text: str, /, *, types=None, sources=None, limit: int = 20):
+        """Full-text search (see ``airm.search.search``): ranked hits with type, source and snippet."""
+        from .search import search
+
+        return search(self, text, types=types, sources=sources, limit=limit)
+
+    def resolve(self, text: str, /, *, cls: str | None = None, scheme: str | None = None):
+        """What a parameter value names (see ``airm.resolve.resolve``)."""
+        from .resolve import resolve
+
+        return resolve(self, text, cls=cls, scheme=scheme)
+
     def sparql(self, text: str, *, timeout: float | None = None, **options):
         from .engines import run_sparql
 
@@ -103,14 +116,21 @@ def load(
     if cache:
         store = _open_cached(database, dump, in_memory)
         if store is not None:
-            return _with_proposals_file(KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest), workspace)
+            return _with_proposals_file(_cached(KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest)),
+                                        workspace)
     dataset = load_sources(sources)
     dataset.store.extend(catalog_quads(CATALOG_GRAPH, queries))
     dedupe.materialise(dataset.store)  # derived before the entailments, so they cover its links too
     infer.materialise(dataset.store)
     if cache:
         _write_cache(dataset.store, database, dump)
-    return _with_proposals_file(KnowledgeGraph(dataset, digest), workspace)
+    kg = KnowledgeGraph(dataset, digest)
+    return _with_proposals_file(_cached(kg) if cache else kg, workspace)
+
+
+def _cached(kg: KnowledgeGraph) -> KnowledgeGraph:
+    kg.cache_dir = cache_dir()
+    return kg
 
 
 def _with_proposals_file(kg: KnowledgeGraph, workspace) -> KnowledgeGraph:
@@ -177,3 +197,4 @@ def _prune(directory: Path, keep: int) -> None:
     for old in stores[keep:]:
         shutil.rmtree(old, ignore_errors=True)
         old.with_suffix(".nq").unlink(missing_ok=True)
+        old.with_suffix(".fts.sqlite").unlink(missing_ok=True)  # the text index kept beside it (airm.textindex)

@@ -123,6 +123,7 @@ class QueryResult:
     triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
     truncated: bool = False
     notes: list[str] = field(default_factory=list)  # what the answer left out and why, where the graph knows
+    resolved: dict[str, dict] = field(default_factory=dict)  # parameter -> what its value resolved to, and how
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "select" else len(self.triples)
@@ -146,7 +147,10 @@ class QueryResult:
         if self.kind == "ask":
             return json.dumps({"head": {}, "boolean": bool(self.boolean)}, indent=2)
         bindings = [{v: t.to_sparql_json() for v, t in row.items()} for row in self.rows]
-        return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+        doc = {"head": {"vars": self.variables}, "results": {"bindings": bindings}}
+        if self.resolved:  # an extra member, which SPARQL JSON readers skip: what each parameter was taken to mean
+            doc["resolved"] = self.resolved
+        return json.dumps(doc, indent=2, ensure_ascii=False)
 
     def _cells(self, curies: bool) -> list[list[str]]:
         return [[display(row.get(v), curies=curies) for v in self.variables] for row in self.rows]
