@@ -109,19 +109,6 @@ def _with_follow(query, given: dict, follow: str | None) -> dict:
     return {**given, "follow": follow}
 
 
-_HOW = {"iri": "as given", "code": "exact code", "label": "exact label", "alt": "exact alternative label",
-        "prefix": "label starting with it", "words": "label holding its words",
-        "fuzzy": "NEAR SPELLING ONLY, check it"}
-
-
-def resolved_line(param: str, found: dict) -> str:
-    """One stderr line saying what a parameter value was taken to mean, and by which rule."""
-    from .namespaces import curie
-
-    label = f" {found['label']!r}" if found.get("label") else ""
-    return f"{param}: {shown(found['input'])} -> {curie(found['iri'])}{label} ({_HOW.get(found['how'], found['how'])})"
-
-
 def _emit(result, fmt):
     if result.kind == "construct" and fmt == "table":
         fmt = "ttl"
@@ -244,11 +231,39 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
         return result
 
     result = _bounded(work, timeout, limit, memory)  # an endpoint's answer (up to 512 MB of JSON) too
+    from .resolve import resolved_line
+
     for param, found in result.resolved.items():
         click.echo(resolved_line(param, found), err=True)
     _emit(result, fmt)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+
+
+@cli.command("search")
+@click.argument("text")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="only resources of this class, e.g. Mitigation or airm:AttackTechnique (repeatable)")
+@click.option("--source", "sources", multiple=True, metavar="SOURCE",
+              help="only resources from this source: an import's name (atlas) or airm (repeatable)")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="at most this many hits")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@workspace_option
+def search_command(text, types, sources, limit, fmt, workspace):
+    """Full-text search over every label, code, description, note and use text, ranked (BM25).
+
+    Words are stemmed and punctuation ignored, so "red-teaming", "red teaming" and "Red Team" find the same.
+    Hits are grouped by type, with their source and the text around the match in [brackets].
+    """
+    from . import kg as kgmod
+    from .search import hits_json, hits_text, search
+
+    hits = search(kgmod.load(workspace=workspace), text, types=list(types) or None, sources=list(sources) or None,
+                  limit=limit)
+    if not hits:
+        click.echo(f"no matches for {shown(text)}", err=True)
+    if hits or fmt == "json":
+        click.echo(hits_json(hits) if fmt == "json" else hits_text(hits))
 
 
 @cli.command()

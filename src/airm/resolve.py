@@ -135,3 +135,17 @@ def describe(c: Candidate) -> str:
 
     where = f" ({'; '.join(c.schemes)})" if c.schemes else ""
     return f"{curie(c.iri)} {c.label!r}{where}" if c.label else f"{curie(c.iri)}{where}"
+
+
+_HOW = {"iri": "as given", "code": "exact code", "label": "exact label", "alt": "exact alternative label",
+        "prefix": "label starting with it", "words": "label holding its words",
+        "fuzzy": "NEAR SPELLING ONLY, check it"}
+
+
+def resolved_line(param: str, found: dict) -> str:
+    """One line (for stderr) saying what a parameter value was taken to mean, and by which rule."""
+    from .errors import shown
+    from .namespaces import curie
+
+    label = f" {found['label']!r}" if found.get("label") else ""
+    return f"{param}: {shown(found['input'])} -> {curie(found['iri'])}{label} ({_HOW.get(found['how'], found['how'])})"

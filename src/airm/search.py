@@ -73,6 +73,24 @@ def group_by_type(hits: list[Hit]) -> dict[str | None, list[Hit]]:
     return groups
 
 
+def hits_text(hits: list[Hit]) -> str:
+    """Hits for a terminal: a heading per type, then each hit's CURIE, label and source over its snippet."""
+    from .namespaces import curie
+
+    lines = []
+    for typ, group in group_by_type(hits).items():
+        lines.append(f"{curie(typ) if typ else 'untyped'} ({len(group)})")
+        for h in group:
+            lines += [f"  {curie(h.iri)}  {h.label or ''}  [{h.source or '?'}]", f"      {h.snippet}"]
+    return "\n".join(lines)
+
+
+def hits_json(hits: list[Hit]) -> str:
+    import json
+
+    return json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False)
+
+
 def known_sources(kg) -> list[str]:
     conn = open_index(kg)
     return [s for (s,) in conn.execute("SELECT DISTINCT source FROM resources WHERE source IS NOT NULL ORDER BY 1")]
