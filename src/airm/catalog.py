@@ -359,7 +359,7 @@ def resolve_param(kg, p: Param, text: str):
     listed = "; ".join(describe(c) for c in found.candidates)
     if found.how in ("code", "label", "alt", "prefix", "words"):
         raise QueryError(f"{shown(text)} matches several values for parameter {p.name!r}: {listed}",
-                         hint="give a code, a full label or the CURIE (e.g. " + curie(found.candidates[0].iri) + ") to pick one")
+                         hint=f"give a code, a full label or the CURIE (e.g. {curie(found.candidates[0].iri)}) to pick one")
     if found.candidates:
         loose = " (near spellings only, none clear enough to take: give one of these)" if found.how == "fuzzy" else ""
         raise QueryError(f"no {what} matches {shown(text)} for parameter {p.name!r}", hint=f"closest: {listed}{loose}")

@@ -16,6 +16,15 @@ def workspace_option(f):
     return click.option("--workspace", type=click.Path(file_okay=False), default=None, help=WORKSPACE_HELP)(f)
 
 
+def _load(workspace, **options):
+    """The graph of the embedded data and ``workspace``, saying on stderr which workspace that is."""
+    from . import kg as kgmod
+    from .workspace import workspace_line
+
+    click.echo(workspace_line(workspace), err=True)
+    return kgmod.load(workspace=workspace, **options)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="airm")
 @click.option("--traceback", is_flag=True, help="show Python tracebacks (for developers)")
@@ -37,7 +46,9 @@ def build(out_dir, workspace, no_validate):
     data does not validate.
     """
     from .builder import build as run_build
+    from .workspace import workspace_line
 
+    click.echo(workspace_line(workspace), err=True)
     result = run_build(out_dir, workspace=workspace, validate=not no_validate)
     r = result.report
     click.echo(f"built {r['triples']['merged']} triples ({r['triples']['asserted']} asserted, {r['triples']['entailed']} entailed)")
@@ -208,7 +219,6 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
     airm query run training-methods-for-risk --param risk="value misalignment"
     """
-    from . import kg as kgmod
     from .catalog import annotate, bind_params, get, resolved_report
     from .engines import run_stored
 
@@ -218,7 +228,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
 
     def work(ready):
-        graph = kgmod.load(workspace=workspace) if needs_local else None
+        graph = _load(workspace) if needs_local else None
         ready()
         resolved: dict = {}
         bound = bind_params(graph, q, given, resolved=resolved if graph is not None else None)
@@ -255,10 +265,9 @@ def search_command(text, types, sources, limit, fmt, workspace):
     Words are stemmed and punctuation ignored, so "red-teaming", "red teaming" and "Red Team" find the same.
     Hits are grouped by type, with their source and the text around the match in [brackets].
     """
-    from . import kg as kgmod
     from .search import hits_json, hits_text, search
 
-    hits = search(kgmod.load(workspace=workspace), text, types=list(types) or None, sources=list(sources) or None,
+    hits = search(_load(workspace), text, types=list(types) or None, sources=list(sources) or None,
                   limit=limit)
     if not hits:
         click.echo(f"no matches for {shown(text)}", err=True)
@@ -274,7 +283,6 @@ def search_command(text, types, sources, limit, fmt, workspace):
 @_engine_options
 def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, memory, workspace):
     """Run an ad-hoc read-only SPARQL query (text, or @path to a .rq file). Updates are refused."""
-    from . import kg as kgmod
     from .query_checks import read_query_file
 
     if query_text.startswith("@"):
@@ -287,7 +295,7 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, mem
             ready()
             return run_sparql(None, query_text, timeout=timeout, limit=limit, engine=engine, endpoint=endpoint,
                               allow_service=allow_service)
-        graph = kgmod.load(workspace=workspace)
+        graph = _load(workspace)
         ready()
         return graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service)
 
@@ -314,14 +322,13 @@ def push(endpoint, update, graph, replace, timeout, workspace):
     Blank nodes go out as skolem IRIs, what an earlier push in another layout left is removed, and afterwards the
     store is counted: it holds exactly the build, or the push says what differs.
     """
-    from . import kg as kgmod
     from .endpoint import push as run_push
 
     if timeout <= 0:
         from .errors import UserError
 
         raise UserError("--timeout must be a positive number of seconds")
-    report = run_push(kgmod.load(workspace=workspace), endpoint, update=update, graph=graph, replace=replace,
+    report = run_push(_load(workspace), endpoint, update=update, graph=graph, replace=replace,
                       timeout=timeout)
     click.echo(report.to_text())
     for w in report.warnings:
@@ -399,10 +406,9 @@ def sources(fmt, workspace):
 
 
 def _link_coverage(workspace) -> list[dict]:
-    from . import kg as kgmod
     from .coverage import link_coverage
 
-    return link_coverage(kgmod.load(workspace=workspace))
+    return link_coverage(_load(workspace))
 
 
 @cli.command()
@@ -445,10 +451,9 @@ def report(out_dir, workspace):
     category x risk domain, with zero cells marked, their numbers as CSV, and index.html listing the risks no
     mitigation reaches.
     """
-    from . import kg as kgmod
     from .report import write_report
 
-    for path in write_report(kgmod.load(workspace=workspace), out_dir):
+    for path in write_report(_load(workspace), out_dir):
         click.echo(f"  {path}")
 
 
@@ -476,10 +481,9 @@ def _write_or_echo(data: bytes, out_file) -> None:
 @workspace_option
 def export_command(fmt, out_file, scope, workspace):
     """Export the built graph in one format; every export is verified by parsing it back before it is written."""
-    from . import kg as kgmod
     from .export import export
 
-    _write_or_echo(export(kgmod.load(workspace=workspace), fmt, scope=scope), out_file)
+    _write_or_echo(export(_load(workspace), fmt, scope=scope), out_file)
 
 
 @cli.group()
@@ -497,10 +501,9 @@ def mappings():
 @workspace_option
 def mappings_export(out_file, scope, set_id, workspace):
     """Write the mappings as one SSSOM/TSV table (each row names its original set in mapping_source)."""
-    from . import kg as kgmod
     from .export import mappings_tsv
 
-    _write_or_echo(mappings_tsv(kgmod.load(workspace=workspace), scope=scope, set_id=set_id), out_file)
+    _write_or_echo(mappings_tsv(_load(workspace), scope=scope, set_id=set_id), out_file)
 
 
 @cli.command("diff")
@@ -523,7 +526,9 @@ def diff_command(old, new, fmt):
 def docs_command(out_dir, workspace):
     """Generate HTML documentation: the ontology (pyLODE), one page per concept scheme, the query catalog, the mappings."""
     from .docs import build_docs
+    from .workspace import workspace_line
 
+    click.echo(workspace_line(workspace), err=True)
     result = build_docs(out_dir, workspace=workspace)
     click.echo(f"wrote {len(result.files)} pages into {result.out_dir}")
 

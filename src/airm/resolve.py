@@ -2,7 +2,9 @@
 
 Tiers, first that finds anything wins: an exact code, an exact label, an exact alternative label (all compared with
 case, accents, punctuation and spacing folded), a label starting with the text, a label holding all its words
-(stemmed, through the text index), and last a fuzzy match (rapidfuzz). Several hits in one tier are ambiguous and
+(stemmed, through the text index), and last a fuzzy match (rapidfuzz). The name tiers run first over the concepts of
+a scheme (taxonomy entries, techniques: what a person names) and only then over records in no scheme (the MIT risk
+database's excerpts, whose labels repeat taxonomy words: "Prompt injection" is one of them). Several hits in one tier are ambiguous and
 returned as candidates, except in the partial and fuzzy tiers, where one hit scoring clearly above the rest is taken;
 the tier is always reported (``how``), so a fuzzy pick is never silent.
 """
@@ -53,30 +55,56 @@ def resolve(kg, text: str, *, cls: str | None = None, scheme: str | None = None)
     members = _members(conn, cls, scheme)
     if not key or not members:
         return Resolution(text, None)
+    found = _exact(conn, text, key, members, ("code",))
+    for pool in (_members(conn, cls, scheme, in_a_scheme=True), members):
+        found = found or (_by_name(conn, text, key, pool) if pool else None)
+    return found or _fuzzy(conn, text, key, members)
+
+
+def _exact(conn, text: str, key: str, members, kinds) -> Resolution | None:
     exact = conn.execute(f"SELECT id, kind FROM names WHERE norm = ? AND id IN ({members[0]})",
                          [key, *members[1]]).fetchall()
-    for kind in ("code", "label", "alt"):
+    for kind in kinds:
         ids = sorted({i for i, k in exact if k == kind})
         if ids:
             found = [_candidate(conn, i, 100.0) for i in ids]
             return Resolution(text, found[0] if len(found) == 1 else None, found, kind)
+    return None
+
+
+def _by_name(conn, text: str, key: str, members) -> Resolution | None:
+    """Exact label, exact alt label, label prefix, all words: the first tier that finds anything decides."""
+    found = _exact(conn, text, key, members, ("label", "alt"))
+    if found:
+        return found
     prefix = [i for (i,) in conn.execute(
         f"SELECT DISTINCT id FROM names WHERE substr(norm, 1, ?) = ? AND id IN ({members[0]})",
         [len(key), key, *members[1]])]
-    if prefix:
-        return _pick(conn, text, key, prefix, "prefix")
     query = fts_query(key)
     words = [i for (i,) in conn.execute(
         f"SELECT DISTINCT n.id FROM names_fts JOIN names n ON n.rowid = names_fts.rowid "
         f"WHERE names_fts MATCH ? AND n.id IN ({members[0]})", [query, *members[1]])] if query else []
-    if words:
-        return _pick(conn, text, key, words, "words")
-    return _fuzzy(conn, text, key, members)
+    if not (prefix or words):
+        return None
+    return _pick(conn, text, key, prefix, [i for i in words if i not in set(prefix)])
 
 
-def _members(conn, cls, scheme) -> tuple[str, list] | None:
-    """A SQL subquery (and its arguments) for the ids in the class and scheme; None when none are."""
-    parts, args = [], []
+def _pick(conn, text: str, key: str, prefix: list[int], words: list[int]) -> Resolution:
+    """Partial matches: a label starting with the text ranks above one merely holding its words, but either is taken
+    only when it is the one partial match or leads every other by CLEAR_MARGIN points of similarity: "prompt
+    injection" names IBM's "Prompt injection attack" no more than ATLAS's "LLM Prompt Injection"."""
+    first = _ranked(_candidate(conn, i, _similarity(conn, key, i)) for i in prefix)
+    rest = _ranked(_candidate(conn, i, _similarity(conn, key, i)) for i in words)
+    ranked = first + rest
+    best = ranked[0]
+    clear = all(best.score - c.score >= CLEAR_MARGIN for c in ranked[1:])
+    return Resolution(text, best if clear else None, ranked[:MAX_CANDIDATES], "prefix" if first else "words")
+
+
+def _members(conn, cls, scheme, *, in_a_scheme: bool = False) -> tuple[str, list] | None:
+    """A SQL subquery (and its arguments) for the ids in the class and scheme (or in any scheme); None when none
+    are."""
+    parts, args = (["SELECT id FROM schemes"] if in_a_scheme else []), []
     if cls:
         parts.append("SELECT id FROM types WHERE type = ?")
         args.append(cls)
@@ -92,14 +120,12 @@ def _members(conn, cls, scheme) -> tuple[str, list] | None:
 def _similarity(conn, key: str, rid: int) -> float:
     from rapidfuzz import fuzz
 
-    return max((fuzz.ratio(key, n) for (n,) in conn.execute("SELECT norm FROM names WHERE id = ?", (rid,))), default=0.0)
+    names = conn.execute("SELECT norm FROM names WHERE id = ?", (rid,))
+    return max((fuzz.ratio(key, n) for (n,) in names), default=0.0)
 
 
-def _pick(conn, text: str, key: str, ids: list[int], how: str) -> Resolution:
-    """One hit, or one scoring CLEAR_MARGIN above the next, is taken; otherwise all are candidates."""
-    ranked = sorted((_candidate(conn, i, _similarity(conn, key, i)) for i in ids), key=lambda c: (-c.score, c.label or "", c.iri))
-    clear = len(ranked) == 1 or ranked[0].score - ranked[1].score >= CLEAR_MARGIN
-    return Resolution(text, ranked[0] if clear else None, ranked[:MAX_CANDIDATES], how)
+def _ranked(candidates) -> list[Candidate]:
+    return sorted(candidates, key=lambda c: (-c.score, c.label or "", c.iri))
 
 
 def _fuzzy(conn, text: str, key: str, members) -> Resolution:
@@ -110,7 +136,7 @@ def _fuzzy(conn, text: str, key: str, members) -> Resolution:
     for _norm, score, index in process.extract(key, [n for _i, n in names], scorer=fuzz.WRatio, limit=50):
         rid = names[index][0]
         scored[rid] = max(scored.get(rid, 0.0), score)
-    ranked = sorted((_candidate(conn, i, s) for i, s in scored.items()), key=lambda c: (-c.score, c.label or "", c.iri))
+    ranked = _ranked(_candidate(conn, i, s) for i, s in scored.items())
     close = [c for c in ranked if c.score >= FUZZY_CUTOFF]
     if close and (len(close) == 1 or close[0].score - close[1].score >= CLEAR_MARGIN):
         return Resolution(text, close[0], close[:MAX_CANDIDATES], "fuzzy")

@@ -62,7 +62,8 @@ def search(kg, text: str, *, types=None, sources=None, limit: int = 20) -> list[
         WHERE {' AND '.join(where)}
         ORDER BY rank, r.label, r.iri LIMIT ?"""
     rows = conn.execute(sql, [*WEIGHTS, *args, limit]).fetchall()
-    return [Hit(iri, label, typ, src, " ".join(snip.split()), round(-rank, 4)) for iri, label, typ, src, snip, rank in rows]
+    return [Hit(iri, label, typ, src, " ".join(snip.split()), round(-rank, 4))
+            for iri, label, typ, src, snip, rank in rows]
 
 
 def group_by_type(hits: list[Hit]) -> dict[str | None, list[Hit]]:
@@ -107,7 +108,8 @@ def _type_iris(conn, types) -> list[str]:
         full = expand(g) if ":" in g and not g.startswith("http") else g
         found = [t for t in present if t == full or _local(t).casefold() == g.casefold()]
         if not found:
-            common = sorted({_local(t) for (t,) in conn.execute("SELECT DISTINCT type FROM resources WHERE type IS NOT NULL")})
+            main_types = conn.execute("SELECT DISTINCT type FROM resources WHERE type IS NOT NULL")
+            common = sorted({_local(t) for (t,) in main_types})
             raise QueryError(f"no resource in the graph has type {shown(given)}",
                              hint="types with resources: " + ", ".join(common[:30]))
         out += found

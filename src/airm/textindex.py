@@ -192,7 +192,8 @@ def _fill(conn, store, fields: dict) -> None:
         conn.executemany("INSERT INTO types VALUES (?, ?)", [(rid, t) for t in types])
         conn.executemany("INSERT INTO schemes VALUES (?, ?)", [(rid, s) for s in schemes])
         for text, kind, _lang in entry["label"] + entry["names"]:
-            conn.execute("INSERT INTO names(id, text, kind, norm) VALUES (?, ?, ?, ?)", (rid, text, kind, normalise(text)))
+            conn.execute("INSERT INTO names(id, text, kind, norm) VALUES (?, ?, ?, ?)",
+                         (rid, text, kind, normalise(text)))
         conn.execute("INSERT INTO docs(rowid, label, names, body) VALUES (?, ?, ?, ?)",
                      (rid, "\n".join(t for t, _k, _l in entry["label"]), "\n".join(t for t, _k, _l in entry["names"]),
                       "\n".join(t for t, _k, _l in entry["body"])))
