@@ -5,8 +5,8 @@ case, accents, punctuation and spacing folded), a label starting with the text, 
 (stemmed, through the text index), and last a fuzzy match (rapidfuzz). The name tiers run first over the concepts of
 a scheme (taxonomy entries, techniques: what a person names) and only then over records in no scheme (the MIT risk
 database's excerpts, whose labels repeat taxonomy words: "Prompt injection" is one of them). Several hits in one tier are ambiguous and
-returned as candidates, except in the partial and fuzzy tiers, where one hit scoring clearly above the rest is taken;
-the tier is always reported (``how``), so a fuzzy pick is never silent.
+returned as candidates; a fuzzy hit is taken only when it scores clearly above the rest. The tier is always reported
+(``how``), so a partial or fuzzy pick is never silent.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .textindex import fts_query, normalise, open_index
 
 TIERS = ("code", "label", "alt", "prefix", "words", "fuzzy")
-CLEAR_MARGIN = 15.0  # points of similarity (0-100) by which a partial or fuzzy best must lead the runner-up
+CLEAR_MARGIN = 15.0  # points of similarity (0-100) by which a fuzzy best must lead the runner-up
 FUZZY_CUTOFF = 80.0
 MAX_CANDIDATES = 8
 
@@ -91,14 +91,13 @@ def _by_name(conn, text: str, key: str, members) -> Resolution | None:
 
 def _pick(conn, text: str, key: str, prefix: list[int], words: list[int]) -> Resolution:
     """Partial matches: a label starting with the text ranks above one merely holding its words, but either is taken
-    only when it is the one partial match or leads every other by CLEAR_MARGIN points of similarity: "prompt
-    injection" names IBM's "Prompt injection attack" no more than ATLAS's "LLM Prompt Injection"."""
+    only when it is the one partial match: "prompt injection" names IBM's "Prompt injection attack" no more than
+    ATLAS's "LLM Prompt Injection", and "harm" no one of the risks whose label holds it."""
     first = _ranked(_candidate(conn, i, _similarity(conn, key, i)) for i in prefix)
     rest = _ranked(_candidate(conn, i, _similarity(conn, key, i)) for i in words)
     ranked = first + rest
-    best = ranked[0]
-    clear = all(best.score - c.score >= CLEAR_MARGIN for c in ranked[1:])
-    return Resolution(text, best if clear else None, ranked[:MAX_CANDIDATES], "prefix" if first else "words")
+    return Resolution(text, ranked[0] if len(ranked) == 1 else None, ranked[:MAX_CANDIDATES],
+                      "prefix" if first else "words")
 
 
 def _members(conn, cls, scheme, *, in_a_scheme: bool = False) -> tuple[str, list] | None:
@@ -129,18 +128,27 @@ def _ranked(candidates) -> list[Candidate]:
 
 
 def _fuzzy(conn, text: str, key: str, members) -> Resolution:
+    """Near spellings: WRatio (which forgives a partial name) finds them, at least FUZZY_CUTOFF; they are ranked
+    by its mean with the plain ratio, since WRatio alone rates any label sharing a short word ("AI") highly."""
     from rapidfuzz import fuzz, process
 
     names = conn.execute(f"SELECT id, norm FROM names WHERE id IN ({members[0]})", members[1]).fetchall()
     scored: dict[int, float] = {}
-    for _norm, score, index in process.extract(key, [n for _i, n in names], scorer=fuzz.WRatio, limit=50):
+    close_ids = set()
+    for norm, score, index in process.extract(key, [n for _i, n in names], scorer=fuzz.WRatio, limit=50):
         rid = names[index][0]
-        scored[rid] = max(scored.get(rid, 0.0), score)
+        scored[rid] = max(scored.get(rid, 0.0), (score + fuzz.ratio(key, norm)) / 2)
+        if score >= FUZZY_CUTOFF:
+            close_ids.add(rid)
     ranked = _ranked(_candidate(conn, i, s) for i, s in scored.items())
-    close = [c for c in ranked if c.score >= FUZZY_CUTOFF]
+    close = [c for c in ranked if c.iri in {r.iri for r in ranked if _id(conn, r.iri) in close_ids}]
     if close and (len(close) == 1 or close[0].score - close[1].score >= CLEAR_MARGIN):
         return Resolution(text, close[0], close[:MAX_CANDIDATES], "fuzzy")
     return Resolution(text, None, (close or ranked)[:5], "fuzzy" if close else "none")
+
+
+def _id(conn, iri: str) -> int:
+    return conn.execute("SELECT id FROM resources WHERE iri = ?", (iri,)).fetchone()[0]
 
 
 def _candidate(conn, rid: int, score: float) -> Candidate:
