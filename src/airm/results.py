@@ -135,12 +135,28 @@ class QueryResult:
         """Rows as plain Python values (str, int, float, bool), unbound variables as None."""
         return [{v: (row[v].to_python() if v in row else None) for v in self.variables} for row in self.rows]
 
-    def to_dataframe(self):
+    def to_records(self) -> list[dict]:
+        """One dict per row, in the query's column order (what ``pandas.DataFrame.from_records`` and ``csv.DictWriter``
+        take): IRIs as strings, numbers, booleans and dates as Python values, unbound cells as None."""
+        return self.values()
+
+    def to_pandas(self):
+        """The rows as a pandas DataFrame (pandas is an optional extra: ``pip install 'airm[pandas]'``). What each
+        parameter resolved to and the notes on what was left out travel in ``df.attrs``."""
         try:
             import pandas as pd
-        except ImportError as e:  # pragma: no cover - depends on the user's environment
-            raise ImportError("to_dataframe() needs pandas: pip install pandas") from e
-        return pd.DataFrame(self.values(), columns=self.variables)
+        except ImportError as e:
+            raise ImportError("to_pandas() needs pandas, an optional extra: pip install 'airm[pandas]'") from e
+        if self.kind != "select":
+            raise ValueError(f"a {self.kind} result has no rows for a DataFrame: use a SELECT query")
+        df = pd.DataFrame.from_records(self.to_records(), columns=self.variables)
+        df.attrs["resolved"] = dict(self.resolved)
+        df.attrs["notes"] = list(self.notes)
+        return df
+
+    def to_dataframe(self):
+        """The former name of ``to_pandas``."""
+        return self.to_pandas()
 
     # --- formats -------------------------------------------------------------------------------------------------
     def to_sparql_json(self) -> str:
