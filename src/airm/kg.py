@@ -98,6 +98,10 @@ def load(
 ) -> KnowledgeGraph:
     """Load the embedded ontology and data (plus ``files`` and the workspace's imports) with entailments.
 
+    The workspace is ``workspace``, else ``$AIRM_WORKSPACE``, else ``./airm-data`` relative to the current folder
+    (absent: embedded data only): the same call gives other answers in another folder, so say ``workspace=`` in a
+    notebook; ``airm.workspace.workspace_line(workspace)`` says which one and what it holds.
+
     Offline; the only thing written is a cache of the loaded store, keyed by a hash of the inputs: an on-disk
     Oxigraph database, which the next load of the same inputs opens read-only at once (right for one-off queries),
     and an N-Quads copy, which ``in_memory=True`` bulk-loads into memory (slower to open, faster to query: right for
