@@ -359,9 +359,11 @@ def resolve_param(kg, p: Param, text: str):
     listed = "; ".join(describe(c) for c in found.candidates)
     if found.how in ("code", "label", "alt", "prefix", "words"):
         raise QueryError(f"{shown(text)} matches several values for parameter {p.name!r}: {listed}",
-                         hint=f"give a code, a full label or the CURIE (e.g. {curie(found.candidates[0].iri)}) to pick one")
+                         hint=f"give a code, a full label or the CURIE (e.g. {curie(found.candidates[0].iri)}) "
+                              "to pick one")
     if found.candidates:
-        loose = " (near spellings only, none clear enough to take: give one of these)" if found.how == "fuzzy" else ""
+        fuzzy = found.how == "fuzzy"
+        loose = " (near spellings only, none clear enough to take: give one of these)" if fuzzy else ""
         raise QueryError(f"no {what} matches {shown(text)} for parameter {p.name!r}", hint=f"closest: {listed}{loose}")
     raise QueryError(f"no {what} matches {shown(text)} for parameter {p.name!r}",
                      hint="give an IRI, a CURIE, a code or a label")

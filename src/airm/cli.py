@@ -16,13 +16,20 @@ def workspace_option(f):
     return click.option("--workspace", type=click.Path(file_okay=False), default=None, help=WORKSPACE_HELP)(f)
 
 
-def _load(workspace, **options):
-    """The graph of the embedded data and ``workspace``, saying on stderr which workspace that is."""
+def _load(workspace, *, said: bool = False):
+    """The graph of the embedded data and ``workspace``, saying on stderr which workspace that is (unless the
+    caller ``said`` it already: a query's child process may be killed before its stderr is relayed)."""
     from . import kg as kgmod
+
+    if not said:
+        _say_workspace(workspace)
+    return kgmod.load(workspace=workspace)
+
+
+def _say_workspace(workspace) -> None:
     from .workspace import workspace_line
 
     click.echo(workspace_line(workspace), err=True)
-    return kgmod.load(workspace=workspace, **options)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -227,8 +234,11 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     # labels and codes are resolved on the local build; an endpoint run needs it only for that
     needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
 
+    if needs_local:
+        _say_workspace(workspace)
+
     def work(ready):
-        graph = _load(workspace) if needs_local else None
+        graph = _load(workspace, said=True) if needs_local else None
         ready()
         resolved: dict = {}
         bound = bind_params(graph, q, given, resolved=resolved if graph is not None else None)
@@ -288,6 +298,9 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, mem
     if query_text.startswith("@"):
         query_text = read_query_file(query_text[1:])
 
+    if endpoint is None:
+        _say_workspace(workspace)
+
     def work(ready):
         if endpoint is not None:  # the endpoint's answer is read here, under the memory cap
             from .engines import run_sparql
@@ -295,7 +308,7 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, mem
             ready()
             return run_sparql(None, query_text, timeout=timeout, limit=limit, engine=engine, endpoint=endpoint,
                               allow_service=allow_service)
-        graph = _load(workspace)
+        graph = _load(workspace, said=True)
         ready()
         return graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service)
 

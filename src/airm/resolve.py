@@ -4,9 +4,10 @@ Tiers, first that finds anything wins: an exact code, an exact label, an exact a
 case, accents, punctuation and spacing folded), a label starting with the text, a label holding all its words
 (stemmed, through the text index), and last a fuzzy match (rapidfuzz). The name tiers run first over the concepts of
 a scheme (taxonomy entries, techniques: what a person names) and only then over records in no scheme (the MIT risk
-database's excerpts, whose labels repeat taxonomy words: "Prompt injection" is one of them). Several hits in one tier are ambiguous and
-returned as candidates; a fuzzy hit is taken only when it scores clearly above the rest. The tier is always reported
-(``how``), so a partial or fuzzy pick is never silent.
+database's excerpts, whose labels repeat taxonomy words: "Prompt injection" is one of them). Several hits in one
+tier are ambiguous and returned as candidates (a prefix hit and a words hit count as one partial tier); a fuzzy hit
+is taken only when it scores clearly above the rest. The tier is always reported (``how``), so a partial or fuzzy
+pick is never silent.
 """
 
 from __future__ import annotations
