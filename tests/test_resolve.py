@@ -25,6 +25,11 @@ def test_tiers(kg, text, how):
     assert (found.best.iri if found.best else None, found.how) == (MITDOM + "2.2", how)
 
 
+def test_a_code_is_never_matched_loosely(kg):
+    found = kg.resolve("7.11", cls=RISK)
+    assert found.best is None and all(c.iri != MITDOM + "7.1" for c in found.candidates if c.score >= 80)
+
+
 def test_an_exact_code_beats_a_label(tmp_path):
     import airm
 

@@ -133,7 +133,8 @@ def _fuzzy(conn, text: str, key: str, members) -> Resolution:
     by its mean with the plain ratio, since WRatio alone rates any label sharing a short word ("AI") highly."""
     from rapidfuzz import fuzz, process
 
-    names = conn.execute(f"SELECT id, norm FROM names WHERE id IN ({members[0]})", members[1]).fetchall()
+    names = conn.execute(f"SELECT id, norm FROM names WHERE kind <> 'code' AND id IN ({members[0]})",
+                         members[1]).fetchall()  # a code is exact or nothing: 7.11 is no misspelt 7.1
     scored: dict[int, float] = {}
     close_ids = set()
     for norm, score, index in process.extract(key, [n for _i, n in names], scorer=fuzz.WRatio, limit=50):
@@ -142,14 +143,12 @@ def _fuzzy(conn, text: str, key: str, members) -> Resolution:
         if score >= FUZZY_CUTOFF:
             close_ids.add(rid)
     ranked = _ranked(_candidate(conn, i, s) for i, s in scored.items())
-    close = [c for c in ranked if c.iri in {r.iri for r in ranked if _id(conn, r.iri) in close_ids}]
+    close_iris = {_candidate(conn, i, 0.0).iri for i in close_ids}
+    close = [c for c in ranked if c.iri in close_iris]
     if close and (len(close) == 1 or close[0].score - close[1].score >= CLEAR_MARGIN):
         return Resolution(text, close[0], close[:MAX_CANDIDATES], "fuzzy")
     return Resolution(text, None, (close or ranked)[:5], "fuzzy" if close else "none")
 
-
-def _id(conn, iri: str) -> int:
-    return conn.execute("SELECT id FROM resources WHERE iri = ?", (iri,)).fetchone()[0]
 
 
 def _candidate(conn, rid: int, score: float) -> Candidate:
