@@ -42,7 +42,7 @@ def test_an_exact_code_beats_a_label(tmp_path):
 
 
 def test_a_partial_match_without_a_clear_best_gives_candidates_with_labels_and_schemes(kg):
-    found = kg.resolve("harm", cls=RISK)
+    found = kg.resolve("harm", cls="airm:Risk")
     assert found.best is None and len(found.candidates) > 1
     assert all(c.label and c.schemes for c in found.candidates)
 

@@ -34,6 +34,7 @@ def test_type_and_source_filters(kg):
     assert hits and all(h.type == AIRM + "Technique" for h in hits)
     assert kg.search("feedback", sources=["no-such-source"]) == []
     assert all(h.source == "airm" for h in kg.search("feedback", sources=["AIRM"]))
+    assert kg.search("feedback", types="Technique") == hits  # one name as a string, not its letters
 
 
 def test_ontology_terms_only_when_asked(kg):
@@ -92,3 +93,10 @@ def test_red_teaming_on_five_sources(five_sources):
     assert ranked[0] == ranked[1] == ranked[2] and len(ranked[0]) == 30
     atlas = kg.search("prompt injection", sources=["atlas"], types=["AttackTechnique"])
     assert atlas[0].iri == "https://w3id.org/airm/id/atlas/AML.T0051"
+
+
+def test_cli_source_filter_and_no_match(kg):
+    code, out, err = run_cli("search", "feedback", "--source", "airm", "--limit", "3")
+    assert code == 0 and out.count("[airm]") == min(3, len(kg.search("feedback", sources=["airm"])))
+    code, out, err = run_cli("search", "feedback", "--source", "atlas")  # not imported here
+    assert code == 0 and out == "" and "no matches for 'feedback'" in err

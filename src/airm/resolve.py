@@ -50,7 +50,11 @@ class Resolution:
 
 
 def resolve(kg, text: str, *, cls: str | None = None, scheme: str | None = None) -> Resolution:
-    """Resolve ``text`` among resources of class ``cls`` and/or concept scheme ``scheme`` (full IRIs)."""
+    """Resolve ``text`` among resources of class ``cls`` and/or concept scheme ``scheme`` (IRIs or CURIEs)."""
+    from .namespaces import expand
+
+    cls = (expand(cls) or cls) if cls else None
+    scheme = (expand(scheme) or scheme) if scheme else None
     conn = open_index(kg)
     key = normalise(text)
     members = _members(conn, cls, scheme)

@@ -38,6 +38,8 @@ def search(kg, text: str, *, types=None, sources=None, limit: int = 20) -> list[
     those sources (an import's name such as 'atlas', 'airm' for the embedded data, 'ontology' for airm's own terms,
     left out unless named). Snippets mark the match with
     [brackets]."""
+    types = [types] if isinstance(types, str) else types
+    sources = [sources] if isinstance(sources, str) else sources
     query = fts_query(text)
     if query is None:
         raise QueryError(f"nothing to search for in {shown(text)}", hint="give at least one word or code")
