@@ -188,7 +188,7 @@ def test_an_oversized_query_is_refused():
 
 def test_syntax_error_positions_are_in_the_users_own_text():
     code, _, err = run_cli("sparql", "SELECT ?s\nWHERE {\n ?s rdfs:label ?l ;\n ?p }")
-    assert code == 2 and "error at 4:" in err
+    assert code == 2 and "error at line 4, column 6:" in err and "\n     ?p }\n         ^\n" in err
 
 
 def test_an_ad_hoc_binding_named_only_in_a_comment_or_string_is_refused(kg):

@@ -187,8 +187,9 @@ def get(name: str, directory=None) -> StoredQuery:
 
 # --- parameters ---------------------------------------------------------------------------------------------------
 
-def bind_params(kg, query: StoredQuery, given: dict) -> dict:
-    """Check names, apply defaults, enforce required ones and coerce each value to an RDF term (Oxigraph)."""
+def bind_params(kg, query: StoredQuery, given: dict, *, resolved: dict | None = None) -> dict:
+    """Check names, apply defaults, enforce required ones and coerce each value to an RDF term (Oxigraph).
+    ``resolved``, when given, receives what each resource parameter the caller gave resolved to and how."""
     unknown = set(given) - set(query.params)
     if unknown:
         known = ", ".join(query.params) or "none"
@@ -206,8 +207,22 @@ def bind_params(kg, query: StoredQuery, given: dict) -> dict:
                 ex = f" (e.g. --param {p.name}={p.example!r})" if p.example is not None else ""
                 raise QueryError(f"query {query.name!r} needs parameter {p.name!r}: {p.description}{ex}")
             continue
-        bound[p.name] = coerce(kg, p, value)
+        if resolved is not None and p.type not in _LITERAL_TYPES and p.name in given and given[p.name] is not None:
+            found = resolve_param(kg, p, str(value))
+            resolved[p.name] = found
+            bound[p.name] = _node(found.best.iri)
+        else:
+            bound[p.name] = coerce(kg, p, value)
     return bound
+
+
+_LITERAL_TYPES = ("string", "integer", "decimal", "boolean", "iri")
+
+
+def _node(iri: str):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
 
 
 def coerce(kg, p: Param, value):
@@ -282,12 +297,14 @@ SELECT DISTINCT ?x ?label ?kind WHERE {
 """
 
 
-def _norm(s: str) -> str:
-    return " ".join(s.replace("\u00a0", " ").split()).casefold()
-
-
 def resolve_resource(kg, p: Param, text: str) -> str:
     """An IRI, a CURIE, a code (e.g. 7.1) or a label, case-insensitive, within the parameter's class or scheme."""
+    return resolve_param(kg, p, text).best.iri
+
+
+def resolve_param(kg, p: Param, text: str):
+    """What ``text`` names for parameter ``p`` (an ``airm.resolve.Resolution`` with a best match), or a
+    QueryError listing the candidates with their labels and schemes (see airm.resolve for the ranking)."""
     from .namespaces import curie, expand
 
     text = text.strip()
@@ -301,44 +318,32 @@ def resolve_resource(kg, p: Param, text: str) -> str:
     if in_scheme is not None:
         members &= in_scheme
     iri = _as_iri(text)
-    if iri is not None and (iri in members or (iri.startswith("http") and not members)):
-        return iri
+    if iri is not None and not members and iri.startswith("http"):
+        from .resolve import Candidate, Resolution
+
+        return Resolution(text, Candidate(iri, None, (), 100.0), how="iri")
     if iri is not None and iri not in members and _exists(kg, iri):
         what = p.cls or p.scheme or "concept"
         raise QueryError(f"{curie(iri)} is not a {what}, as parameter {p.name!r} needs")
-    key = _norm(text)
-    tiers: dict[str, set] = {"code": set(), "label": set(), "alt": set()}
-    labels: dict[str, str] = {}
-    for x, label, kind in rows:
-        if x not in members:
-            continue
-        if kind == "label" or x not in labels:
-            labels.setdefault(x, label)
-        if _norm(label) == key:
-            tiers[kind].add(x)
-    for kind in ("code", "label", "alt"):
-        found = tiers[kind]
-        if len(found) == 1:
-            return next(iter(found))
-        if len(found) > 1:
-            listed = "; ".join(f"{curie(x)} ({labels.get(x, '')})" for x in sorted(found)[:8])
-            raise QueryError(
-                f"{shown(text)} matches several values for parameter {p.name!r}: {listed}",
-                hint="give the CURIE (e.g. " + curie(sorted(found)[0]) + ") to pick one",
-            )
-    choices = {}
-    for x, label, _kind in rows:
-        if x in members:
-            choices.setdefault(_norm(label), x)
-    close = difflib.get_close_matches(key, list(choices), n=5, cutoff=0.5)
-    if not close:
-        close = [k for k in choices if key in k][:5]
-    if close:
-        listed = "; ".join(f"{curie(choices[c])} ({labels.get(choices[c], c)})" for c in close)
-        hint = f"closest: {listed}"
-    else:
-        hint = "give an IRI, a CURIE, a code or a label"
-    raise QueryError(f"no {p.cls or p.scheme or 'concept'} matches {shown(text)} for parameter {p.name!r}", hint=hint)
+    from .resolve import Candidate, Resolution, describe, resolve
+
+    if iri is not None and iri in members:
+        return Resolution(text, Candidate(iri, None, (), 100.0), how="iri")
+    found = resolve(kg, text, cls=cls_iri, scheme=scheme_iri)
+    if found.best is not None:
+        return found
+    what = p.cls or p.scheme or "concept"
+    listed = "; ".join(describe(c) for c in found.candidates)
+    if found.how in ("code", "label", "alt", "prefix", "words"):
+        raise QueryError(f"{shown(text)} matches several values for parameter {p.name!r}: {listed}",
+                         hint=f"give a code, a full label or the CURIE (e.g. {curie(found.candidates[0].iri)}) "
+                              "to pick one")
+    if found.candidates:
+        fuzzy = found.how == "fuzzy"
+        loose = " (near spellings only, none clear enough to take: give one of these)" if fuzzy else ""
+        raise QueryError(f"no {what} matches {shown(text)} for parameter {p.name!r}", hint=f"closest: {listed}{loose}")
+    raise QueryError(f"no {what} matches {shown(text)} for parameter {p.name!r}",
+                     hint="give an IRI, a CURIE, a code or a label")
 
 
 _QUERY_PREFIXES = {
@@ -385,13 +390,29 @@ def run_named(kg, name: str, params: dict, *, engine: str | None = None, timeout
     from .engines import run_stored
 
     query = get(name)
-    bound = bind_params(kg, query, {k: v for k, v in params.items()})
+    resolved: dict = {}
+    bound = bind_params(kg, query, {k: v for k, v in params.items()}, resolved=resolved if kg is not None else None)
     result = run_stored(kg, query, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
                         with_proposals=with_proposals)
+    result.resolved = resolved_report(kg, resolved)
     if endpoint is not None:
         return result
     return annotate(kg, query, bound, result, with_proposals=with_proposals, engine=engine, timeout=timeout,
                     limit=limit)
+
+
+def resolved_report(kg, resolved: dict) -> dict:
+    """Parameter -> {input, iri, label, how}: what each value was taken to mean (an IRI given gets its label)."""
+    from dataclasses import replace
+
+    from .resolve import label_of
+
+    out = {}
+    for name, found in resolved.items():
+        if found.best is not None and found.best.label is None:
+            found = replace(found, best=replace(found.best, label=label_of(kg, found.best.iri)))
+        out[name] = found.to_dict()
+    return out
 
 
 def annotate(kg, query: StoredQuery, bound: dict, result, *, with_proposals: bool = False, **options):

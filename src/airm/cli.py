@@ -17,6 +17,22 @@ def workspace_option(f):
     return click.option("--workspace", type=click.Path(file_okay=False), default=None, help=WORKSPACE_HELP)(f)
 
 
+def _load(workspace, *, said: bool = False):
+    """The graph of the embedded data and ``workspace``, saying on stderr which workspace that is (unless the
+    caller ``said`` it already: a query's child process may be killed before its stderr is relayed)."""
+    from . import kg as kgmod
+
+    if not said:
+        _say_workspace(workspace)
+    return kgmod.load(workspace=workspace)
+
+
+def _say_workspace(workspace) -> None:
+    from .workspace import workspace_line
+
+    click.echo(workspace_line(workspace), err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="airm")
 @click.option("--traceback", is_flag=True, help="show Python tracebacks (for developers)")
@@ -38,7 +54,9 @@ def build(out_dir, workspace, no_validate):
     data does not validate.
     """
     from .builder import build as run_build
+    from .workspace import workspace_line
 
+    click.echo(workspace_line(workspace), err=True)
     result = run_build(out_dir, workspace=workspace, validate=not no_validate)
     r = result.report
     click.echo(f"built {r['triples']['merged']} triples ({r['triples']['asserted']} asserted, {r['triples']['entailed']} entailed)")
@@ -207,8 +225,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
     airm query run training-methods-for-risk --param risk="value misalignment"
     """
-    from . import kg as kgmod
-    from .catalog import annotate, bind_params, get
+    from .catalog import annotate, bind_params, get, resolved_report
     from .engines import run_stored
 
     q = get(name)
@@ -216,21 +233,55 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     # labels and codes are resolved on the local build; an endpoint run needs it only for that
     needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
 
+    if needs_local:
+        _say_workspace(workspace)
+
     def work(ready):
-        graph = kgmod.load(workspace=workspace) if needs_local else None
+        graph = _load(workspace, said=True) if needs_local else None
         ready()
-        bound = bind_params(graph, q, given)
+        resolved: dict = {}
+        bound = bind_params(graph, q, given, resolved=resolved if graph is not None else None)
         result = run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
                             with_proposals=with_proposals)
+        result.resolved = resolved_report(graph, resolved)
         if endpoint is None:
             annotate(graph, q, bound, result, with_proposals=with_proposals, engine=engine, timeout=timeout,
                      limit=limit)
         return result
 
     result = _bounded(work, timeout, limit, memory)  # an endpoint's answer (up to 512 MB of JSON) too
+    from .resolve import resolved_line
+
+    for param, found in result.resolved.items():
+        click.echo(resolved_line(param, found), err=True)
     _emit(result, fmt)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+
+
+@cli.command("search")
+@click.argument("text")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="only resources of this class, e.g. Mitigation or airm:AttackTechnique (repeatable)")
+@click.option("--source", "sources", multiple=True, metavar="SOURCE",
+              help="only resources from this source: an import's name (atlas) or airm (repeatable)")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="at most this many hits")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@workspace_option
+def search_command(text, types, sources, limit, fmt, workspace):
+    """Full-text search over every label, code, description, note and use text, ranked (BM25).
+
+    Words are stemmed and punctuation ignored, so "red-teaming", "red teaming" and "Red Team" find the same.
+    Hits are grouped by type, with their source and the text around the match in [brackets].
+    """
+    from .search import hits_json, hits_text, search
+
+    hits = search(_load(workspace), text, types=list(types) or None, sources=list(sources) or None,
+                  limit=limit)
+    if not hits:
+        click.echo(f"no matches for {shown(text)}", err=True)
+    if hits or fmt == "json":
+        click.echo(hits_json(hits) if fmt == "json" else hits_text(hits))
 
 
 @cli.command()
@@ -241,11 +292,13 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
 @_engine_options
 def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, memory, workspace):
     """Run an ad-hoc read-only SPARQL query (text, or @path to a .rq file). Updates are refused."""
-    from . import kg as kgmod
     from .query_checks import read_query_file
 
     if query_text.startswith("@"):
         query_text = read_query_file(query_text[1:])
+
+    if endpoint is None:
+        _say_workspace(workspace)
 
     def work(ready):
         if endpoint is not None:  # the endpoint's answer is read here, under the memory cap
@@ -254,7 +307,7 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, mem
             ready()
             return run_sparql(None, query_text, timeout=timeout, limit=limit, engine=engine, endpoint=endpoint,
                               allow_service=allow_service)
-        graph = kgmod.load(workspace=workspace)
+        graph = _load(workspace, said=True)
         ready()
         return graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service)
 
@@ -281,14 +334,13 @@ def push(endpoint, update, graph, replace, timeout, workspace):
     Blank nodes go out as skolem IRIs, what an earlier push in another layout left is removed, and afterwards the
     store is counted: it holds exactly the build, or the push says what differs.
     """
-    from . import kg as kgmod
     from .endpoint import push as run_push
 
     if timeout <= 0:
         from .errors import UserError
 
         raise UserError("--timeout must be a positive number of seconds")
-    report = run_push(kgmod.load(workspace=workspace), endpoint, update=update, graph=graph, replace=replace,
+    report = run_push(_load(workspace), endpoint, update=update, graph=graph, replace=replace,
                       timeout=timeout)
     click.echo(report.to_text())
     for w in report.warnings:
@@ -366,10 +418,9 @@ def sources(fmt, workspace):
 
 
 def _link_coverage(workspace) -> list[dict]:
-    from . import kg as kgmod
     from .coverage import link_coverage
 
-    return link_coverage(kgmod.load(workspace=workspace))
+    return link_coverage(_load(workspace))
 
 
 @cli.command()
@@ -412,10 +463,9 @@ def report(out_dir, workspace):
     category x risk domain, with zero cells marked, their numbers as CSV, and index.html listing the risks no
     mitigation reaches.
     """
-    from . import kg as kgmod
     from .report import write_report
 
-    for path in write_report(kgmod.load(workspace=workspace), out_dir):
+    for path in write_report(_load(workspace), out_dir):
         click.echo(f"  {path}")
 
 
@@ -443,10 +493,9 @@ def _write_or_echo(data: bytes, out_file) -> None:
 @workspace_option
 def export_command(fmt, out_file, scope, workspace):
     """Export the built graph in one format; every export is verified by parsing it back before it is written."""
-    from . import kg as kgmod
     from .export import export
 
-    _write_or_echo(export(kgmod.load(workspace=workspace), fmt, scope=scope), out_file)
+    _write_or_echo(export(_load(workspace), fmt, scope=scope), out_file)
 
 
 @cli.group()
@@ -464,10 +513,9 @@ def mappings():
 @workspace_option
 def mappings_export(out_file, scope, set_id, workspace):
     """Write the mappings as one SSSOM/TSV table (each row names its original set in mapping_source)."""
-    from . import kg as kgmod
     from .export import mappings_tsv
 
-    _write_or_echo(mappings_tsv(kgmod.load(workspace=workspace), scope=scope, set_id=set_id), out_file)
+    _write_or_echo(mappings_tsv(_load(workspace), scope=scope, set_id=set_id), out_file)
 
 
 @cli.command("diff")
@@ -493,7 +541,9 @@ def diff_command(old, new, fmt, migration_file):
 def docs_command(out_dir, workspace):
     """Generate HTML documentation: the ontology (pyLODE), one page per concept scheme, the query catalog, the mappings."""
     from .docs import build_docs
+    from .workspace import workspace_line
 
+    click.echo(workspace_line(workspace), err=True)
     result = build_docs(out_dir, workspace=workspace)
     click.echo(f"wrote {len(result.files)} pages into {result.out_dir}")
 

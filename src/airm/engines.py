@@ -266,7 +266,9 @@ def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: b
     try:
         prepared = prepare_query(text, initNs=_prefixes())
     except Exception as e:
-        raise QuerySyntaxError(f"SPARQL syntax error (rdflib): {e}") from None
+        from .sparql_errors import pointed
+
+        raise QuerySyntaxError(f"SPARQL syntax error (rdflib) at {pointed(text, str(e))}") from None
     init = {k: to_rdflib_term(v) for k, v in bound.items()}
     _QUERY_STOP.event = stop
     try:

@@ -99,12 +99,16 @@ def _wait(conn, proc, *, timeout: float, memory_mb: int, label: str):
 def _child(conn, work, memory_mb: int, errors_fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child with the parent
     os.dup2(errors_fd, 2)  # the parent relays it (see _relay)
+    import pickle
+
+    # pickled before the cap: under it, even pickling this reply can fail (seen at --memory 1), killing the child
+    memory_reply = pickle.dumps(("error", ("memory", None, None, None)))
     limit_memory(memory_mb)
     try:
         value = work(lambda: conn.send(("started", None)))
         conn.send(("ok", value))
     except MemoryError:
-        conn.send(("error", ("memory", None, None, None)))
+        conn.send_bytes(memory_reply)
     except ImportError as e:  # a module's shared library cannot be mapped under the cap: memory too, not a bug
         out_of_memory = memory_mb > 0 and "failed to map segment" in str(e)
         conn.send(("error", ("memory", None, None, None) if out_of_memory else ("bug", None, f"ImportError: {e}", None)))

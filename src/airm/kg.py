@@ -39,6 +39,7 @@ class KnowledgeGraph:
         self.proposals_file = None  # set by load(): the workspace's unreviewed classification proposals, if any
         self._derived: dict = {}
         self._derived_lock = threading.RLock()  # re-entrant: one derived thing may be made from another
+        self.cache_dir = None  # set by load() when caching: where the text index is kept beside the store
 
     def cached(self, key: str, make):
         """``make()``'s value, made once per knowledge graph and kept with it: things derived from the store (the
@@ -88,6 +89,18 @@ class KnowledgeGraph:
         """Run a stored query; ``with_proposals=True`` also reads the unreviewed classification proposals."""
         return run_named(self, name, params, with_proposals=with_proposals)
 
+    def search(self, text: str, /, *, types=None, sources=None, limit: int = 20):
+        """Full-text search (see ``airm.search.search``): ranked hits with type, source and snippet."""
+        from .search import search
+
+        return search(self, text, types=types, sources=sources, limit=limit)
+
+    def resolve(self, text: str, /, *, cls: str | None = None, scheme: str | None = None):
+        """What a parameter value names (see ``airm.resolve.resolve``)."""
+        from .resolve import resolve
+
+        return resolve(self, text, cls=cls, scheme=scheme)
+
     def sparql(self, text: str, *, timeout: float | None = None, **options):
         return run_sparql(self, text, timeout=timeout, **options)
 
@@ -101,6 +114,10 @@ def load(
     in_memory: bool = False,
 ) -> KnowledgeGraph:
     """Load the embedded ontology and data (plus ``files`` and the workspace's imports) with entailments.
+
+    The workspace is ``workspace``, else ``$AIRM_WORKSPACE``, else ``./airm-data`` relative to the current folder
+    (absent: embedded data only): the same call gives other answers in another folder, so say ``workspace=`` in a
+    notebook; ``airm.workspace.workspace_line(workspace)`` says which one and what it holds.
 
     Offline; the only thing written is a cache of the loaded store, keyed by a hash of the inputs: an on-disk
     Oxigraph database, which the next load of the same inputs opens read-only at once (right for one-off queries),
@@ -116,14 +133,21 @@ def load(
     if cache:
         store = _open_cached(database, dump, in_memory)
         if store is not None:
-            return _with_proposals_file(KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest), workspace)
+            return _with_proposals_file(_cached(KnowledgeGraph(LoadedDataset(store=store, sources=sources), digest)),
+                                        workspace)
     dataset = load_sources(sources)
     dataset.store.extend(catalog_quads(CATALOG_GRAPH, queries))
     dedupe.materialise(dataset.store)  # derived before the entailments, so they cover its links too
     infer.materialise(dataset.store)
     if cache:
         _write_cache(dataset.store, database, dump)
-    return _with_proposals_file(KnowledgeGraph(dataset, digest), workspace)
+    kg = KnowledgeGraph(dataset, digest)
+    return _with_proposals_file(_cached(kg) if cache else kg, workspace)
+
+
+def _cached(kg: KnowledgeGraph) -> KnowledgeGraph:
+    kg.cache_dir = cache_dir()
+    return kg
 
 
 def _with_proposals_file(kg: KnowledgeGraph, workspace) -> KnowledgeGraph:
@@ -182,3 +206,4 @@ def _prune(directory: Path, keep: int) -> None:
     for old in stores[keep:]:
         shutil.rmtree(old, ignore_errors=True)
         old.with_suffix(".nq").unlink(missing_ok=True)
+        old.with_suffix(".fts.sqlite").unlink(missing_ok=True)  # the text index kept beside it (airm.textindex)

@@ -171,7 +171,9 @@ def parse_read_only(text: str):
         )
     message = oxigraph_syntax_error(text)
     if message is not None:
-        raise QuerySyntaxError(f"SPARQL syntax error: {message}", hint="check the query near the position given")
+        from .sparql_errors import pointed
+
+        raise QuerySyntaxError(f"SPARQL syntax error at {pointed(text, message)}", hint="check the query at the caret")
     where = _checker_position(checker_error)
     raise QueryError(
         "the query cannot be checked, so it is not run: airm checks every query with a SPARQL 1.1 parser before "

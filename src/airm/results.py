@@ -125,6 +125,7 @@ class QueryResult:
     triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
     truncated: bool = False
     notes: list[str] = field(default_factory=list)  # what the answer left out and why, where the graph knows
+    resolved: dict[str, dict] = field(default_factory=dict)  # parameter -> what its value resolved to, and how
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "select" else len(self.triples)
@@ -136,19 +137,38 @@ class QueryResult:
         """Rows as plain Python values (str, int, float, bool), unbound variables as None."""
         return [{v: (row[v].to_python() if v in row else None) for v in self.variables} for row in self.rows]
 
-    def to_dataframe(self):
+    def to_records(self) -> list[dict]:
+        """One dict per row, in the query's column order (what ``pandas.DataFrame.from_records`` and ``csv.DictWriter``
+        take): IRIs as strings, numbers, booleans and dates as Python values, unbound cells as None."""
+        return self.values()
+
+    def to_pandas(self):
+        """The rows as a pandas DataFrame (pandas is an optional extra: ``pip install 'airm[pandas]'``). What each
+        parameter resolved to and the notes on what was left out travel in ``df.attrs``."""
         try:
             import pandas as pd
-        except ImportError as e:  # pragma: no cover - depends on the user's environment
-            raise ImportError("to_dataframe() needs pandas: pip install pandas") from e
-        return pd.DataFrame(self.values(), columns=self.variables)
+        except ImportError as e:
+            raise ImportError("to_pandas() needs pandas, an optional extra: pip install 'airm[pandas]'") from e
+        if self.kind != "select":
+            raise ValueError(f"a {self.kind} result has no rows for a DataFrame: use a SELECT query")
+        df = pd.DataFrame.from_records(self.to_records(), columns=self.variables)
+        df.attrs["resolved"] = dict(self.resolved)
+        df.attrs["notes"] = list(self.notes)
+        return df
+
+    def to_dataframe(self):
+        """The former name of ``to_pandas``."""
+        return self.to_pandas()
 
     # --- formats -------------------------------------------------------------------------------------------------
     def to_sparql_json(self) -> str:
         if self.kind == "ask":
             return json.dumps({"head": {}, "boolean": bool(self.boolean)}, indent=2)
         bindings = [{v: t.to_sparql_json() for v, t in row.items()} for row in self.rows]
-        return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+        doc = {"head": {"vars": self.variables}, "results": {"bindings": bindings}}
+        if self.resolved:  # an extra member, which SPARQL JSON readers skip: what each parameter was taken to mean
+            doc["resolved"] = self.resolved
+        return json.dumps(doc, indent=2, ensure_ascii=False)
 
     def _cells(self, curies: bool) -> list[list[str]]:
         return [[display(row.get(v), curies=curies) for v in self.variables] for row in self.rows]

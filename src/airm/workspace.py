@@ -18,16 +18,34 @@ DEFAULT_WORKSPACE = "airm-data"
 
 def workspace_dir(workspace: str | os.PathLike | None = None) -> Path:
     """--workspace, else $AIRM_WORKSPACE, else ./airm-data (which need not exist)."""
-    if workspace is not None:
-        folder, origin = Path(workspace), "--workspace"
-    elif os.environ.get("AIRM_WORKSPACE"):
-        folder, origin = Path(os.environ["AIRM_WORKSPACE"]), "$AIRM_WORKSPACE"
-    else:
-        folder, origin = Path(DEFAULT_WORKSPACE), "the default workspace"
+    folder, origin = _chosen(workspace)
     if folder.exists() and not folder.is_dir():  # taken as an empty workspace, it would hide the user's imports
         raise UserError(f"{folder} ({origin}) is not a folder: a workspace is a folder of imported sources",
                         hint="point --workspace or $AIRM_WORKSPACE at a folder (it is created on the first import)")
     return folder
+
+
+def _chosen(workspace) -> tuple[Path, str]:
+    if workspace is not None:
+        return Path(workspace), "--workspace"
+    if os.environ.get("AIRM_WORKSPACE"):
+        return Path(os.environ["AIRM_WORKSPACE"]), "$AIRM_WORKSPACE"
+    return Path(DEFAULT_WORKSPACE), "the default workspace"
+
+
+def workspace_line(workspace: str | os.PathLike | None = None) -> str:
+    """One line saying which workspace a command reads and what it adds, since results depend on it: the same
+    query gives other rows in a folder holding another ./airm-data."""
+    folder, origin = _chosen(workspace)
+    names = [s.path.stem for s in imported_sources(workspace)]
+    curated = " and reviewed classifications" if classification_sources(workspace) else ""
+    if names:
+        what = f"{len(names)} imported source{'s' if len(names) != 1 else ''} ({', '.join(names)}){curated}"
+    elif curated:
+        what = "no imported sources" + curated
+    else:
+        what = "no imported sources: embedded data only"
+    return f"workspace: {folder} ({origin}): {what}"
 
 
 def import_graph_iri(source_name: str) -> str:
