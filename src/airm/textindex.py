@@ -86,18 +86,19 @@ def index_path(cache_dir: Path, digest: str) -> Path:
 
 
 def open_index(kg) -> sqlite3.Connection:
-    """The index of ``kg``: the cached file when there is one, else built now (and cached when ``kg`` is)."""
-    conn = kg.__dict__.get("_text_index")
-    if conn is not None:
+    """The index of ``kg``: the cached file when there is one, else built now (and cached when ``kg`` is). Kept with
+    the knowledge graph (``kg.cached``), so it lives exactly as long as the graph it indexes."""
+
+    def make() -> sqlite3.Connection:
+        path = index_path(kg.cache_dir, kg.digest) if getattr(kg, "cache_dir", None) else None
+        conn = _open_file(path) if path is not None else None
+        if conn is None:
+            conn = build(kg.store, source_names(kg.sources))
+            if path is not None:
+                _write(conn, path)
         return conn
-    path = index_path(kg.cache_dir, kg.digest) if getattr(kg, "cache_dir", None) else None
-    conn = _open_file(path) if path is not None else None
-    if conn is None:
-        conn = build(kg.store, source_names(kg.sources))
-        if path is not None:
-            _write(conn, path)
-    kg.__dict__["_text_index"] = conn
-    return conn
+
+    return kg.cached("text-index", make)
 
 
 def _open_file(path: Path) -> sqlite3.Connection | None:
