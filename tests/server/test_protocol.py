@@ -171,7 +171,7 @@ def test_malformed_query_gives_parser_message_and_position(server):
     assert r.status == 400
     assert r.headers["x-airm-error"] == "syntax"
     assert "SPARQL syntax error" in r.text
-    assert "error at 3:" in r.text  # the position in the user's text, not after airm's PREFIX lines
+    assert "error at line 3, column" in r.text  # the position in the user's text, not after airm's PREFIX lines
 
 
 def test_slow_query_hits_the_timeout_and_the_server_recovers(server):
