@@ -42,8 +42,9 @@ def test_inherited_through_exact_match_says_from_which_record(ws):
     (fn,) = _by(result, MIT + "T0001", "rmf-function")
     assert (fn.value, fn.method) == (ID + "rmf/govern", "inherited")
     assert fn.rationale.startswith("inherited from NIST AI 600-1 GV-9.9-002")
-    (actor,) = _by(result, MIT + "T0001", "actor-type")
-    assert actor.value == ID + "actor/deployer" and actor.method == "inherited"
+    (actor,) = _by(result, MIT + "T0001", "actor-type")  # on stage and actor a duplicate's values are evidence only
+    assert actor.value == ID + "actor/deployer" and actor.method == "text-rules"
+    assert "its exact match is classified RMF function Govern and actor type Deployer" in actor.rationale
     (cat,) = _by(result, NIST + "GV-9.9-002", "mitigation-category")  # the other way round: MIT's category
     assert cat.value == ID + "mit-mitigation-taxonomy/3.2" and "the MIT AI Risk Mitigation database T0001_TEST2025" in cat.rationale
 
@@ -238,6 +239,46 @@ def test_rules_file_with_bad_pattern_names_the_rule(ws, tmp_path):
     assert code == 2 and f"{rules}:2" in err and "not a regular expression" in err
 
 
+def test_held_value_rule_with_unknown_concept_names_file_and_line(ws, tmp_path):
+    rules = tmp_path / "held.ttl"
+    rules.write_text(
+        "@prefix airm: <https://w3id.org/airm#> .\n"
+        "<https://example.org/h1> a airm:ClassificationRule ;\n"
+        '  airm:classificationAxis "lifecycle-stage" ; airm:ruleWeight 1.0 ;\n'
+        "  airm:ruleValue <https://w3id.org/airm/id/lifecycle/deploy> ;\n"
+        "  airm:ruleWhenHeld <https://w3id.org/airm/id/mit-mitigation-taxonomy/9.9> .\n", encoding="utf-8")
+    code, _, err = run_cli("classify", "--rules", str(rules), "--workspace", str(ws))
+    assert code == 2 and f"{rules}:5" in err and "9.9 is not a concept of any axis's scheme" in err
+    assert "Traceback" not in err and not (ws / "classification").exists()
+
+
+def test_held_value_rule_counts_only_when_the_concept_is_held(tmp_path):
+    rules = tmp_path / "held.ttl"
+    rules.write_text(
+        "@prefix airm: <https://w3id.org/airm#> .\n"
+        "<https://example.org/h1> a airm:ClassificationRule ;\n"
+        '  airm:classificationAxis "lifecycle-stage" ; airm:ruleWeight 1.0 ;\n'
+        "  airm:ruleValue <https://w3id.org/airm/id/lifecycle/verify-and-validate> ;\n"
+        "  airm:ruleWhenHeld <https://w3id.org/airm/id/mit-mitigation-taxonomy/3.1> .\n"
+        "<https://example.org/w1> a airm:ClassificationRule ;\n"
+        '  airm:classificationAxis "lifecycle-stage" ; airm:ruleWeight 0.6 ; airm:rulePattern "monitor" ;\n'
+        "  airm:ruleValue <https://w3id.org/airm/id/lifecycle/operate-and-monitor> .\n", encoding="utf-8")
+    from airm.classify.rules import score
+
+    loaded = _load(rules)
+    text = "Monitor the model"
+    assert [s.value for s in score(loaded, "lifecycle-stage", text)] == [ID + "lifecycle/operate-and-monitor"]
+    ranked = score(loaded, "lifecycle-stage", text, frozenset({ID + "mit-mitigation-taxonomy/3.1"}))
+    assert ranked[0].value == ID + "lifecycle/verify-and-validate" and ranked[0].held == (ID + "mit-mitigation-taxonomy/3.1",)
+    assert ranked[0].words == () and ranked[1].words == ("monitor",)
+
+
+def test_category_held_value_rule_named_in_the_rationale(ws):
+    result = _classify(ws)
+    stages = _by(result, MIT + "T0001", "lifecycle-stage")
+    assert stages and "it is classified MIT taxonomy category 3.2 Data Governance" in stages[0].rationale
+
+
 def test_shipped_rules_load_and_every_value_is_in_its_scheme(kg):
     from airm.classify import graphs
     from airm.classify.axes import load_schemes
@@ -246,7 +287,8 @@ def test_shipped_rules_load_and_every_value_is_in_its_scheme(kg):
     schemes = load_schemes(lambda t: graphs.select(kg.store, t))
     rules = load_rules(schemes)
     assert {r.axis for r in rules} == {"lifecycle-stage", "actor-type", "rmf-function", "risk"}
-    assert sum(1 for r in rules if r.pattern is None) == 4  # one default per axis
+    assert sum(1 for r in rules if r.pattern is None and not r.when_held) == 4  # one default per axis
+    assert any(r.when_held.endswith("mit-mitigation-taxonomy/3.1") for r in rules)  # the held-value rules load too
 
 
 def test_shapes_refuse_a_rule_naming_no_concept(tmp_path):
