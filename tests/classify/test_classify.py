@@ -303,6 +303,18 @@ def test_shapes_refuse_a_rule_naming_no_concept(tmp_path):
     assert code == 1 and "must belong to a concept scheme" in out + err
 
 
+def test_shapes_refuse_a_held_value_rule_naming_neither_concept_nor_document(tmp_path):
+    rules = tmp_path / "held.ttl"
+    rules.write_text(
+        "@prefix airm: <https://w3id.org/airm#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<https://example.org/h1> a airm:ClassificationRule ;\n"
+        '  airm:classificationAxis "actor-type" ; airm:ruleWeight "1.0"^^xsd:decimal ;\n'
+        "  airm:ruleValue <https://w3id.org/airm/id/actor/deployer> ;\n"
+        "  airm:ruleWhenHeld <https://example.org/no-such-thing> .\n", encoding="utf-8")
+    code, out, err = run_cli("validate", str(rules))
+    assert code == 1 and "names one concept of a concept scheme or one document" in out + err
+
+
 def test_shipped_classifier_data_conforms(kg):
     report = kg.validate()
     assert report.conforms, report.to_text()

@@ -40,6 +40,7 @@ class Schemes:
     """The usable concepts of every axis (no sentinels), by IRI and by code."""
 
     by_axis: dict[str, dict[str, Concept]] = field(default_factory=dict)
+    documents: set = field(default_factory=set)  # every bibo:Document, as held-value rules may name one
 
     def concept(self, axis: str, iri: str) -> Concept | None:
         return self.by_axis.get(axis, {}).get(iri)
@@ -64,6 +65,8 @@ SELECT ?c ?scheme ?label ?code ?broader WHERE {
 }
 """
 
+DOCUMENTS_QUERY = "SELECT DISTINCT ?d WHERE { ?d a <http://purl.org/ontology/bibo/Document> }"
+
 
 def load_schemes(select) -> Schemes:
     """``select(text)`` runs a SELECT on the curated and source graphs and yields dict rows of plain strings."""
@@ -75,4 +78,5 @@ def load_schemes(select) -> Schemes:
             continue
         iri = row["c"]
         schemes.by_axis[axis.name][iri] = Concept(iri, row.get("label") or iri, row.get("code") or "")
+    schemes.documents = {row["d"] for row in select(DOCUMENTS_QUERY)}
     return schemes

@@ -29,6 +29,7 @@ class Mitigation:
     matches: set = field(default_factory=set)  # exact matches (either direction)
     tasks: set = field(default_factory=set)  # NIST AI actor task names
     addressed: set = field(default_factory=set)  # every risk it addresses, of any scheme
+    documents: set = field(default_factory=set)  # what it is extracted from (and the same documents' IRIs)
 
 
 @dataclass
@@ -69,6 +70,11 @@ MATCHES = """
 PREFIX airm: <https://w3id.org/airm#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?m ?o WHERE { ?m a airm:Mitigation . { ?m skos:exactMatch ?o } UNION { ?o skos:exactMatch ?m } ?o a airm:Mitigation }
+"""
+DOCUMENTS = """
+PREFIX airm: <https://w3id.org/airm#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?m ?e ?same WHERE { ?m a airm:Mitigation ; airm:extractedFrom ?e . OPTIONAL { ?e owl:sameAs ?same } }
 """
 TASKS = "PREFIX airm: <https://w3id.org/airm#> SELECT ?m ?t WHERE { ?m a airm:Mitigation ; airm:aiActorTask ?t }"
 TASK_MAP = """
@@ -120,6 +126,9 @@ def read_facts(select, schemes: Schemes) -> Facts:
     for row in select(MATCHES):
         if row["m"] in mitigations and row["o"] != row["m"]:
             mitigations[row["m"]].matches.add(row["o"])
+    for row in select(DOCUMENTS):
+        if row["m"] in mitigations:
+            mitigations[row["m"]].documents |= {row["e"], row.get("same", row["e"])}
     for row in select(TASKS):
         if row["m"] in mitigations:
             mitigations[row["m"]].tasks.add(row["t"])

@@ -94,9 +94,9 @@ def _keep(found: dict, p: Proposal) -> None:
 
 
 def held(m: Mitigation, facts: Facts | None = None) -> frozenset:
-    """The concepts a mitigation holds on any axis (its MIT category, its NIST function...), with those of its exact
-    matches when ``facts`` is given: what held-value rules look at."""
-    out = {v for values in m.values.values() for v in values}
+    """The concepts a mitigation holds on any axis (its MIT category, its NIST function...) and the documents it is
+    extracted from, with the concepts of its exact matches when ``facts`` is given: what held-value rules look at."""
+    out = {v for values in m.values.values() for v in values} | m.documents
     for other in (facts.mitigations.get(o) for o in m.matches) if facts else ():
         out |= {v for values in (other.values.values() if other else ()) for v in values}
     return frozenset(out)
@@ -111,10 +111,13 @@ def _evidence(facts: Facts, m: Mitigation, s) -> str:
     own, of_match = [], []
     for concept in s.held:
         axis = next((a for a in AXES if facts.schemes.concept(a, concept)), "")
+        if not axis:  # a document
+            own.append(f"extracted from {concept.rsplit('/', 1)[-1]}")
+            continue
         named = f"{AXIS_WORDS.get(axis, axis)} {_label(facts, axis, concept)}"
         (own if concept in m.values.get(axis, ()) else of_match).append(named)
     parts = [f"its text mentions {', '.join(repr(w) for w in s.words[:3])}"] if s.words else []
-    parts += [f"it is classified {' and '.join(own)}"] if own else []
+    parts += [f"it is {' and '.join(x if x.startswith('extracted') else 'classified ' + x for x in own)}"] if own else []
     parts += [f"its exact match is classified {' and '.join(of_match)}"] if of_match else []
     return "; ".join(parts)
 

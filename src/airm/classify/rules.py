@@ -91,9 +91,10 @@ def _rule(path: Path, text: str, iri: str, d: dict, schemes: Schemes) -> Rule:
     pattern, when_held = None, ""
     if AIRM + "ruleWhenHeld" in d:
         when_held = d[AIRM + "ruleWhenHeld"].value
-        if not any(schemes.concept(a, when_held) for a in AXES):
-            fail(f"airm:ruleWhenHeld {when_held} is not a concept of any axis's scheme", _short(when_held),
-                 "name a lifecycle, actor, RMF function, risk or MIT mitigation taxonomy concept by its IRI")
+        if not any(schemes.concept(a, when_held) for a in AXES) and when_held not in schemes.documents:
+            fail(f"airm:ruleWhenHeld {when_held} is not a concept of any axis's scheme nor a document",
+                 _short(when_held), "name a lifecycle, actor, RMF function, risk or MIT mitigation taxonomy concept, "
+                 "or a bibo:Document such as https://w3id.org/airm/id/ref/nist-ai-600-1, by its IRI")
     if AIRM + "rulePattern" in d:
         import regex
 
