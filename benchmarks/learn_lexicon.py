@@ -104,7 +104,7 @@ def turtle(rules: list, sources: list[str], params: str) -> str:
 """
     out = [head]
     for axis, concept, term, weight, support in rules:
-        local = re.sub(r"[^a-z0-9]+", "-", term)
+        local = re.sub(r"[^a-z0-9-]+", "_", term)  # "ai-generated" and "ai generated" stay apart
         name = f"learned--{axis}--{concept.rsplit('/', 1)[-1]}--{local}"
         pattern = r"\\b" + re.escape(term).replace("\\ ", r"\\s+").replace("\\-", "-") + r"\\b"
         out.append(f"rule:{name} a airm:ClassificationRule ; airm:classificationAxis \"{axis}\" ;  # in {support} items\n"
