@@ -350,3 +350,11 @@ def _load(path):
 
     kg = airm.load()
     return load_rules(load_schemes(lambda t: graphs.select(kg.store, t)), [path])
+
+
+def test_document_held_value_rule_counts_for_records_extracted_from_it(ws):
+    (ws / "sources" / "extra.nq").write_text(
+        f"<{MIT}T0002> <https://w3id.org/airm#extractedFrom> <{ID}ref/nist-ai-600-1> <https://w3id.org/airm/graph/x> .\n",
+        encoding="utf-8")
+    actor = _by(_classify(ws), MIT + "T0002", "actor-type")[0]
+    assert actor.value == ID + "actor/deployer" and "it is extracted from nist-ai-600-1" in actor.rationale
