@@ -19,12 +19,14 @@ import math
 import re
 import sys
 from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 AXES = ("lifecycle-stage", "actor-type", "rmf-function", "risk")
-STOP = set("""a an and are as at be been by can could do does for from has have if in into is it its may more most of on
-or other should such than that the their them then there these they this those through to under use used using was
-were which while who will with within would e g i ie eg etc also any all both each how not no own so""".split())
+STOP = frozenset((  # noqa: SIM905 (a word list reads better as one string)
+    "a an and are as at be been by can could do does for from has have if in into is it its may more most of on or other "
+    "should such than that the their them then there these they this those through to under use used using was were "
+    "which while who will with within would e g i ie eg etc also any all both each how not no own so").split(" "))
 WORD = re.compile(r"[a-z][a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -32,7 +34,7 @@ def terms(text: str) -> set[str]:
     """The distinct words (not stop words) and two-word phrases of a text, lower case."""
     words = WORD.findall(text.lower())
     out = {w for w in words if w not in STOP and len(w) > 2}
-    out |= {f"{a} {b}" for a, b in zip(words, words[1:]) if a not in STOP and b not in STOP}
+    out |= {f"{a} {b}" for a, b in pairwise(words) if a not in STOP and b not in STOP}
     return out
 
 
@@ -60,7 +62,9 @@ def texts(workspace: Path) -> dict:
     from airm.kg import load
 
     kg = load(workspace=workspace)
-    select = lambda t: graphs.select(kg.store, t)  # noqa: E731
+    def select(text):
+        return graphs.select(kg.store, text)
+
     facts = read_facts(select, load_schemes(select))
     return {iri: f"{m.label}. {m.text}" for iri, m in facts.mitigations.items()}
 
