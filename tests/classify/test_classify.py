@@ -39,11 +39,13 @@ def _by(result, ident_iri, axis):
 
 def test_inherited_through_exact_match_says_from_which_record(ws):
     result = _classify(ws)
+    # on stage, actor and function a duplicate's values are evidence for the text rules, not inherited as they are
     (fn,) = _by(result, MIT + "T0001", "rmf-function")
-    assert (fn.value, fn.method) == (ID + "rmf/govern", "inherited")
-    assert fn.rationale.startswith("inherited from NIST AI 600-1 GV-9.9-002")
+    assert (fn.value, fn.method) == (ID + "rmf/govern", "text-rules")
+    assert "its exact match is classified RMF function Govern" in fn.rationale
     (actor,) = _by(result, MIT + "T0001", "actor-type")
-    assert actor.value == ID + "actor/deployer" and actor.method == "inherited"
+    assert actor.value == ID + "actor/deployer" and actor.method == "text-rules"
+    assert "its exact match is classified RMF function Govern and actor type Deployer" in actor.rationale
     (cat,) = _by(result, NIST + "GV-9.9-002", "mitigation-category")  # the other way round: MIT's category
     assert cat.value == ID + "mit-mitigation-taxonomy/3.2" and "the MIT AI Risk Mitigation database T0001_TEST2025" in cat.rationale
 
@@ -95,8 +97,8 @@ def test_queries_leave_proposals_out_unless_asked(ws):
     plain = {r["mitigation"].value for r in kg.query("mitigations-by-function", function="GV")}
     assert MIT + "T0001" not in plain and NIST + "GV-9.9-002" in plain
     rows = [r for r in kg.query("mitigations-by-function", function="GV", with_proposals=True) if r["mitigation"].value == MIT + "T0001"]
-    assert rows and rows[0]["status"].value == "proposed" and rows[0]["method"].value == "inherited"
-    assert rows[0]["rationale"].value.startswith("inherited from NIST AI 600-1 GV-9.9-002")
+    assert rows and rows[0]["status"].value == "proposed" and rows[0]["method"].value == "text-rules"
+    assert "its exact match is classified RMF function Govern" in rows[0]["rationale"].value
     source_row = next(r for r in kg.query("mitigations-by-function", function="GV") if r["mitigation"].value == NIST + "GV-9.9-002")
     assert source_row["status"].value == "source"
 
@@ -126,7 +128,7 @@ def test_cli_query_says_what_it_left_out(ws):
     code, out, _ = run_cli("query", "run", "mitigations-by-function", "-p", "function=GV", "--with-proposals",
                            "--workspace", str(ws),
                            "--format", "csv")
-    assert code == 0 and "T0001" in out and "inherited from NIST AI 600-1 GV-9.9-002" in out
+    assert code == 0 and "T0001" in out and "its exact match is classified RMF function Govern" in out
 
 
 def _export(ws) -> list[dict]:
@@ -238,6 +240,46 @@ def test_rules_file_with_bad_pattern_names_the_rule(ws, tmp_path):
     assert code == 2 and f"{rules}:2" in err and "not a regular expression" in err
 
 
+def test_held_value_rule_with_unknown_concept_names_file_and_line(ws, tmp_path):
+    rules = tmp_path / "held.ttl"
+    rules.write_text(
+        "@prefix airm: <https://w3id.org/airm#> .\n"
+        "<https://example.org/h1> a airm:ClassificationRule ;\n"
+        '  airm:classificationAxis "lifecycle-stage" ; airm:ruleWeight 1.0 ;\n'
+        "  airm:ruleValue <https://w3id.org/airm/id/lifecycle/deploy> ;\n"
+        "  airm:ruleWhenHeld <https://w3id.org/airm/id/mit-mitigation-taxonomy/9.9> .\n", encoding="utf-8")
+    code, _, err = run_cli("classify", "--rules", str(rules), "--workspace", str(ws))
+    assert code == 2 and f"{rules}:5" in err and "9.9 is not a concept of any axis's scheme" in err
+    assert "Traceback" not in err and not (ws / "classification").exists()
+
+
+def test_held_value_rule_counts_only_when_the_concept_is_held(tmp_path):
+    rules = tmp_path / "held.ttl"
+    rules.write_text(
+        "@prefix airm: <https://w3id.org/airm#> .\n"
+        "<https://example.org/h1> a airm:ClassificationRule ;\n"
+        '  airm:classificationAxis "lifecycle-stage" ; airm:ruleWeight 1.0 ;\n'
+        "  airm:ruleValue <https://w3id.org/airm/id/lifecycle/verify-and-validate> ;\n"
+        "  airm:ruleWhenHeld <https://w3id.org/airm/id/mit-mitigation-taxonomy/3.1> .\n"
+        "<https://example.org/w1> a airm:ClassificationRule ;\n"
+        '  airm:classificationAxis "lifecycle-stage" ; airm:ruleWeight 0.6 ; airm:rulePattern "monitor" ;\n'
+        "  airm:ruleValue <https://w3id.org/airm/id/lifecycle/operate-and-monitor> .\n", encoding="utf-8")
+    from airm.classify.rules import score
+
+    loaded = _load(rules)
+    text = "Monitor the model"
+    assert [s.value for s in score(loaded, "lifecycle-stage", text)] == [ID + "lifecycle/operate-and-monitor"]
+    ranked = score(loaded, "lifecycle-stage", text, frozenset({ID + "mit-mitigation-taxonomy/3.1"}))
+    assert ranked[0].value == ID + "lifecycle/verify-and-validate" and ranked[0].held == (ID + "mit-mitigation-taxonomy/3.1",)
+    assert ranked[0].words == () and ranked[1].words == ("monitor",)
+
+
+def test_category_held_value_rule_named_in_the_rationale(ws):
+    result = _classify(ws)
+    stages = _by(result, MIT + "T0001", "lifecycle-stage")
+    assert stages and "it is classified MIT taxonomy category 3.2 Data Governance" in stages[0].rationale
+
+
 def test_shipped_rules_load_and_every_value_is_in_its_scheme(kg):
     from airm.classify import graphs
     from airm.classify.axes import load_schemes
@@ -246,7 +288,8 @@ def test_shipped_rules_load_and_every_value_is_in_its_scheme(kg):
     schemes = load_schemes(lambda t: graphs.select(kg.store, t))
     rules = load_rules(schemes)
     assert {r.axis for r in rules} == {"lifecycle-stage", "actor-type", "rmf-function", "risk"}
-    assert sum(1 for r in rules if r.pattern is None) == 4  # one default per axis
+    assert sum(1 for r in rules if r.pattern is None and not r.when_held) == 4  # one default per axis
+    assert any(r.when_held.endswith("mit-mitigation-taxonomy/3.1") for r in rules)  # the held-value rules load too
 
 
 def test_shapes_refuse_a_rule_naming_no_concept(tmp_path):
@@ -258,6 +301,18 @@ def test_shapes_refuse_a_rule_naming_no_concept(tmp_path):
         "  airm:ruleValue <https://w3id.org/airm/id/lifecycle/launch-party> .\n", encoding="utf-8")
     code, out, err = run_cli("validate", str(rules))
     assert code == 1 and "must belong to a concept scheme" in out + err
+
+
+def test_shapes_refuse_a_held_value_rule_naming_neither_concept_nor_document(tmp_path):
+    rules = tmp_path / "held.ttl"
+    rules.write_text(
+        "@prefix airm: <https://w3id.org/airm#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<https://example.org/h1> a airm:ClassificationRule ;\n"
+        '  airm:classificationAxis "actor-type" ; airm:ruleWeight "1.0"^^xsd:decimal ;\n'
+        "  airm:ruleValue <https://w3id.org/airm/id/actor/deployer> ;\n"
+        "  airm:ruleWhenHeld <https://example.org/no-such-thing> .\n", encoding="utf-8")
+    code, out, err = run_cli("validate", str(rules))
+    assert code == 1 and "names one concept of a concept scheme or one document" in out + err
 
 
 def test_shipped_classifier_data_conforms(kg):
@@ -295,3 +350,11 @@ def _load(path):
 
     kg = airm.load()
     return load_rules(load_schemes(lambda t: graphs.select(kg.store, t)), [path])
+
+
+def test_document_held_value_rule_counts_for_records_extracted_from_it(ws):
+    (ws / "sources" / "extra.nq").write_text(
+        f"<{MIT}T0002> <https://w3id.org/airm#extractedFrom> <{ID}ref/nist-ai-600-1> <https://w3id.org/airm/graph/x> .\n",
+        encoding="utf-8")
+    actor = _by(_classify(ws), MIT + "T0002", "actor-type")[0]
+    assert actor.value == ID + "actor/deployer" and "it is extracted from nist-ai-600-1" in actor.rationale

@@ -39,6 +39,7 @@ class Schemes:
     """The usable concepts of every axis (no sentinels), by IRI and by code."""
 
     by_axis: dict[str, dict[str, Concept]] = field(default_factory=dict)
+    documents: set = field(default_factory=set)  # every bibo:Document, as held-value rules may name one
 
     def concept(self, axis: str, iri: str) -> Concept | None:
         return self.by_axis.get(axis, {}).get(iri)
@@ -60,6 +61,8 @@ CONCEPTS_QUERY = sparql_prologue("skos", "airm") + """SELECT ?c ?scheme ?label ?
 }
 """
 
+DOCUMENTS_QUERY = "SELECT DISTINCT ?d WHERE { ?d a <http://purl.org/ontology/bibo/Document> }"
+
 
 def load_schemes(select) -> Schemes:
     """``select(text)`` runs a SELECT on the curated and source graphs and yields dict rows of plain strings."""
@@ -71,4 +74,5 @@ def load_schemes(select) -> Schemes:
             continue
         iri = row["c"]
         schemes.by_axis[axis.name][iri] = Concept(iri, row.get("label") or iri, row.get("code") or "")
+    schemes.documents = {row["d"] for row in select(DOCUMENTS_QUERY)}
     return schemes

@@ -31,6 +31,7 @@ class Mitigation:
     matches: set = field(default_factory=set)  # exact matches (either direction)
     tasks: set = field(default_factory=set)  # NIST AI actor task names
     addressed: set = field(default_factory=set)  # every risk it addresses, of any scheme
+    documents: set = field(default_factory=set)  # what it is extracted from (and the same documents' IRIs)
 
 
 @dataclass
@@ -63,6 +64,8 @@ VALUES = sparql_prologue("airm") + """SELECT ?m ?p ?v WHERE {
 """
 MATCHES = sparql_prologue("airm", "skos") + """SELECT ?m ?o WHERE { ?m a airm:Mitigation . { ?m skos:exactMatch ?o } UNION { ?o skos:exactMatch ?m } ?o a airm:Mitigation }
 """
+DOCUMENTS = sparql_prologue("airm", "owl") + """SELECT ?m ?e ?same WHERE {
+  ?m a airm:Mitigation ; airm:extractedFrom ?e . OPTIONAL { ?e owl:sameAs ?same } }"""
 TASKS = sparql_prologue("airm") + "SELECT ?m ?t WHERE { ?m a airm:Mitigation ; airm:aiActorTask ?t }"
 TASK_MAP = sparql_prologue("airm", "rdfs") + """SELECT ?label ?stage ?actor WHERE {
   ?task rdfs:label ?label . { ?task airm:actorTaskStage ?stage } UNION { ?task airm:actorTaskActor ?actor }
@@ -102,6 +105,9 @@ def read_facts(select, schemes: Schemes) -> Facts:
     for row in select(MATCHES):
         if row["m"] in mitigations and row["o"] != row["m"]:
             mitigations[row["m"]].matches.add(row["o"])
+    for row in select(DOCUMENTS):
+        if row["m"] in mitigations:
+            mitigations[row["m"]].documents |= {row["e"], row.get("same", row["e"])}
     for row in select(TASKS):
         if row["m"] in mitigations:
             mitigations[row["m"]].tasks.add(row["t"])

@@ -1,6 +1,8 @@
-"""The offline text classifier: a lexicon of rules kept as data (data/classify/*.ttl), each a pattern that counts
-for one concept. Deterministic: the same text and rules give the same proposals, with the matched words as the
-reason. A rules file naming a concept outside its axis's scheme is refused, naming the file and line."""
+"""The offline text classifier: a lexicon of rules kept as data (data/classify/*.ttl), each counting for one concept
+when a pattern is found in the text or when the mitigation already holds a given concept (its MIT taxonomy category,
+its NIST function), a hint the text alone often lacks. Deterministic: the same text, facts and rules give the same
+proposals, with the matched words and facts as the reason. A rules file naming a concept outside the schemes is
+refused, naming the file and line."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from ..resources import resource_dir
 from ..vocab import Airm, Rdf
 from .axes import AXES, Schemes
 
-VERSION = "1"
+VERSION = "2"
 SEARCH_SECONDS = 0.5  # per rule and text: a pattern that backtracks without end is stopped, naming the rule
 RULE = Airm.ClassificationRule
 MAX_RULES_BYTES = 10_000_000
@@ -27,9 +29,10 @@ class Rule:
     iri: str
     axis: str
     value: str
-    pattern: object | None  # a compiled `regex` pattern (it can be given a deadline); None: the axis's default
+    pattern: object | None  # a compiled `regex` pattern (it can be given a deadline); None: a held-value rule or default
     weight: float
     where: str = ""  # file:line, for errors
+    when_held: str = ""  # counts when the mitigation already holds this concept (on any axis)
 
 
 def rule_files() -> list[Path]:
@@ -84,7 +87,13 @@ def _rule(path: Path, text: str, iri: str, d: dict, schemes: Schemes) -> Rule:
         weight = -1.0
     if not 0 < weight <= 1.5:
         fail("airm:ruleWeight must be a number above 0 and at most 1.5", local, "e.g. airm:ruleWeight 0.8")
-    pattern = None
+    pattern, when_held = None, ""
+    if Airm.ruleWhenHeld in d:
+        when_held = d[Airm.ruleWhenHeld].value
+        if not any(schemes.concept(a, when_held) for a in AXES) and when_held not in schemes.documents:
+            fail(f"airm:ruleWhenHeld {when_held} is not a concept of any axis's scheme nor a document",
+                 _short(when_held), "name a lifecycle, actor, RMF function, risk or MIT mitigation taxonomy concept, "
+                 "or a bibo:Document such as https://w3id.org/airm/id/ref/nist-ai-600-1, by its IRI")
     if Airm.rulePattern in d:
         import regex
 
@@ -92,9 +101,10 @@ def _rule(path: Path, text: str, iri: str, d: dict, schemes: Schemes) -> Rule:
             pattern = regex.compile(d[Airm.rulePattern].value, regex.IGNORECASE)
         except regex.error as e:
             fail(f"the pattern is not a regular expression: {e}", local, "escape special characters with \\\\")
-    elif d.get(Airm.ruleDefault, ox_false()).value != "true":
-        fail("a rule needs airm:rulePattern (or airm:ruleDefault true)", local, "add the words to look for")
-    return Rule(iri, axis.value, value.value, pattern, weight, f"{path}:{_line_of(text, local) or '?'}")
+    elif not when_held and d.get(Airm.ruleDefault, ox_false()).value != "true":
+        fail("a rule needs airm:rulePattern, airm:ruleWhenHeld or airm:ruleDefault true", local,
+             "add the words to look for")
+    return Rule(iri, axis.value, value.value, pattern, weight, f"{path}:{_line_of(text, local) or '?'}", when_held)
 
 
 def ox_false():
@@ -119,15 +129,23 @@ class Scored:
     score: float
     words: tuple  # what matched, for the rationale
     default: bool
+    held: tuple = ()  # concepts held that counted, for the rationale
 
 
-def score(rules: list[Rule], axis: str, text: str) -> list[Scored]:
-    """Concepts of ``axis`` ranked by summed rule weights over ``text``; the default alone when nothing matched."""
+def score(rules: list[Rule], axis: str, text: str, held=frozenset()) -> list[Scored]:
+    """Concepts of ``axis`` ranked by summed rule weights over ``text`` and the concepts ``held`` (stated values on
+    any axis); the default alone when nothing matched."""
     sums: dict = defaultdict(float)
     words: dict = defaultdict(list)
+    facts: dict = defaultdict(list)
     default = None
     for r in rules:
         if r.axis != axis:
+            continue
+        if r.when_held:
+            if r.when_held in held:
+                sums[r.value] += r.weight
+                facts[r.value].append(r.when_held)
             continue
         if r.pattern is None:
             default = r
@@ -144,4 +162,4 @@ def score(rules: list[Rule], axis: str, text: str) -> list[Scored]:
     if not sums:
         return [Scored(default.value, default.weight, (), True)] if default else []
     ranked = sorted(sums, key=lambda v: (-sums[v], v))
-    return [Scored(v, sums[v], tuple(dict.fromkeys(words[v])), False) for v in ranked]
+    return [Scored(v, sums[v], tuple(dict.fromkeys(words[v])), False, tuple(dict.fromkeys(facts[v]))) for v in ranked]

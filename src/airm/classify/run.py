@@ -103,7 +103,8 @@ def _propose(facts, m, axis, rules, rejected: set) -> list:
         found = [p for p in tier() if p.key() not in rejected]
         if found:
             if text_scores is None:
-                text_scores = {s.value: s.score for s in score(rules, axis, f"{m.label}. {m.text}") if not s.default}
+                scored = score(rules, axis, f"{m.label}. {m.text}", methods.held(m, facts))
+                text_scores = {s.value: s.score for s in scored if not s.default}
             ranked = methods.rank(found, text_scores)
             return ranked[:MAX_VALUES] if AXES[axis].multi else ranked[:1]
     return []
