@@ -167,6 +167,14 @@ def label_of(kg, iri: str) -> str | None:
     return row[0] if row else None
 
 
+def codes_of(kg, iri: str) -> list[str]:
+    """The codes (notations, identifiers) of ``iri``: what tells apart candidates that share a label."""
+    rows = open_index(kg).execute(
+        "SELECT DISTINCT n.text FROM names n JOIN resources r ON r.id = n.id WHERE r.iri = ? AND n.kind = 'code' "
+        "ORDER BY n.text", (iri,))
+    return [text for (text,) in rows]
+
+
 def describe(c: Candidate) -> str:
     """'mitdom:2.2 "AI system security…" (MIT Risk Domain Taxonomy)': what a person needs to choose."""
     from .namespaces import curie

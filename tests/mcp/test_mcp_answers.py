@@ -46,3 +46,38 @@ def test_a_cut_result_says_so_and_how_to_narrow_it(kg):
     assert data["truncated"] is True and data["count"] == 2
     assert "cut at 2 rows" in data["truncation"] and ROWS_ARG in data["truncation"]
     assert data["truncation"] in out["text"]
+
+
+def test_resolved_says_what_each_value_meant_and_by_which_rule(kg):
+    """A CURIE is taken as given, a label by its tier, a default as the default, each with its label."""
+    name = "training-methods-for-risk"
+    for given, how in (("llmsr:value-misalignment", "iri"), ("value misalignment", "label"), (None, "default")):
+        args = {"risk": given} if given else {}
+        risk = answer(kg, name, args, timeout=30, limit=500, query=name)["structured"]["resolved"]["risk"]
+        assert (risk["curie"], risk["label"], risk["how"]) == ("llmsr:value-misalignment", "Value Misalignment", how)
+        assert risk["default"] is (given is None)
+
+
+def test_search_uses_the_full_text_index_and_says_when_it_cut(kg):
+    out = answer(kg, "search", {"keyword": "model", "scope": "resources", ROWS_ARG: 2}, timeout=30, limit=500)
+    data = out["structured"]
+    assert out["error"] is False and data["backend"] == "full-text index"
+    assert data["count"] == 2 and data["truncated"] is True and ROWS_ARG in data["truncation"]
+    assert all("[model" in r["snippet"].lower() for r in data["rows"])
+    mitigations = answer(kg, "search", {"keyword": "model"}, timeout=30, limit=500)["structured"]["rows"]
+    assert mitigations and all(r["type"].endswith("#Mitigation") for r in mitigations)
+
+
+def test_search_falls_back_to_the_stored_queries_without_the_index(kg, monkeypatch):
+    import sqlite3
+
+    from airm import textindex
+
+    def no_fts(kg):
+        raise sqlite3.OperationalError("no such module: fts5")
+
+    monkeypatch.setattr(textindex, "open_index", no_fts)
+    out = answer(kg, "search", {"keyword": "reward model"}, timeout=30, limit=500)
+    data = out["structured"]
+    assert out["error"] is False and data["backend"] == "stored query search-mitigations" and data["count"] >= 1
+    assert all("reward model" in r["text"].lower() for r in data["rows"])

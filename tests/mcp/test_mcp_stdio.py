@@ -45,7 +45,7 @@ def test_tool_list_matches_the_catalog():
         required = {p.name for p in q.params.values() if p.required and p.default is None}
         assert set(schema.get("required", [])) == required, name
     follow = tools["mitigations-for-risk"].input_schema["properties"]["follow"]
-    assert follow["enum"] == ["none", "related", "category", "all"] and follow["default"] == "none"
+    assert {"none", "related", "category", "all"} <= set(follow["enum"]) and follow["default"] == "none"
     assert {"airm://ontology", "airm://catalog", "airm://sources"} <= resources
     assert "mitigations-with-evidence" in prompts
     import rdflib
@@ -83,7 +83,9 @@ def test_unknown_or_ambiguous_values_return_candidates_never_a_guess():
         async with stdio_session() as s:
             return [await s.call_tool(*call) for call in (
                 ("equivalent-concepts", {"concept": "2.2"}),  # a risk domain and two mitigation categories
-                ("mitigations-for-risk", {"risk": "valeu misalignment"}),  # a typo
+                ("mitigations-for-risk", {"risk": "security"}),  # in the labels of three risk domains
+                ("mitigations-for-risk", {"risk": "zzqx"}),  # in no label at all
+                ("mitigations-for-risk", {"risk": "valeu misalignment"}),  # a typo, clearly one risk: taken, said so
                 ("resolve", {"text": "robustness to attack"}),  # a risk and a mitigation
                 ("resolve", {"text": "2.2", "kind": "risk"}),
                 ("mitigations-for-risk", {"risk": "value misalignment", "follow": "sideways"}),
@@ -92,17 +94,25 @@ def test_unknown_or_ambiguous_values_return_candidates_never_a_guess():
                 ("sparql", {"query": "ASK {}", "max_rows": 100_000}),
             )]
 
-    ambiguous, typo, both, risk, bad_enum, unknown_arg, bad_type, too_many = anyio.run(main)
+    ambiguous, several, unknown, typo, both, risk, bad_enum, unknown_arg, bad_type, too_many = anyio.run(main)
     data = structured(ambiguous)
     assert ambiguous.is_error and "rows" not in data
     assert {c["curie"] for c in data["unresolved"][0]["candidates"]} == {"mitdom:2.2", "mtax:2.2", "mtaxp:2.2"}
+    assert all(c["codes"] == ["2.2"] and c["schemes"] for c in data["unresolved"][0]["candidates"])
+    data = structured(several)
+    assert several.is_error and "rows" not in data and data["unresolved"][0]["param"] == "risk"
+    assert {c["curie"] for c in data["unresolved"][0]["candidates"]} == {"mitdom:2", "mitdom:2.0", "mitdom:2.2"}
+    data = structured(unknown)
+    assert unknown.is_error and "rows" not in data and data["unresolved"][0]["candidates"]
+    assert all(c["match"] == "none" for c in data["unresolved"][0]["candidates"])
     data = structured(typo)
-    assert typo.is_error and data["unresolved"][0]["param"] == "risk"
-    assert data["unresolved"][0]["candidates"][0]["curie"] == "llmsr:value-misalignment"
+    assert not typo.is_error and data["resolved"]["risk"]["curie"] == "llmsr:value-misalignment"
+    assert data["resolved"]["risk"]["how"] == "fuzzy" and "near spelling only" in typo.content[0].text
     data = structured(both)
     assert both.is_error and data["resolved"] is None
     assert {c["kind"] for c in data["candidates"]} == {"risk", "mitigation"}
     assert not risk.is_error and structured(risk)["resolved"]["curie"] == "mitdom:2.2"
+    assert structured(risk)["how"] == "code"
     assert bad_enum.is_error and "sideways" in bad_enum.content[0].text
     assert unknown_arg.is_error and "colour" in unknown_arg.content[0].text
     assert bad_type.is_error and "must be a JSON integer" in bad_type.content[0].text
@@ -121,8 +131,9 @@ def test_describe_and_search():
     introduced = next(s for s in record["statements"] if s["predicate"] == "airm:introducedIn")
     assert introduced["values"][0]["label"] == "Rafailov et al. 2023" and introduced["values"][0]["sources"]
     hits = structured(found)
-    assert hits["backend"].startswith("stored query") and hits["count"] >= 1
-    assert all("reward model" in r["text"].lower() for r in hits["rows"])
+    assert hits["backend"] == "full-text index" and hits["count"] >= 1
+    assert hits["rows"][0]["curie"] == "mitigation:shi2024-alignment-training"
+    assert all("[reward] [model]" in r["snippet"].lower() for r in hits["rows"])
 
 
 def test_hostile_sparql_is_refused_or_stopped_within_its_limit():

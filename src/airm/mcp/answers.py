@@ -1,29 +1,20 @@
 """Every tool's answer: structured content (rows, what each parameter resolved to, evidence per mitigation-risk
 link, whether the rows were cut) and a short text saying the same. Runs in the worker process on its graph.
 
-Parameters go through the catalog's own resolution (``catalog.bind_params``); when a value does not resolve to
-exactly one resource, the answer is the candidates, never a guess.
+Parameters go through the catalog's own resolution (``catalog.bind_params``, ranked by ``airm.resolve``); when a
+value does not resolve to exactly one resource, the answer is the candidates, never a guess (see ``resolving``).
 """
 
 from __future__ import annotations
 
-import difflib
-
 from .. import catalog
 from ..errors import QueryError
-from ..namespaces import curie, expand
+from ..namespaces import curie
 from .evidence import link_evidence
-from .tools import PROPOSALS_ARG, RESOLVE_KINDS, ROWS_ARG, SEARCH_SCOPES
+from .resolving import Unresolved, bind, lookup
+from .tools import PROPOSALS_ARG, ROWS_ARG, SEARCH_SCOPES
 
 TEXT_ROWS = 10  # rows repeated in the text part; the structured part has them all
-
-
-class Unresolved(Exception):
-    """A parameter value that names no resource, or several: carries the candidates to offer instead."""
-
-    def __init__(self, entries: list[dict]):
-        super().__init__("; ".join(e["message"] for e in entries))
-        self.entries = entries
 
 
 def answer(kg, tool: str, args: dict, *, timeout: float, limit: int, query: str | None = None) -> dict:
@@ -49,70 +40,10 @@ def unresolved_answer(entries: list[dict]) -> dict:
     lines = []
     for e in entries:
         lines.append(e["message"])
-        lines += [f"  - {c['curie']}  {c.get('label') or ''}".rstrip() for c in e["candidates"]]
+        lines += _candidate_lines(e["candidates"])
     lines.append("Nothing was run: call again with one of the candidates (its CURIE), or rephrase.")
     return {"structured": {"error": "unresolved parameter", "unresolved": entries}, "text": "\n".join(lines),
             "error": True}
-
-
-# --- parameters -------------------------------------------------------------------------------------------------
-
-def _label(kg, iri: str) -> str | None:
-    from ..labels import label_of
-
-    return label_of(kg.store, iri)
-
-
-def candidates(kg, p: catalog.Param, text: str, n: int = 8) -> list[dict]:
-    """The resources ``text`` might mean for ``p``: every exact match when it is ambiguous (``match: exact``), else
-    the closest labels (``match: close``). Reads the same label table as ``catalog.resolve_resource``."""
-    cls_iri = (expand(p.cls) or p.cls) if p.cls else "http://www.w3.org/2004/02/skos/core#Concept"
-    rows = catalog._candidate_rows(kg, cls_iri)
-    if p.scheme:
-        members = catalog._scheme_members(kg, expand(p.scheme) or p.scheme)
-        rows = [r for r in rows if r[0] in members]
-    key = catalog._norm(str(text))
-    found = sorted({x for x, label, _k in rows if catalog._norm(label) == key})
-    match = "exact"
-    if not found:
-        match = "close"
-        by_label: dict[str, str] = {}
-        for x, label, _k in rows:
-            by_label.setdefault(catalog._norm(label), x)
-        close = difflib.get_close_matches(key, list(by_label), n=n, cutoff=0.5)
-        close += [k for k in by_label if key in k and k not in close]
-        found = list(dict.fromkeys(by_label[k] for k in close))
-    return [{"iri": x, "curie": curie(x), "label": _label(kg, x), "match": match} for x in found[:n]]
-
-
-def resolve_params(kg, q: catalog.StoredQuery, given: dict) -> dict:
-    """What each parameter resolved to (given or default), raising ``Unresolved`` with candidates for any
-    resource parameter that names no resource or several."""
-    resolved, problems = {}, []
-    for p in q.params.values():
-        value = given.get(p.name)
-        is_default = value is None
-        if is_default:
-            value = p.default
-        if value is None:
-            continue
-        entry = {"given": value, "default": is_default}
-        if p.type == "resource":
-            try:
-                iri = catalog.resolve_resource(kg, p, str(value))
-            except QueryError as e:
-                problems.append({"param": p.name, "given": value, "message": e.message,
-                                 "candidates": candidates(kg, p, str(value))})
-                continue
-            entry.update(iri=iri, curie=curie(iri), label=_label(kg, iri))
-        elif p.type == "iri":
-            iri = catalog._as_iri(str(value))
-            if iri is not None:
-                entry.update(iri=iri, curie=curie(iri), label=_label(kg, iri))
-        resolved[p.name] = entry
-    if problems:
-        raise Unresolved(problems)
-    return resolved
 
 
 # --- rows -------------------------------------------------------------------------------------------------------
@@ -158,8 +89,7 @@ def stored(kg, name: str, args: dict, *, timeout: float, limit: int) -> dict:
     limit = int(args.get(ROWS_ARG) or limit)
     with_proposals = bool(args.get(PROPOSALS_ARG, False)) and PROPOSALS_ARG not in q.params
     given = {k: v for k, v in args.items() if k in q.params and v is not None}
-    resolved = resolve_params(kg, q, given)
-    bound = catalog.bind_params(kg, q, given)
+    bound, resolved = bind(kg, q, given)
     result = run_stored(kg, q, bound, timeout=timeout, limit=limit, with_proposals=with_proposals)
     catalog.annotate(kg, q, bound, result, with_proposals=with_proposals, timeout=timeout, limit=limit)
     narrow = ("Narrow it with " + ", ".join(q.params) + f", or raise {ROWS_ARG}.") if q.params \
@@ -174,7 +104,8 @@ def result_answer(kg, result, *, query: str | None, title: str, resolved: dict, 
     lines = [title]
     for name, r in resolved.items():
         shown = f"{r['curie']} ({r['label']})" if r.get("curie") and r.get("label") else r.get("curie") or r["given"]
-        lines.append(f"{name} = {shown}" + (" [default]" if r["default"] else f" [from {r['given']!r}]"))
+        how = " - by near spelling only, check it" if r.get("how") == "fuzzy" else ""
+        lines.append(f"{name} = {shown}" + (" [default]" if r["default"] else f" [from {r['given']!r}]{how}"))
     if result.kind == "ask":
         structured["boolean"] = bool(result.boolean)
         lines.append(f"answer: {'yes' if result.boolean else 'no'}")
@@ -207,8 +138,7 @@ def result_answer(kg, result, *, query: str | None, title: str, resolved: dict, 
 # --- the fixed tools --------------------------------------------------------------------------------------------
 
 def search(kg, args: dict, *, timeout: float, limit: int) -> dict:
-    """Keyword search. The seam for a full-text index: ``search_backend`` picks what answers; today the stored
-    substring queries do."""
+    """Keyword search: ``search_backend`` picks what answers (the full-text index, else the stored queries)."""
     scope = args.get("scope") or "mitigations"
     if scope not in SEARCH_SCOPES:
         raise QueryError(f"scope must be one of {', '.join(SEARCH_SCOPES)}, not {scope!r}")
@@ -216,10 +146,40 @@ def search(kg, args: dict, *, timeout: float, limit: int) -> dict:
     return backend(kg, scope, str(args["keyword"]), timeout=timeout, limit=int(args.get(ROWS_ARG) or limit))
 
 
+SCOPE_TYPES = {"mitigations": "airm:Mitigation", "resources": None}  # what each search scope keeps
+
+
 def search_backend(kg):
-    """The search in use: a full-text index, where the graph has one, would be returned here; until then the
-    stored ``search-*`` queries (case-insensitive substring, label matches first)."""
-    return _stored_search
+    """The search in use: airm's full-text index (stemmed, ranked, with snippets), or, where it cannot be opened
+    (an SQLite without FTS5), the stored ``search-*`` queries (case-insensitive substring, label matches first)."""
+    import sqlite3
+
+    from ..textindex import open_index
+
+    try:
+        open_index(kg)
+    except (ImportError, sqlite3.Error):
+        return _stored_search
+    return _index_search
+
+
+def _index_search(kg, scope: str, keyword: str, *, timeout: float, limit: int) -> dict:
+    from ..search import search as full_text
+
+    hits = full_text(kg, keyword, types=SCOPE_TYPES[scope], limit=limit + 1)  # one more tells a cut result
+    cut = len(hits) > limit
+    rows = [dict(h.to_dict(), curie=curie(h.iri)) for h in hits[:limit]]
+    structured = {"query": None, "backend": "full-text index", "scope": scope, "count": len(rows), "rows": rows,
+                  "truncated": cut}
+    lines = [f"Search {scope} for {keyword!r}: {len(rows)} hit(s), best first"]
+    for h in rows[:TEXT_ROWS]:
+        lines += [f"- {h['curie']}  {h['label'] or ''}  [{h['source'] or '?'}]", f"    {h['snippet']}"]
+    if len(rows) > TEXT_ROWS:
+        lines.append(f"... {len(rows) - TEXT_ROWS} more hits in the structured content")
+    if cut:
+        structured["truncation"] = f"The hits were cut at {limit}: there are more. Add words, or raise {ROWS_ARG}."
+        lines.append(structured["truncation"])
+    return {"structured": structured, "text": "\n".join(lines), "error": False}
 
 
 def _stored_search(kg, scope: str, keyword: str, *, timeout: float, limit: int) -> dict:
@@ -228,42 +188,29 @@ def _stored_search(kg, scope: str, keyword: str, *, timeout: float, limit: int) 
     return out
 
 
-def _kind_param(kind: str) -> list[tuple[str, catalog.Param]]:
-    kinds = RESOLVE_KINDS if kind in (None, "", "any") else {kind: RESOLVE_KINDS.get(kind)}
-    if None in kinds.values():
-        raise QueryError(f"kind must be 'any' or one of {', '.join(RESOLVE_KINDS)}, not {kind!r}")
-    return [(k, catalog.Param(name="text", type="resource", description=k, cls=c)) for k, c in kinds.items()]
+def _candidate_lines(offered: list[dict]) -> list[str]:
+    return [f"  - {c['curie']}  {c.get('label') or ''}" + (f"  ({'; '.join(c['schemes'])})" if c.get("schemes") else "")
+            + (f"  code {', '.join(c['codes'])}" if c.get("codes") else "") for c in offered]
 
 
-def lookup(kg, text: str, kind: str) -> tuple[list[dict], list[dict]]:
-    """(exact, close): every resource ``text`` names exactly (a code, label or CURIE) among the kinds asked, and
-    labels close to it. One exact match means resolved; several mean ambiguous (a code such as 2.2 is a risk
-    domain and a mitigation category)."""
-    exact: dict[str, dict] = {}
-    close: dict[str, dict] = {}
-    for k, p in _kind_param(kind):
-        try:
-            iri = catalog.resolve_resource(kg, p, text)
-        except QueryError:
-            for c in candidates(kg, p, text):
-                (exact if c["match"] == "exact" else close).setdefault(c["iri"], dict(c, kind=k))
-            continue
-        exact.setdefault(iri, {"iri": iri, "curie": curie(iri), "label": _label(kg, iri), "match": "exact", "kind": k})
-    return list(exact.values()), [c for iri, c in close.items() if iri not in exact]
+def _not_one(text: str, kind: str, offered: list[dict], how: str) -> str:
+    where = "" if kind == "any" else f" of kind {kind}"
+    if offered and how in ("iri", "code", "label", "alt", "prefix", "words"):
+        return f"{text!r} names {len(offered)} resources{where} equally well (by {how})"
+    return f"{text!r} names no resource{where}" + ("; the closest are below" if offered else "")
 
 
 def resolve(kg, args: dict, *, timeout: float, limit: int) -> dict:
     text, kind = str(args["text"]).strip(), args.get("kind") or "any"
-    exact, close = lookup(kg, text, kind)
-    if len(exact) == 1:
-        m = exact[0]
-        return {"structured": {"text": text, "resolved": m, "candidates": []},
-                "text": f"{text!r} is {m['curie']} ({m['label']}), a {m['kind']}", "error": False}
-    offered = exact if exact else close
-    message = f"{text!r} names " + (f"{len(exact)} resources" if exact else "no resource") \
-        + ("" if kind == "any" else f" of kind {kind}")
+    best, offered, how = lookup(kg, text, kind)
+    if best is not None:
+        warn = " - by near spelling only, check it" if how == "fuzzy" else ""
+        return {"structured": {"text": text, "resolved": best, "how": how, "candidates": []},
+                "text": f"{text!r} is {best['curie']} ({best['label']}), a {best['kind']} (by {how}){warn}",
+                "error": False}
+    message = _not_one(text, kind, offered, how)
     out = unresolved_answer([{"param": "text", "given": text, "message": message, "candidates": offered}])
-    out["structured"].update(text=text, resolved=None, candidates=offered)
+    out["structured"].update(text=text, resolved=None, how=how, candidates=offered)
     return out
 
 
@@ -271,13 +218,16 @@ def describe(kg, args: dict, *, timeout: float, limit: int) -> dict:
     from ..server.records import exists, record
 
     text, kind = str(args["entity"]).strip(), args.get("kind") or "any"
-    iri = catalog._as_iri(text)
+    try:
+        iri = catalog.coerce(kg, catalog.Param(name="entity", type="iri", description="entity"), text).value
+    except QueryError:
+        iri = None
     if iri is None or not exists(kg, iri):
-        exact, close = lookup(kg, text, kind)
-        if len(exact) != 1:
-            message = f"{text!r} names " + (f"{len(exact)} resources" if exact else "no resource in the graph")
-            raise Unresolved([{"param": "entity", "given": text, "message": message, "candidates": exact or close}])
-        iri = exact[0]["iri"]
+        best, offered, how = lookup(kg, text, kind)
+        if best is None:
+            raise Unresolved([{"param": "entity", "given": text, "message": _not_one(text, kind, offered, how),
+                               "candidates": offered}])
+        iri = best["iri"]
     rec = record(kg, iri, timeout=timeout, limit=limit)
     structured = record_json(rec)
     lines = [f"{structured['curie']}: {structured.get('label') or ''}",

@@ -16,7 +16,8 @@ INSTRUCTIONS = (
     "airm is a knowledge graph of AI-risk mitigations. Each stored-query tool answers one question; parameters take "
     "an IRI, a CURIE, a code (2.2) or a label. Answers carry 'resolved' (what each parameter meant), 'rows', and "
     "'links': the evidence of each mitigation-risk link (document, locator, mapping path, justification, status). "
-    "A value that does not resolve returns candidates: ask the user, do not guess. 'truncation' says a result was "
+    "A value that does not resolve returns candidates: ask the user, do not guess; a 'how' of 'fuzzy' in 'resolved' "
+    "means a near spelling was taken: say so. 'truncation' says a result was "
     "cut. Cite the evidence when you answer."
 )
 

@@ -86,7 +86,8 @@ def fixed_tools(*, row_cap: int, sparql_cap: int) -> list[ToolSpec]:
     return [
         ToolSpec("search", "Search the graph by keyword",
                  "Mitigations (scope 'mitigations') or resources of any kind (scope 'resources') whose label, "
-                 "description or code contains the keyword, with where it matched.",
+                 "names, code or description hold every word of the keyword (stemmed: 'red-teaming' finds 'red "
+                 "team'), best first, each with a snippet of where it matched.",
                  {"type": "object", "additionalProperties": False, "required": ["keyword"], "properties": {
                      "keyword": {"type": "string", "minLength": 1, "description": "the text to look for",
                                  "examples": ["reward model"]},
