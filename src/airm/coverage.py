@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from .classify.graphs import PROPOSALS_GRAPH, store_for
 from .engines import run_stored
 from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, curie, sparql_prologue
 from .vocab import Airm
-
-PROPOSALS_GRAPH = GRAPH_BASE + "proposals"
 AXES = {
     "risk": Airm.addresses,
     "lifecycle-stage": Airm.lifecycleStage,
@@ -27,7 +26,7 @@ _COVERAGE = sparql_prologue("airm", "sssom") + """SELECT ?g (COUNT(DISTINCT ?m) 
        (COUNT(DISTINCT ?prop) AS ?proposed)
 WHERE {
   GRAPH ?g { ?m a airm:Mitigation }
-  FILTER(?g != <%s>)
+  FILTER(?g != <%s> && ?g != <%s>)
   BIND(IF(EXISTS { ?m ?axis ?v . FILTER NOT EXISTS { ?v a airm:ClassificationSentinel } }, ?m, ?none) AS ?own)
   BIND(IF(!BOUND(?own) && EXISTS { ?m airm:representativeMeasure ?c . ?o airm:representativeMeasure ?c ; ?axis ?w .
                                    FILTER NOT EXISTS { ?w a airm:ClassificationSentinel } }, ?m, ?none) AS ?inh)
@@ -41,10 +40,11 @@ GROUP BY ?g ORDER BY ?g
 def link_coverage(kg) -> list[dict]:
     """One dict per (source graph, axis): mitigations, linked (own value), inherited (a cluster member's), proposed."""
     out = []
+    store = store_for(kg, True)  # the unreviewed proposals of 'airm classify' live beside the graph, in their own file
     for axis, prop in AXES.items():
         # the axis IRIs are this module's constants, never user input, so they are written into the text
-        text = (_COVERAGE % (ENTAILMENT_GRAPH, PROPOSALS_GRAPH)).replace("?axis", f"<{prop}>")
-        for sol in kg.store.query(text, use_default_graph_as_union=True):
+        text = (_COVERAGE % (ENTAILMENT_GRAPH, PROPOSALS_GRAPH, PROPOSALS_GRAPH)).replace("?axis", f"<{prop}>")
+        for sol in store.query(text, use_default_graph_as_union=True):
             g = sol["g"].value
             out.append({"source": g.removeprefix(GRAPH_BASE), "axis": axis,
                         **{k: int(sol[k].value) for k in ("mitigations", "linked", "inherited", "proposed")}})

@@ -358,3 +358,19 @@ def test_document_held_value_rule_counts_for_records_extracted_from_it(ws):
         encoding="utf-8")
     actor = _by(_classify(ws), MIT + "T0002", "actor-type")[0]
     assert actor.value == ID + "actor/deployer" and "it is extracted from nist-ai-600-1" in actor.rationale
+
+
+def test_link_coverage_counts_proposals_apart_from_curated_values(ws):
+    """`airm sources` reports, per source and axis, the mitigations with a proposed value: they are read from the
+    proposals file 'airm classify' wrote beside the graph, never mixed into the linked count."""
+    import airm
+    from airm.coverage import link_coverage
+
+    before = {(r["source"], r["axis"]): r for r in link_coverage(airm.load(workspace=ws))}
+    result = _classify(ws)
+    after = {(r["source"], r["axis"]): r for r in link_coverage(airm.load(workspace=ws))}
+    stages = {p.mitigation for p in result.proposed if p.axis == "lifecycle-stage"}
+    on_axis = [k for k in after if k[1] == "lifecycle-stage"]
+    assert stages and all(before[k]["proposed"] == 0 for k in on_axis)
+    assert sum(after[k]["proposed"] for k in on_axis) == len(stages)  # each source counts its own mitigations
+    assert all(after[k]["linked"] == before[k]["linked"] for k in on_axis)
