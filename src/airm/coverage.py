@@ -26,11 +26,13 @@ _COVERAGE = sparql_prologue("airm", "sssom") + """SELECT ?g (COUNT(DISTINCT ?m) 
        (COUNT(DISTINCT ?prop) AS ?proposed)
 WHERE {
   GRAPH ?g { ?m a airm:Mitigation }
-  FILTER(?g != <%s> && ?g != <%s>)
-  BIND(IF(EXISTS { ?m ?axis ?v . FILTER NOT EXISTS { ?v a airm:ClassificationSentinel } }, ?m, ?none) AS ?own)
-  BIND(IF(!BOUND(?own) && EXISTS { ?m airm:representativeMeasure ?c . ?o airm:representativeMeasure ?c ; ?axis ?w .
+  FILTER(?g != <ENTAILMENTS> && ?g != <PROPOSALS>)
+  BIND(IF(EXISTS { GRAPH ?h { ?m ?axis ?v } FILTER(?h != <PROPOSALS>)
+                   FILTER NOT EXISTS { ?v a airm:ClassificationSentinel } }, ?m, ?none) AS ?own)
+  BIND(IF(!BOUND(?own) && EXISTS { ?m airm:representativeMeasure ?c . ?o airm:representativeMeasure ?c .
+                                   GRAPH ?k { ?o ?axis ?w } FILTER(?k != <PROPOSALS>)
                                    FILTER NOT EXISTS { ?w a airm:ClassificationSentinel } }, ?m, ?none) AS ?inh)
-  BIND(IF(EXISTS { GRAPH <%s> { { ?p sssom:subject_id ?m ; sssom:predicate_id ?axis } UNION { ?m ?axis ?x } } },
+  BIND(IF(EXISTS { GRAPH <PROPOSALS> { { ?p sssom:subject_id ?m ; sssom:predicate_id ?axis } UNION { ?m ?axis ?x } } },
           ?m, ?none) AS ?prop)
 }
 GROUP BY ?g ORDER BY ?g
@@ -43,7 +45,8 @@ def link_coverage(kg) -> list[dict]:
     store = store_for(kg, True)  # the unreviewed proposals of 'airm classify' live beside the graph, in their own file
     for axis, prop in AXES.items():
         # the axis IRIs are this module's constants, never user input, so they are written into the text
-        text = (_COVERAGE % (ENTAILMENT_GRAPH, PROPOSALS_GRAPH, PROPOSALS_GRAPH)).replace("?axis", f"<{prop}>")
+        text = (_COVERAGE.replace("<ENTAILMENTS>", f"<{ENTAILMENT_GRAPH}>").replace("<PROPOSALS>", f"<{PROPOSALS_GRAPH}>")
+                .replace("?axis", f"<{prop}>"))
         for sol in store.query(text, use_default_graph_as_union=True):
             g = sol["g"].value
             out.append({"source": g.removeprefix(GRAPH_BASE), "axis": axis,
