@@ -206,7 +206,7 @@ async def load(base: str, requests: list[tuple[str, str, str]], *, duration: flo
                 if close:
                     writer.close()
                     writer = None
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError, ValueError) as e:
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ConnectionError, ValueError) as e:
                 errors[type(e).__name__] = errors.get(type(e).__name__, 0) + 1
                 if len(examples) < 5:
                     examples.append(f"{name}: {type(e).__name__}: {e}")

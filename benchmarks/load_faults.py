@@ -216,7 +216,7 @@ async def sample_memory(web_pid: int, base: str, stop: asyncio.Event, samples: l
     while not stop.is_set():
         try:
             samples.append(await rss_now(web_pid, base))
-        except (OSError, ValueError, asyncio.TimeoutError, ConnectionError, KeyError):
+        except (TimeoutError, OSError, ValueError, ConnectionError, KeyError):
             pass
         await asyncio.sleep(0.5)
 
@@ -321,7 +321,7 @@ async def drive(base: str, pools: dict, *, duration: float, concurrency: int, se
             reader, writer = await asyncio.open_connection(url.hostname, url.port, local_addr=(HOSTILE, 0))
             status, _h, body = await asyncio.wait_for(exchange(reader, writer, req, host), timeout + 30)
             writer.close()
-        except (OSError, asyncio.TimeoutError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
+        except (TimeoutError, OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
             stats.add("pathological", req["name"], type(e).__name__, None, False, str(e))
             return
         dt = time.perf_counter() - t0
@@ -351,7 +351,7 @@ async def drive(base: str, pools: dict, *, duration: float, concurrency: int, se
                 if headers.get("connection", "").lower() == "close" or "raw" in req:
                     writer.close()
                     writer = None
-            except (OSError, asyncio.TimeoutError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
+            except (TimeoutError, OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
                 # a raw request the server refuses before reading it all (an oversized header) may end in a reset:
                 # the server closed with unread bytes pending, and the kernel's reset can overtake its 400
                 refused = "raw" in req and req["expect"] == 400 and isinstance(e, ConnectionResetError)
@@ -386,7 +386,7 @@ async def each_once(base: str, pools: dict, timeout: float, stats: Stats) -> Non
             t0 = time.perf_counter()
             try:
                 status, _h, body = await asyncio.wait_for(exchange(reader, writer, req, url.netloc), timeout + 30)
-            except (OSError, asyncio.TimeoutError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
+            except (TimeoutError, OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
                 refused = "raw" in req and req.get("expect") == 400 and isinstance(e, ConnectionResetError)
                 stats.add(cls, req["name"], "reset" if refused else type(e).__name__, None, refused, str(e))
                 continue

@@ -648,7 +648,7 @@ def main(argv=None) -> int:
 
     report = {
         "schema": 1,
-        "date": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "date": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "command": "python benchmarks/run.py " + " ".join(argv),
         "machine": machine(),
         "versions": versions("airm-kg", "pyoxigraph", "rdflib", "owlrl"),

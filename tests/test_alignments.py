@@ -221,9 +221,9 @@ def test_done_criterion_airo_risk_controls_for_mit_domain_2(kg, reference):
 # --- SSSOM ---------------------------------------------------------------------------------------------------------
 
 def test_mappings_export_is_an_sssom_table_sssom_py_reads(tmp_path, kg):
+    from sssom.constants import SchemaValidationType
     from sssom.parsers import parse_sssom_table
     from sssom.validators import validate
-    from sssom.constants import SchemaValidationType
 
     out = tmp_path / "airm.sssom.tsv"
     code, _o, err = run_cli("mappings", "export", "--out", str(out))

@@ -14,6 +14,7 @@ from airm import atomic
 from airm.errors import UserError
 from helpers import run_killed
 
+
 def killed(body: str, func: str, n: int, root: Path, tmp_path: Path):
     """``body`` run in a child with ``atomic`` imported, SIGKILLed at the n-th os.<func> call writing under root."""
     return run_killed("import airm.atomic as atomic\n" + textwrap.dedent(body), func, n, root, tmp_path)

@@ -6,7 +6,6 @@ import pytest
 
 from airm import dedupe
 
-
 MIT = "https://w3id.org/airm/id/mit-mitigation/"
 NIST = "https://w3id.org/airm/id/nist-ai-600-1/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

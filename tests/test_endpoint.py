@@ -9,6 +9,7 @@ import time
 from collections import Counter
 
 import pytest
+from oxigraph_server import OxigraphServer, free_port, require_binary
 
 from airm import catalog
 from airm import endpoint as ep
@@ -17,7 +18,6 @@ from airm.errors import QueryError, QueryTimeout
 from airm.namespaces import GRAPH_BASE
 from airm.sparql import binding
 from helpers import order_keys, run_cli
-from oxigraph_server import OxigraphServer, free_port, require_binary
 
 # Every query of the catalog, read when the tests are collected: queries added later are covered without edits.
 CASES = [(name, case, params) for name, q in sorted(catalog.catalog().items()) for case, params in q.cases()]

@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from airm import export
+from airm.atomic import write_file
+from airm.errors import InternalError, UserError
 from airm.export import serialization
 from airm.export.compactor import compactor
 from airm.export.jsonld import dump_json, sorted_jsonld
 from airm.export.nt import sorted_ox_triples
 from airm.export.ttl import MAX_NESTING
-from airm.atomic import write_file
-from airm.errors import InternalError, UserError
 from helpers import ROOT, run_cli
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -184,7 +184,7 @@ def test_framed_jsonld_has_one_nested_record_per_mitigation(kg):
 
 @pytest.mark.parametrize("scope", ["ontology", "data"])
 def test_scopes_split_terms_from_records(kg, scope):
-    from rdflib import RDF, OWL, URIRef
+    from rdflib import OWL, RDF, URIRef
 
     g = read_back(export.export(kg, "nt", scope=scope), "nt")
     has_class = (URIRef("https://w3id.org/airm#Mitigation"), RDF.type, OWL.Class) in g

@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from owl_tools import dl_violations, hermit_jar
 
 REFERENCE_FILES = ["airo/airo.ttl", "vair/vair.ttl", "dpv/2.3/dpv/dpv.ttl", "dpv/2.3/risk/risk.ttl",

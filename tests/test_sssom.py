@@ -11,7 +11,6 @@ import pytest
 
 from airm import sssom
 from airm.errors import InputFileError
-
 from helpers import run_cli
 
 HEADER = "subject_id\tpredicate_id\tobject_id"

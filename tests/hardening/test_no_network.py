@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from netwitness import BYPASS_QUERIES, Listener
 
 import airm
 from helpers import run_cli
-from netwitness import BYPASS_QUERIES, Listener
 
 _WATCH = {"on": False, "events": []}
 

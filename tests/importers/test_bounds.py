@@ -12,8 +12,8 @@ import yaml
 from airm.errors import InputFileError, UserError
 from airm.importers import inputs
 from airm.importers.store import import_source
-
 from helpers import run_cli
+
 from .conftest import FIXTURES
 
 ATLAS_EDGE = FIXTURES / "atlas" / "edge-cases.yaml"

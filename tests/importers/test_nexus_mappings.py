@@ -382,7 +382,6 @@ def test_a_table_that_cannot_be_read_fails_the_import(tmp_path, name, text, line
     one review line and the import exit 0 without the table's rows; now nothing is imported."""
     import shutil
 
-    from airm.importers.store import import_source
 
     copy = tmp_path / "nexus"
     shutil.copytree(FIXTURE, copy)

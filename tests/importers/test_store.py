@@ -14,8 +14,7 @@ import airm
 from airm.errors import UserError, ValidationFailed
 from airm.importers import mit_risks
 from airm.importers.store import import_source, normalise_text, provenance_triples, validate_import
-from airm.workspace import list_sources
-from airm.workspace import import_graph_iri
+from airm.workspace import import_graph_iri, list_sources
 
 from .conftest import FIXTURES, term
 

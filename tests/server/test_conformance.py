@@ -313,7 +313,6 @@ def oxigraph_read_only(tmp_path_factory, kg):
     """``oxigraph load`` of the build's quads (the same store airm serve's workers load), then
     ``oxigraph serve-read-only --union-default-graph`` on a free loopback port."""
     import pyoxigraph as ox
-
     from oxigraph_server import OxigraphServer, require_binary
 
     binary = require_binary()

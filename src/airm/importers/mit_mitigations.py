@@ -28,9 +28,23 @@ import pyoxigraph as ox
 from ..errors import InputFileError
 from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from .toolkit import TRUE, V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, \
-    plain, safe_local, typed
 from .nexus_package import EXPECTED, HINT, package_files
+from .toolkit import (
+    TRUE,
+    Triples,
+    V,
+    codes,
+    curated_documents,
+    doc_key,
+    en,
+    input_identity,
+    iri,
+    load_yaml,
+    one_line,
+    plain,
+    safe_local,
+    typed,
+)
 
 NAME = "mit-mitigations"
 DESCRIPTION = "MIT AI Risk Mitigation database: 831 mitigations, their source documents and categories (IBM AI Atlas Nexus data)"

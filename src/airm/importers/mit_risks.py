@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
 from .mit_risks_table import COLUMNS, EXPECTED, HINT, Row, read_rows  # noqa: F401 - EXPECTED: the importer's interface (base.py)
-from .toolkit import V, Triples, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
+from .toolkit import Triples, V, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
 
 NAME = "mit-risks"
 DESCRIPTION = "MIT AI Risk Repository v3: risk entries, their papers and additional evidence (.xlsx or .csv)"

@@ -43,7 +43,7 @@ class Row:
     cat_key: str = ""
     sub_key: str = ""
     extra: list = field(default_factory=list)
-    parent: "Row | None" = None
+    parent: Row | None = None
     texts: list = field(default_factory=list)
     paper: ox.NamedNode | None = None
 

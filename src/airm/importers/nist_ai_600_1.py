@@ -31,8 +31,8 @@ import pyoxigraph as ox
 from ..errors import InputFileError
 from ..licenses import spdx_iri
 from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from .toolkit import V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
 from .nexus_package import EXPECTED, HINT, package_files
+from .toolkit import Triples, V, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
 
 NAME = "nist-ai-600-1"
 DESCRIPTION = "NIST AI 600-1 (Generative AI Profile): 12 risks and 212 actions with functions, risks and AI actor tasks (IBM AI Atlas Nexus data)"

@@ -223,7 +223,7 @@ def import_record(summary: ImportSummary, module, outcome: ImportOutcome, nq: by
         "triples": summary.triples,
         "validation": {"violations": 0, "warnings": summary.warnings, "infos": summary.infos,
                        "context": context_digest()},
-        "importedAt": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "importedAt": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "airm_version": _version(),
     }
 
@@ -237,7 +237,7 @@ def provenance_triples(name: str, prov: Provenance, derived_from: str | None = N
     import pyoxigraph as ox
 
     from ..namespaces import expand
-    from .toolkit import V, Triples, en, iri, plain
+    from .toolkit import Triples, V, en, iri, plain
 
     rec = iri("importrec", name)
     checksum = iri("importrec", f"{name}-sha256")

@@ -93,7 +93,7 @@ def _request(method: str, url: str, *, data: bytes | None, headers: dict, timeou
         raise _http_error(e, url, what) from None
     except urllib.error.URLError as e:
         raise _network_error(e.reason, url, what, timeout) from None
-    except (TimeoutError, socket.timeout) as e:
+    except TimeoutError as e:
         raise _network_error(e, url, what, timeout) from None
     except (http.client.HTTPException, OSError) as e:
         raise _network_error(e, url, what, timeout) from None
@@ -122,7 +122,7 @@ def _request(method: str, url: str, *, data: bytes | None, headers: dict, timeou
     except http.client.IncompleteRead:
         raise EndpointError(f"{what} {url} cut its answer short (did the server time out while answering?)",
                             hint="narrow the query, or raise the server's own timeout") from None
-    except (TimeoutError, socket.timeout) as e:
+    except TimeoutError as e:
         raise _network_error(e, url, what, timeout) from None
     except (http.client.HTTPException, OSError) as e:
         raise _network_error(e, url, what, timeout) from None
