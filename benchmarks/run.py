@@ -385,7 +385,7 @@ class Bench:
             rows.append(row)
             shown = f"{row['ratio']}x" if row["ratio"] is not None else "-"
             _say(f"  {qname} ({case}): airm {am} ms, rdflib "
-                 f"{'> %g s' % a.timeout if row['rdflib'].get('timeout') else f'{rm} ms'}, {shown}")
+                 f"{f'> {a.timeout:g} s' if row['rdflib'].get('timeout') else f'{rm} ms'}, {shown}")
         ox_worker.close()
         rd_worker.close()
         if mem_worker is not None:

@@ -63,7 +63,7 @@ def build(out_dir, workspace, no_validate):
     if r["validation"]:
         v = r["validation"]
         click.echo(f"validation: conforms, {v['warnings']} warning(s), {v['infos']} info(s)")
-    for name, path in result.files.items():
+    for path in result.files.values():
         click.echo(f"  {path}")
 
 

@@ -58,7 +58,7 @@ def coverage_table(rows: list[dict]) -> str:
                         + [f"{r[k]} ({100 * r[k] / r['mitigations']:.0f} %)" if r["mitigations"] else "0"
                            for k in ("linked", "inherited", "proposed")] for r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells)
 
 
 def explain(kg, query, bound: dict, result) -> list[str]:

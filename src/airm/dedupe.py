@@ -117,7 +117,7 @@ def _close(left: list[Record], right: list[Record], threshold: float) -> list[tu
         rows = left[start:start + CHUNK]
         scores = process.cdist([r.text for r in rows], choices, scorer=fuzz.ratio, score_cutoff=threshold,
                                dtype=np.float32, workers=1)
-        for i, j in zip(*np.nonzero(scores)):
+        for i, j in zip(*np.nonzero(scores), strict=True):
             if rows[i].text != right[j].text:
                 out.append((rows[i], right[j], float(scores[i, j]) / 100))
     return out

@@ -187,7 +187,7 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool 
             if len(rows) >= limit:
                 truncated = True
                 break
-            rows.append({v: term(t) for v, t in zip(variables, sol) if t is not None})  # values in variable order
+            rows.append({v: term(t) for v, t in zip(variables, sol, strict=True) if t is not None})  # values in variable order
         return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
     triples, truncated = [], False
     for t in res:

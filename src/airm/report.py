@@ -228,7 +228,7 @@ def write_report(kg, out_dir) -> list[Path]:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([m.ylabel + " \\ " + m.xlabel] + [label for _, label in m.cols])
-        for (_, label), values in zip(m.rows, m.values):
+        for (_, label), values in zip(m.rows, m.values, strict=True):
             w.writerow([label] + values)
         files[out / f"{name}.csv"] = buf.getvalue().encode("utf-8")
     files[out / "index.html"] = report_html(data).encode("utf-8")
@@ -276,7 +276,7 @@ def _matrix_table(m: Matrix) -> str:
            "</caption><thead><tr><th scope='col'></th>"]
     out += [f"<th scope='col'>{esc(label)}</th>" for _, label in m.cols]
     out.append("</tr></thead><tbody>")
-    for (_, label), values in zip(m.rows, m.values):
+    for (_, label), values in zip(m.rows, m.values, strict=True):
         out.append(f"<tr><th scope='row'>{esc(label)}</th>")
         out += ["<td class='zero'>0</td>" if v == 0 else f"<td>{v}</td>" for v in values]
         out.append("</tr>")

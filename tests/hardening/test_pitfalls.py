@@ -424,7 +424,7 @@ except AirmError as e:
 # --- 12: YAML alias bombs ---------------------------------------------------------------------------------------------
 
 ALIAS_BOMB = ("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
-              + "".join(f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")))
+              + "".join(f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)))
 
 
 def test_every_yaml_reader_refuses_an_alias_bomb():
@@ -786,7 +786,10 @@ def test_pylode_is_pinned_below_3_4():
 def test_sssom_py_is_a_test_extra_only():
     """sssom-py pulls in ~78 packages: only the test extra names it, and airm's code never imports it."""
     project = _pyproject()["project"]
-    names = lambda reqs: {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in reqs}
+
+    def names(reqs):
+        return {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in reqs}
+
     assert "sssom" not in names(project["dependencies"])
     assert "sssom" in names(project["optional-dependencies"]["test"])
     for path in (ROOT / "src" / "airm").rglob("*.py"):

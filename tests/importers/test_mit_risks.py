@@ -303,7 +303,7 @@ def test_edge_sentinels_and_blank_cells(eg, edge):
         "blank: not recorded, so no causal class is asserted (a blank is not the source's '4 - Not coded')"]
     assert eg.objects("mitrisk:01.02.00", "airm:riskCategory") == {term("mitdom:4.0")}
     blank = "mitrisk:02.01.00"
-    for prop, value in (("airm:causalEntity", "entity"), ("airm:causalIntent", "intent"), ("airm:causalTiming", "timing")):
+    for prop in ("airm:causalEntity", "airm:causalIntent", "airm:causalTiming"):
         assert eg.objects(blank, prop) == set()
     assert not eg.objects(blank, "airm:riskCategory")
     assert [r.field for r in review_of(edge, 23)] == ["Entity", "Intent", "Timing", "Sub-domain"]  # each blank is noted

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .nexus_package import EXPECTED, HINT, package_files
 from .toolkit import (
     TRUE,
@@ -65,7 +65,7 @@ _GROUP_CODE = re.compile(r"group-(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 SCHEME = "scheme:mit-mitigation-taxonomy"
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     path = Path(path)
     files = package_files(path, [CONTROLS, TAXONOMY, MAPPINGS], optional=[NIST])
     controls_file, taxonomy_file, mappings_file = files[CONTROLS], files[TAXONOMY], files[MAPPINGS]
@@ -208,8 +208,8 @@ class _Builder:
                 continue
             where = f"{located.name} line {number}"
             self.rows_read += 1
-            get = lambda col: cells[header[col]] if header[col] < len(cells) else ""  # noqa: E731
-            subject, predicate, obj = get("subject_id"), get("predicate_id"), get("object_id")
+            subject, predicate, obj = (cells[header[col]] if header[col] < len(cells) else ""
+                                       for col in ("subject_id", "predicate_id", "object_id"))
             if not subject or not obj:
                 self.note(where, "subject_id" if not subject else "object_id", "",
                           "a mapping row without subject or object (the file may be truncated); not used")
@@ -259,7 +259,7 @@ class _Builder:
         for p in parsed:
             by_number.setdefault(p[2], []).append(p)
         used_rows: set[str] = set()
-        for number, group in by_number.items():
+        for group in by_number.values():
             seen_docs: dict[str, str] = {}
             for where, cid, a, docs, c in group:
                 if len(group) == 1:
@@ -276,7 +276,7 @@ class _Builder:
                                                 f"mitmit:{local}, named by A-number and document")
                 self._mitigation(iri("mitmit", local), where, cid, a, docs, c, categories.get(cid, []), used_rows)
         for control, rows in categories.items():
-            for where, concept in rows:
+            for where, _concept in rows:
                 if where not in used_rows and where not in self.reviewed_rows:
                     self.note(where, "subject_id", control, "no imported mitigation with this id; the row is not used")
         self.rows_imported += len(used_rows)

@@ -30,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..licenses import spdx_iri
-from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .mit_risks_table import COLUMNS, EXPECTED, HINT, Row, read_rows  # noqa: F401 - EXPECTED: the importer's interface (base.py)
 from .toolkit import Triples, V, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
 
@@ -73,7 +73,7 @@ def _stable(text: str) -> str:
     return text.replace("\u00a0", " ").strip()
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     path = Path(path)
     file_path, rows, version = read_rows(path, progress)
     return _Builder(rows, progress).build(

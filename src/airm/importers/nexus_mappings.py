@@ -38,7 +38,7 @@ from pathlib import Path
 from .. import sssom
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .inputs import check_rows
 from .locate import LocatedFile
 from .nexus_package import EXPECTED, further_taxonomy, is_single_file, mapping_tables, package_files
@@ -214,7 +214,7 @@ class _Reader:
                     t.add(node, "schema:url", t.typed(url, "xsd:anyURI"))
                 t.add(scheme, "dcterms:source", node)
         by_key: dict[str, object] = {}
-        for gid, item, where in self._records(groups, located, "groups"):
+        for gid, item, _where in self._records(groups, located, "groups"):
             node = t.iri(f"ibmrisk:{gid}")
             by_key[gid.casefold()] = node
             t.add(node, "rdf:type", "airm:RiskCategory")
@@ -435,7 +435,7 @@ class _Reader:
         return mapping_node(self.t, self.flag, row, where, key, subject, predicate, obj, set_date)
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     """Read the AI Atlas Nexus taxonomies and crosswalks from ``path`` into triples and review rows."""
     path = Path(path)
     if is_single_file(path):

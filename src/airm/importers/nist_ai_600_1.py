@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .nexus_package import EXPECTED, HINT, package_files
 from .toolkit import Triples, V, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
 
@@ -74,7 +74,7 @@ TASKS: dict[str, tuple[str, str | None, str | None]] = {
 }
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     path = Path(path)
     files = package_files(path, [RISKS, ACTIONS])
     name, digest, version = input_identity(path, list(files.values()))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import InputFileError, UserError, ValidationFailed
 from ..workspace import import_graph_iri, serialize_nquads, stored_triples, workspace_dir, write_source
-from .base import ImportOutcome, NullProgress, Provenance
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance
 from .toolkit import sha256
 
 MAX_REVIEW_VALUE = 300
@@ -111,7 +111,7 @@ def source_names() -> list[str]:
 
 
 def import_source(name: str, path, *, workspace=None, dry_run: bool = False, accept_damage: bool = False,
-                  progress: NullProgress = NullProgress()) -> ImportSummary:
+                  progress: NullProgress = NO_PROGRESS) -> ImportSummary:
     """Import SOURCE ``name`` from ``path`` into the workspace (see the module docstring); returns a summary.
 
     Raises InputFileError when the input cannot be read or looks damaged (a required field empty, a record or the

@@ -197,7 +197,7 @@ def _table_result(resp: _Response, url: str, limit: int) -> QueryResult:
             if len(rows) >= limit:
                 truncated = True
                 break
-            rows.append({v: term_from_ox(t) for v, t in zip(variables, solution) if t is not None})
+            rows.append({v: term_from_ox(t) for v, t in zip(variables, solution, strict=True) if t is not None})
     except (SyntaxError, ValueError, TypeError) as e:  # TypeError: a term airm has no place for (a triple term)
         raise EndpointError(f"the SPARQL endpoint {url} answered with malformed SPARQL JSON ({e})",
                             hint="the answer may have been cut short by the server's own timeout") from None
