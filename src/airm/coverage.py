@@ -23,8 +23,8 @@ AXES = {
     "mitigation-category": Airm.mitigationCategory,
 }
 
-_COVERAGE = sparql_prologue("airm", "sssom") + """SELECT ?g (COUNT(DISTINCT ?m) AS ?mitigations) (COUNT(DISTINCT ?own) AS ?linked) (COUNT(DISTINCT ?inh) AS ?inherited)
-       (COUNT(DISTINCT ?prop) AS ?proposed)
+_COVERAGE = sparql_prologue("airm", "sssom") + """SELECT ?g (COUNT(DISTINCT ?m) AS ?mitigations)
+       (COUNT(DISTINCT ?own) AS ?linked) (COUNT(DISTINCT ?inh) AS ?inherited) (COUNT(DISTINCT ?prop) AS ?proposed)
 WHERE {
   GRAPH ?g { ?m a airm:Mitigation }
   FILTER(?g != <%s>)
@@ -95,11 +95,13 @@ _WEAKER_STEPS = {"related": "related matches: --follow related",
 def _unlinked_scheme(kg, risk: str) -> list[str]:
     q = sparql_prologue("airm", "skos") + """    SELECT ?risk ?scheme (COUNT(DISTINCT ?m) AS ?n) WHERE {
       ?risk skos:inScheme ?scheme .
-      OPTIONAL { ?r skos:inScheme ?scheme . ?a skos:broader*/(skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch)?/skos:broader* ?r .
+      OPTIONAL { ?r skos:inScheme ?scheme .
+                 ?a skos:broader*/(skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch)?/skos:broader* ?r .
                  ?m airm:addresses ?a }
     } GROUP BY ?risk ?scheme"""
     notes = []
-    for sol in kg.store.query(q, substitutions={ox.Variable("risk"): ox.NamedNode(risk)}, use_default_graph_as_union=True):
+    bound = {ox.Variable("risk"): ox.NamedNode(risk)}
+    for sol in kg.store.query(q, substitutions=bound, use_default_graph_as_union=True):
         if int(sol["n"].value) == 0:
             notes.append(f"no source imported links mitigations to {curie(sol['scheme'].value)}: an empty answer "
                          "here means missing links, not missing mitigations")

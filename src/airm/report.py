@@ -240,7 +240,8 @@ def report_html(data: dict) -> str:
     esc = html.escape
     parts = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>airm coverage report</title>",
-             "<style>body{font-family:system-ui,sans-serif;max-width:80rem;margin:1rem auto;padding:0 1rem;color:#1b1b1b}"
+             "<style>body{font-family:system-ui,sans-serif;max-width:80rem;margin:1rem auto;padding:0 1rem;"
+             "color:#1b1b1b}"
              ".pair{display:grid;grid-template-columns:minmax(0,3fr) minmax(14rem,1fr);gap:1.5rem;align-items:start}"
              "img{max-width:100%;height:auto}table{border-collapse:collapse;font-size:.9rem}"
              "td,th{border:1px solid #ccc;padding:.2rem .4rem;text-align:right}th{text-align:left}"

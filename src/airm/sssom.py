@@ -167,7 +167,8 @@ def collect(store, *, kinds=("alignment", "crosswalk"), version: str | None = No
             title=first(_PREFIXES["dcterms"] + "title", _PREFIXES["rdfs"] + "label"),
             description=first(_PREFIXES["dcterms"] + "description"),
             license=first(_PREFIXES["dcterms"] + "license"),
-            creators=tuple(sorted(set(meta.get(SSSOM + "author_id", []) + meta.get(_PREFIXES["dcterms"] + "creator", [])))),
+            creators=tuple(sorted(set(meta.get(SSSOM + "author_id", [])
+                                      + meta.get(_PREFIXES["dcterms"] + "creator", [])))),
             mapping_date=first(SSSOM + "mapping_date", _PREFIXES["dcterms"] + "created"),
             references=tuple(sorted(set(meta.get(_PREFIXES["dcterms"] + "references", [])))),
             version=version,
@@ -514,7 +515,8 @@ def _metadata(text: str, path: str, warnings: list[str]) -> dict:
         warnings.append("the metadata block is not a YAML mapping: read line by line")
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        warnings.append(f"the metadata block is not valid YAML{f' (line {mark.line + 1})' if mark else ''}: read line by line")
+        at = f" (line {mark.line + 1})" if mark else ""
+        warnings.append(f"the metadata block is not valid YAML{at}: read line by line")
     return _lenient_metadata(text)
 
 

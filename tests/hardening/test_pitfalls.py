@@ -87,7 +87,7 @@ here exists, that every test of this file is named, and that there is one row pe
 | 33 | pyoxigraph-jsonld-expanded     | a   | tests/test_export.py::test_jsonld_is_compacted_with_the_published_context |
 | 34 | reasonable-memory-and-strings  | c   | airm does not use `reasonable` (its own rules run in Oxigraph: src/airm/infer.py). |
 | 35 | pyshacl-speed-and-inference    | c   | a performance fact; airm validates a plain rdflib Graph with inference "none" (src/airm/validation.py). |
-"""
+"""  # noqa: E501 - a table of pitfalls and the tests that cover them, one row per line
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 An importer is a module in this package exposing ``NAME`` (the CLI's SOURCE), ``DESCRIPTION`` and
 ``EXPECTED`` (the input it wants, for error messages) and
 ``read(path: Path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome``. ``read`` never writes anything:
-storing the graph atomically, the review file and the provenance record is the workspace's job (``airm.importers.store``).
+storing the graph atomically, the review file and the provenance record is the workspace's job
+(``airm.importers.store``).
 """
 
 from __future__ import annotations

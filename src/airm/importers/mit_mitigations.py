@@ -47,7 +47,8 @@ from .toolkit import (
 )
 
 NAME = "mit-mitigations"
-DESCRIPTION = "MIT AI Risk Mitigation database: 831 mitigations, their source documents and categories (IBM AI Atlas Nexus data)"
+DESCRIPTION = ("MIT AI Risk Mitigation database: 831 mitigations, their source documents and categories "
+               "(IBM AI Atlas Nexus data)")
 CONTROLS = "mit_ai_risk_repository_data_controls.yaml"
 TAXONOMY = "mit_ai_risk_mitigation_data.yaml"
 MAPPINGS = "mit_ai_risk_mitigation_mappings.tsv"
@@ -86,8 +87,9 @@ def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     return ImportOutcome(
         triples=b.t,
         review=b.review,
-        provenance=Provenance(source_file=name, sha256=digest, title="MIT AI Risk Mitigation database (via IBM AI Atlas Nexus)",
-                              version=version, license=LICENSE, attribution=ATTRIBUTION, homepage=HOMEPAGE),
+        provenance=Provenance(source_file=name, sha256=digest,
+                              title="MIT AI Risk Mitigation database (via IBM AI Atlas Nexus)", version=version,
+                              license=LICENSE, attribution=ATTRIBUTION, homepage=HOMEPAGE),
         counts=b.counts,
         rows_read=b.rows_read,
         rows_imported=b.rows_imported,

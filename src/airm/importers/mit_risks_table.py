@@ -90,7 +90,8 @@ def _header_map(values: list[str]) -> dict[str, int] | None:
 def _check_header(header: dict[str, int], where: str, display) -> None:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InputFileError(display, f"the header ({where}) lacks the column(s) {', '.join(missing)}; expected {EXPECTED}",
+        raise InputFileError(display,
+                             f"the header ({where}) lacks the column(s) {', '.join(missing)}; expected {EXPECTED}",
                              hint="export the database sheet with all its columns")
 
 

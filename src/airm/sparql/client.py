@@ -207,7 +207,10 @@ def _table_result(resp: _Response, url: str, limit: int) -> QueryResult:
 def _graph_result(resp: _Response, url: str, limit: int) -> QueryResult:
     import pyoxigraph as ox
 
-    fmt = ox.RdfFormat.N_TRIPLES if resp.content_type == "text/plain" else ox.RdfFormat.from_media_type(resp.content_type)
+    if resp.content_type == "text/plain":
+        fmt = ox.RdfFormat.N_TRIPLES
+    else:
+        fmt = ox.RdfFormat.from_media_type(resp.content_type)
     if fmt is None or fmt.supports_datasets:
         raise EndpointError(f"the SPARQL endpoint {url} answered {resp.content_type or 'without a content type'}, "
                             "not an RDF graph format airm reads (N-Triples, Turtle, RDF/XML)")
