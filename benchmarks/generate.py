@@ -337,7 +337,8 @@ def build(mitigations: int, *, seed: int = 42, vocab: Vocab | None = None) -> tu
                     cat = r
                 else:
                     b.add(r, SKOS + "broader", cat)
-                for factor, prop in (("entity", "causalEntity"), ("intent", "causalIntent"), ("timing", "causalTiming")):
+                for factor, prop in (("entity", "causalEntity"), ("intent", "causalIntent"),
+                                     ("timing", "causalTiming")):
                     values, not_coded = v.causal[factor]
                     pick = rng.choice(not_coded) if (not_coded and rng.random() < 0.06) else rng.choice(values)
                     b.add(r, AIRM + prop, pick)

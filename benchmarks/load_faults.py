@@ -18,8 +18,8 @@ gets a 2xx, and each ends within the server's --timeout plus a second; the serve
 query workers) stays flat: the RSS it keeps grows by less than 10 % from the end of the warm-up to the end of the
 run. The load pauses at both points until the pool is whole and idle again (workers killed for overrunning
 replaced), so that what is compared is memory kept, not the transient memory of a runaway query; RSS under load is
-sampled every half second for the peak. Latency percentiles go to a JSON file and, with --update-readme, to benchmarks/README.md
-between the load-faults markers.
+sampled every half second for the peak. Latency percentiles go to a JSON file and, with --update-readme, to
+benchmarks/README.md between the load-faults markers.
 
     python benchmarks/load_faults.py                         # 60 s, writes benchmarks/results/load-faults.json
     python benchmarks/load_faults.py --duration 30 --warm-up 10 --out /tmp/lf.json    # the test's smoke run
