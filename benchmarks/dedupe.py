@@ -47,7 +47,8 @@ def measure(workspace: Path) -> dict:
         "records": len(recs),
         "links": dict(Counter(m.predicate.rsplit("#", 1)[-1] for m in matches)),
         "clusters": len(set(reps.values())),
-        "best_score_histogram_5pt": {str(k): v for k, v in sorted(Counter(int(s // 5 * 5) for s in best_scores).items())},
+        "best_score_histogram_5pt": {str(k): v
+                                     for k, v in sorted(Counter(int(s // 5 * 5) for s in best_scores).items())},
         "best_scores_between_50_and_100": [round(s, 1) for s in near],
         "close_matches": [{"subject": m.subject, "object": m.object, "score": m.score} for m in matches
                           if m.predicate.endswith("closeMatch")],

@@ -210,7 +210,7 @@ class Builder:
         """An rdf:List (e.g. bibo:authorList) of literals, with stable blank-node ids."""
         head = None
         nodes = [ox.BlankNode(f"{_slug(str(s))}-l{i}") for i in range(len(items))]
-        for i, (node, item) in enumerate(zip(nodes, items)):
+        for i, (node, item) in enumerate(zip(nodes, items, strict=True)):
             self.add(node, RDF + "first", item)
             self.add(node, RDF + "rest", nodes[i + 1] if i + 1 < len(nodes) else N(RDF + "nil"))
             head = head or node
@@ -337,7 +337,8 @@ def build(mitigations: int, *, seed: int = 42, vocab: Vocab | None = None) -> tu
                     cat = r
                 else:
                     b.add(r, SKOS + "broader", cat)
-                for factor, prop in (("entity", "causalEntity"), ("intent", "causalIntent"), ("timing", "causalTiming")):
+                for factor, prop in (("entity", "causalEntity"), ("intent", "causalIntent"),
+                                     ("timing", "causalTiming")):
                     values, not_coded = v.causal[factor]
                     pick = rng.choice(not_coded) if (not_coded and rng.random() < 0.06) else rng.choice(values)
                     b.add(r, AIRM + prop, pick)

@@ -175,7 +175,8 @@ def run_baseline(workspace: Path, cap: float, scratch: Path) -> dict:
     work = sum(v["seconds"] for k, v in stages.items() if k != "python_imports")
     return {"stages": stages, "capped": capped, "cap_seconds": cap, "process_seconds": elapsed,
             # what the pipeline itself took (no interpreter start or module imports): a lower bound when capped
-            "total_seconds": max(work, elapsed - stages.get("python_imports", {}).get("seconds", 0)) if capped else work}
+            "total_seconds": (max(work, elapsed - stages.get("python_imports", {}).get("seconds", 0)) if capped
+                              else work)}
 
 
 def machine_and_versions() -> dict:
@@ -224,7 +225,8 @@ def markdown(result: dict) -> str:
         "|---|---:|---:|",
     ]
     for name, info in run["imports"].items():
-        lines.append(f"| import {name} | {info['seconds']:.2f} | {info['triples'] if info['triples'] is not None else ''} |")
+        triples = info["triples"] if info["triples"] is not None else ""
+        lines.append(f"| import {name} | {info['seconds']:.2f} | {triples} |")
     steps = run["build_steps"]
     lines.append(f"| build (load, entailments, validation, three verified files) | {run['build_seconds']:.2f} | "
                  f"{run['triples']['merged']:,} |")
@@ -233,7 +235,8 @@ def markdown(result: dict) -> str:
     lines.append(f"| **import + build + validate** | **{run['total_seconds']:.2f}** | |")
     lines.append("")
     if b is not None:
-        lines += [f"**Baseline** rdflib + owlrl + pySHACL on the same N-Quads and Turtle (capped at {b['cap_seconds']:.0f} s)",
+        lines += [f"**Baseline** rdflib + owlrl + pySHACL on the same N-Quads and Turtle "
+                  f"(capped at {b['cap_seconds']:.0f} s)",
                   "", "| stage | seconds | |", "|---|---:|---|"]
         for name in ("parse", "owlrl", "pyshacl", "turtle"):
             st = b["stages"].get(name)
@@ -247,15 +250,15 @@ def markdown(result: dict) -> str:
         lines.append(f"| **total** | **{bound}{b['total_seconds']:.2f}** | |")
         lines.append("")
         bound = "≥ " if s["ratio_is_lower_bound"] else ""
-        lines.append(f"airm's import + build + validate is **{bound}{s['ratio']:.1f}×** faster than the baseline, which "
-                     f"does not read the sources at all; on the same inputs (the imports' N-Quads and the curated "
-                     f"Turtle), `airm.build` alone is **{bound}{s['ratio_build']:.1f}×** faster.")
+        lines.append(f"airm's import + build + validate is **{bound}{s['ratio']:.1f}×** faster than the baseline, "
+                     f"which does not read the sources at all; on the same inputs (the imports' N-Quads and the "
+                     f"curated Turtle), `airm.build` alone is **{bound}{s['ratio_build']:.1f}×** faster.")
     t = s["targets"]
     lines.append("")
     lines.append(f"**Targets** (issue 4): import + build + validate under {t['total_under_seconds']:.0f} s: "
                  f"{'met' if t['total_met'] else '**missed**'}"
-                 + (f"; at least {t['ratio_at_least']:.0f}× the baseline: {'met' if t.get('ratio_met') else '**missed**'}"
-                    if "ratio_met" in t else "") + ".")
+                 + (f"; at least {t['ratio_at_least']:.0f}× the baseline: "
+                    f"{'met' if t.get('ratio_met') else '**missed**'}" if "ratio_met" in t else "") + ".")
     return "\n".join(lines)
 
 
@@ -283,7 +286,8 @@ shapes and writes Turtle with rdflib; it reads no spreadsheet or YAML, so it doe
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE, help="the reference copies (default: %(default)s)")
+    ap.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE,
+                    help="the reference copies (default: %(default)s)")
     ap.add_argument("--repeats", type=int, default=3, help="airm runs; the median is reported (default: 3)")
     ap.add_argument("--cap", type=float, default=900.0, help="seconds the baseline may take (default: 900)")
     ap.add_argument("--no-baseline", action="store_true", help="time airm only")

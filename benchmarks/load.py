@@ -206,7 +206,7 @@ async def load(base: str, requests: list[tuple[str, str, str]], *, duration: flo
                 if close:
                     writer.close()
                     writer = None
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError, ValueError) as e:
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ConnectionError, ValueError) as e:
                 errors[type(e).__name__] = errors.get(type(e).__name__, 0) + 1
                 if len(examples) < 5:
                     examples.append(f"{name}: {type(e).__name__}: {e}")
@@ -347,7 +347,8 @@ def main(argv=None) -> int:
                     help="seconds of load on the rdflib baseline [same as --duration; 0 skips it]")
     ap.add_argument("--concurrency", type=int, default=8, help="keep-alive connections [8]")
     ap.add_argument("--workers", type=int, default=2, help="airm serve --workers [2]")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON figures [{DEFAULT_OUT.relative_to(HERE.parent)}]")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                    help=f"JSON figures [{DEFAULT_OUT.relative_to(HERE.parent)}]")
     ap.add_argument("--update-readme", action="store_true", help="rewrite the load section of benchmarks/README.md")
     ap.add_argument("--no-baseline-warm-up", action="store_true",
                     help="skip running each case once on the baseline first (it is slow)")

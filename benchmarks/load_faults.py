@@ -18,8 +18,8 @@ gets a 2xx, and each ends within the server's --timeout plus a second; the serve
 query workers) stays flat: the RSS it keeps grows by less than 10 % from the end of the warm-up to the end of the
 run. The load pauses at both points until the pool is whole and idle again (workers killed for overrunning
 replaced), so that what is compared is memory kept, not the transient memory of a runaway query; RSS under load is
-sampled every half second for the peak. Latency percentiles go to a JSON file and, with --update-readme, to benchmarks/README.md
-between the load-faults markers.
+sampled every half second for the peak. Latency percentiles go to a JSON file and, with --update-readme, to
+benchmarks/README.md between the load-faults markers.
 
     python benchmarks/load_faults.py                         # 60 s, writes benchmarks/results/load-faults.json
     python benchmarks/load_faults.py --duration 30 --warm-up 10 --out /tmp/lf.json    # the test's smoke run
@@ -216,7 +216,7 @@ async def sample_memory(web_pid: int, base: str, stop: asyncio.Event, samples: l
     while not stop.is_set():
         try:
             samples.append(await rss_now(web_pid, base))
-        except (OSError, ValueError, asyncio.TimeoutError, ConnectionError, KeyError):
+        except (TimeoutError, OSError, ValueError, ConnectionError, KeyError):
             pass
         await asyncio.sleep(0.5)
 
@@ -321,7 +321,7 @@ async def drive(base: str, pools: dict, *, duration: float, concurrency: int, se
             reader, writer = await asyncio.open_connection(url.hostname, url.port, local_addr=(HOSTILE, 0))
             status, _h, body = await asyncio.wait_for(exchange(reader, writer, req, host), timeout + 30)
             writer.close()
-        except (OSError, asyncio.TimeoutError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
+        except (TimeoutError, OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
             stats.add("pathological", req["name"], type(e).__name__, None, False, str(e))
             return
         dt = time.perf_counter() - t0
@@ -351,7 +351,7 @@ async def drive(base: str, pools: dict, *, duration: float, concurrency: int, se
                 if headers.get("connection", "").lower() == "close" or "raw" in req:
                     writer.close()
                     writer = None
-            except (OSError, asyncio.TimeoutError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
+            except (TimeoutError, OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
                 # a raw request the server refuses before reading it all (an oversized header) may end in a reset:
                 # the server closed with unread bytes pending, and the kernel's reset can overtake its 400
                 refused = "raw" in req and req["expect"] == 400 and isinstance(e, ConnectionResetError)
@@ -386,7 +386,7 @@ async def each_once(base: str, pools: dict, timeout: float, stats: Stats) -> Non
             t0 = time.perf_counter()
             try:
                 status, _h, body = await asyncio.wait_for(exchange(reader, writer, req, url.netloc), timeout + 30)
-            except (OSError, asyncio.TimeoutError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
+            except (TimeoutError, OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as e:
                 refused = "raw" in req and req.get("expect") == 400 and isinstance(e, ConnectionResetError)
                 stats.add(cls, req["name"], "reset" if refused else type(e).__name__, None, refused, str(e))
                 continue

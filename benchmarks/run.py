@@ -385,7 +385,7 @@ class Bench:
             rows.append(row)
             shown = f"{row['ratio']}x" if row["ratio"] is not None else "-"
             _say(f"  {qname} ({case}): airm {am} ms, rdflib "
-                 f"{'> %g s' % a.timeout if row['rdflib'].get('timeout') else f'{rm} ms'}, {shown}")
+                 f"{f'> {a.timeout:g} s' if row['rdflib'].get('timeout') else f'{rm} ms'}, {shown}")
         ox_worker.close()
         rd_worker.close()
         if mem_worker is not None:
@@ -648,7 +648,7 @@ def main(argv=None) -> int:
 
     report = {
         "schema": 1,
-        "date": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "date": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "command": "python benchmarks/run.py " + " ".join(argv),
         "machine": machine(),
         "versions": versions("airm-kg", "pyoxigraph", "rdflib", "owlrl"),

@@ -45,7 +45,8 @@ def reference():
 @pytest.fixture(scope="session")
 def five_sources(reference, tmp_path_factory) -> Path:
     """The five public sources imported once per session (each import of all five takes a minute or more). Read it
-    only: a test that writes into a workspace (classify, review, import) works on ``copy_workspace(five_sources, ...)``."""
+    only: a test that writes into a workspace (classify, review, import) works on
+    ``copy_workspace(five_sources, ...)``."""
     return import_all_sources(reference, tmp_path_factory.mktemp("five-sources"))
 
 

@@ -55,5 +55,6 @@ BYPASS_QUERIES = {
     # the same carriage return, with the SERVICE also hidden from the plain lexer: inside what it took for an IRI
     # (a less-than, no spaces, a '>' in a comment) or after a prefixed name's escaped '\#' it took for a comment
     "carriage-return-and-less-than": "PREFIX ex: <{url}> ASK {{ FILTER(1<2)#\rSERVICE\rex:x#>\n{{ ?a ?b ?c }} }}",
-    "carriage-return-and-escaped-hash": "PREFIX ex: <{url}> ASK {{ #\rBIND(ex:a\\# AS ?z) SERVICE ex:x {{ ?a ?b ?c }}\n}}",
+    "carriage-return-and-escaped-hash": "PREFIX ex: <{url}> ASK {{ #\rBIND(ex:a\\# AS ?z) SERVICE ex:x "
+                                        "{{ ?a ?b ?c }}\n}}",
 }

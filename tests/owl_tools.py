@@ -34,7 +34,8 @@ def owlapi_classpath() -> str:
     jars = [JAVA_DIR / f"{name}.jar" for name in JARS]
     absent = [j.name for j in jars if not j.is_file()]
     if absent:
-        _missing(f"the OWL API jars are missing from {JAVA_DIR} ({', '.join(absent[:3])}...): apt-get install libowlapi-java libjaxb-api-java")
+        _missing(f"the OWL API jars are missing from {JAVA_DIR} ({', '.join(absent[:3])}...): "
+                 "apt-get install libowlapi-java libjaxb-api-java")
     return os.pathsep.join(str(j) for j in jars)
 
 

@@ -57,8 +57,8 @@ class OxigraphServer:
         self.log = self.location.parent / f"{self.location.name}.log"
 
     def start(self, *, wait: float = 30.0) -> OxigraphServer:
-        cmd = [require_binary(), "serve-read-only" if self.read_only else "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
-               "--timeout-s", str(self.timeout_s)]
+        cmd = [require_binary(), "serve-read-only" if self.read_only else "serve", "--location", str(self.location),
+               "--bind", f"127.0.0.1:{self.port}", "--timeout-s", str(self.timeout_s)]
         if self.union_default_graph:
             cmd.append("--union-default-graph")
         self.location.mkdir(parents=True, exist_ok=True)

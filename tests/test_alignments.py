@@ -46,11 +46,13 @@ def test_the_reference_check_catches_unknown_terms_owl_copies_and_unchecked_voca
 
 def test_alignments_load_with_the_ontology_and_reach_the_records(kg):
     ask = lambda q: kg.store.query(q, use_default_graph_as_union=True)  # noqa: E731
-    assert ask("ASK { <https://w3id.org/airm#Mitigation> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://w3id.org/airo#RiskControl> }")
+    assert ask("ASK { <https://w3id.org/airm#Mitigation> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+               "<https://w3id.org/airo#RiskControl> }")
     assert any(s.path.parent.name == "alignments" and s.kind == "ontology" for s in kg.sources)
     # our own inference already types every mitigation as an AIRO risk control
-    assert ask("ASK { <https://w3id.org/airm/id/mitigation/shi2024-alignment-training> a <https://w3id.org/airo#RiskControl> ;"
-               " <https://w3id.org/airo#mitigatesRiskConcept> <https://w3id.org/airm/id/llm-safety-risk/value-misalignment> }")
+    assert ask("ASK { <https://w3id.org/airm/id/mitigation/shi2024-alignment-training> "
+               "a <https://w3id.org/airo#RiskControl> ; <https://w3id.org/airo#mitigatesRiskConcept> "
+               "<https://w3id.org/airm/id/llm-safety-risk/value-misalignment> }")
 
 
 def _alignment_graph():
@@ -101,7 +103,8 @@ def test_no_alignment_uses_a_property_that_would_make_a_mitigation_an_ai_system(
             members = set(Collection(airo, union))
         if members & system_like:
             risky.add(prop)
-    assert URIRef("https://w3id.org/airo#hasLifecyclePhase") in risky and URIRef("https://w3id.org/airo#isDeployedBy") in risky
+    assert URIRef("https://w3id.org/airo#hasLifecyclePhase") in risky
+    assert URIRef("https://w3id.org/airo#isDeployedBy") in risky
     from airm import resources
 
     for path in resources.ontology_files() + resources.data_files():
@@ -221,9 +224,9 @@ def test_done_criterion_airo_risk_controls_for_mit_domain_2(kg, reference):
 # --- SSSOM ---------------------------------------------------------------------------------------------------------
 
 def test_mappings_export_is_an_sssom_table_sssom_py_reads(tmp_path, kg):
+    from sssom.constants import SchemaValidationType
     from sssom.parsers import parse_sssom_table
     from sssom.validators import validate
-    from sssom.constants import SchemaValidationType
 
     out = tmp_path / "airm.sssom.tsv"
     code, _o, err = run_cli("mappings", "export", "--out", str(out))
@@ -287,7 +290,8 @@ def test_the_sssom_reader_can_collect_bad_rows_for_review():
 
 
 def test_the_sssom_reader_takes_a_metadata_block_that_is_not_yaml():
-    text = b"#curie_map:\n#  x: http://x/\n#mapping_date: '2025\n" + b"subject_id\tpredicate_id\tobject_id\nx:1\tx:p\tx:2\n"
+    text = (b"#curie_map:\n#  x: http://x/\n#mapping_date: '2025\n"
+            b"subject_id\tpredicate_id\tobject_id\nx:1\tx:p\tx:2\n")
     table = sssom.read_tsv(text, name="t.tsv")
     assert table.warnings and table.curie_map == {"x": "http://x/"}
     assert table.expand("x:1") == "http://x/1" and table.rows[0].line == 5

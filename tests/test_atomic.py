@@ -14,6 +14,7 @@ from airm import atomic
 from airm.errors import UserError
 from helpers import run_killed
 
+
 def killed(body: str, func: str, n: int, root: Path, tmp_path: Path):
     """``body`` run in a child with ``atomic`` imported, SIGKILLed at the n-th os.<func> call writing under root."""
     return run_killed("import airm.atomic as atomic\n" + textwrap.dedent(body), func, n, root, tmp_path)
@@ -178,7 +179,8 @@ def test_a_reader_of_the_workspace_finishes_an_interrupted_import(tmp_path):
     body = f"""
 from pathlib import Path
 ws = Path({str(ws)!r})
-atomic.write_files(ws, {{ws / "sources" / "x.nq": b"<a:b> <a:c> <a:d> <a:g> .\\n", ws / "sources" / "x.json": b'{{"v": 2}}'}})
+atomic.write_files(ws, {{ws / "sources" / "x.nq": b"<a:b> <a:c> <a:d> <a:g> .\\n",
+                        ws / "sources" / "x.json": b'{{"v": 2}}'}})
 """
     assert killed(body, "replace", 3, ws, tmp_path).returncode == -signal.SIGKILL
     assert atomic.pending(ws)

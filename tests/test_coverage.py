@@ -24,7 +24,8 @@ def test_an_answer_says_what_related_matches_would_add(kg):
     assert result.notes == ["left out: 6 mitigation(s) reached only by related matches: --follow related"]
     related = kg.query("mitigations-for-risk", risk="7.1", follow="related")
     assert len({r["mitigation"] for r in related.rows}) == 6 and related.notes == []
-    assert {r["path"].value for r in related.rows} == {"related match (followed on request: the two risks only overlap)"}
+    assert {r["path"].value for r in related.rows} == {
+        "related match (followed on request: the two risks only overlap)"}
 
 
 def test_the_cli_prints_the_note_on_stderr_and_keeps_stdout_a_table():
@@ -66,7 +67,8 @@ def test_the_category_crosswalk_covers_every_subcategory_with_a_reasoned_row():
 
     store = ox.Store()
     store.load(path=str(CROSSWALK), format=ox.RdfFormat.TURTLE)
-    store.load(path=str(resource_dir("data") / "taxonomies" / "mit-mitigation-taxonomy.ttl"), format=ox.RdfFormat.TURTLE)
+    store.load(path=str(resource_dir("data") / "taxonomies" / "mit-mitigation-taxonomy.ttl"),
+               format=ox.RdfFormat.TURTLE)
     rows = list(store.query("""
       PREFIX sssom: <https://w3id.org/sssom/> PREFIX airm: <https://w3id.org/airm#>
       PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -135,9 +137,11 @@ def test_the_owasp_crosswalk_places_all_ten_2025_entries():
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.load(path=str(ROOT / "data" / "mappings" / "owasp-llm-2025-to-atlas-techniques.ttl"), format=ox.RdfFormat.TURTLE)
+    store.load(path=str(ROOT / "data" / "mappings" / "owasp-llm-2025-to-atlas-techniques.ttl"),
+               format=ox.RdfFormat.TURTLE)
     rows = list(store.query("""PREFIX sssom: <https://w3id.org/sssom/>
-      SELECT DISTINCT ?s WHERE { ?m sssom:subject_id ?s ; sssom:confidence ?c ; sssom:comment ?why ; sssom:object_id ?o .
+      SELECT DISTINCT ?s WHERE { ?m sssom:subject_id ?s ; sssom:confidence ?c ; sssom:comment ?why ;
+                                    sssom:object_id ?o .
                                  FILTER(STRSTARTS(STR(?o), "https://w3id.org/airm/id/atlas/AML.T")) }"""))
     assert len(rows) == 10
 

@@ -6,7 +6,6 @@ import pytest
 
 from airm import dedupe
 
-
 MIT = "https://w3id.org/airm/id/mit-mitigation/"
 NIST = "https://w3id.org/airm/id/nist-ai-600-1/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -23,9 +22,11 @@ def test_normalise_ignores_layout_case_and_split_words():
 
 
 def test_identical_text_is_an_exact_match_and_the_original_stands_for_the_cluster():
-    recs = [rec(MIT + "A1", G_MIT, "Align GAI use with the law."), rec(NIST + "X-1", G_NIST, "Align G AI use with the law")]
+    recs = [rec(MIT + "A1", G_MIT, "Align GAI use with the law."),
+            rec(NIST + "X-1", G_NIST, "Align G AI use with the law")]
     matches = dedupe.find_matches(recs)
-    assert [(m.subject, m.predicate, m.object, m.score) for m in matches] == [(NIST + "X-1", SKOS + "exactMatch", MIT + "A1", 1.0)]
+    assert [(m.subject, m.predicate, m.object, m.score) for m in matches] == [
+        (NIST + "X-1", SKOS + "exactMatch", MIT + "A1", 1.0)]
     assert dedupe.representatives(recs, matches) == {MIT + "A1": NIST + "X-1", NIST + "X-1": NIST + "X-1"}
 
 
@@ -93,6 +94,7 @@ def test_mit_copies_of_nist_actions_are_one_cluster_each(all_sources):
     assert all(m.subject.startswith(NIST) and m.object.startswith(MIT) for m in matches)
     # precision and recall against the MIT database's own attribution: every MIT record linked is one it says it took
     # from NIST AI 600-1, and every one of those is linked
-    rows = kg.sparql("""SELECT ?m WHERE { ?m airm:extractedFrom <https://w3id.org/airm/id/mit-mitigation-document/NIST.AI.600-1> }""")
+    rows = kg.sparql("SELECT ?m WHERE { "
+                     "?m airm:extractedFrom <https://w3id.org/airm/id/mit-mitigation-document/NIST.AI.600-1> }")
     from_nist = {r["m"].value for r in rows.rows}
     assert {m.object for m in matches} == from_nist

@@ -55,11 +55,13 @@ def test_diff_names_added_removed_and_changed_entities(pair):
     assert [r["id"] for r in records["added"]] == ["mitigation:new-red-teaming"]
     assert "mitigation:shi2024-mitigating-toxicity" in [r["id"] for r in records["removed"]]
     changed = {r["id"]: r for r in records["changed"]}
-    label = next(c for c in changed["mitigation:shi2024-alignment-training"]["changes"] if c["property"] == "rdfs:label")
+    changes = changed["mitigation:shi2024-alignment-training"]["changes"]
+    label = next(c for c in changes if c["property"] == "rdfs:label")
     assert label["added"] == ['"Alignment training (RLHF, DPO)"@en'] and label["removed"] == ['"Alignment training"@en']
     assert [t["id"] for t in terms["added"]] == ["airm:Guideline"] and terms["added"][0]["type"] == "class"
     mit = next(t for t in terms["changed"] if t["id"] == "airm:Mitigation")
-    assert any(c["property"] == "rdfs:subClassOf" and c["removed"] == ["vair:MitigationMeasure"] for c in mit["changes"])
+    assert any(c["property"] == "rdfs:subClassOf" and c["removed"] == ["vair:MitigationMeasure"]
+               for c in mit["changes"])
     assert [m["id"] for m in mappings["removed"]] == ["airm:Mitigation rdfs:subClassOf vair:MitigationMeasure"]
     assert not mappings["added"]
 
@@ -96,8 +98,9 @@ def test_diff_of_two_sssom_tables_compares_mappings(kg, tmp_path):
     new.write_text(data.replace("skos:closeMatch\tvair:Deployment", "skos:exactMatch\tvair:Deployment"))
     result = diff(old, new)
     assert set(result.sections) == {"mappings"}
-    assert [m["id"] for m in result.sections["mappings"]["added"]] == ["lifecycle:deploy skos:exactMatch vair:Deployment"]
-    assert [m["id"] for m in result.sections["mappings"]["removed"]] == ["lifecycle:deploy skos:closeMatch vair:Deployment"]
+    mappings = result.sections["mappings"]
+    assert [m["id"] for m in mappings["added"]] == ["lifecycle:deploy skos:exactMatch vair:Deployment"]
+    assert [m["id"] for m in mappings["removed"]] == ["lifecycle:deploy skos:closeMatch vair:Deployment"]
 
 
 @pytest.mark.parametrize("setup, fragment", [

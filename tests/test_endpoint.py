@@ -9,6 +9,7 @@ import time
 from collections import Counter
 
 import pytest
+from oxigraph_server import OxigraphServer, free_port, require_binary
 
 from airm import catalog
 from airm import endpoint as ep
@@ -17,7 +18,6 @@ from airm.errors import QueryError, QueryTimeout
 from airm.namespaces import GRAPH_BASE
 from airm.sparql import binding
 from helpers import order_keys, run_cli
-from oxigraph_server import OxigraphServer, free_port, require_binary
 
 # Every query of the catalog, read when the tests are collected: queries added later are covered without edits.
 CASES = [(name, case, params) for name, q in sorted(catalog.catalog().items()) for case, params in q.cases()]
@@ -172,7 +172,8 @@ def test_a_push_the_store_refuses_half_way_leaves_the_store_as_it_was(own_server
     ep.push(kg, own_server.query_url)
     before = _graphs(own_server)
     real = ep.push_request
-    monkeypatch.setattr(ep, "push_request", lambda *a, **k: real(*a, **k) + b"; MOVE GRAPH <urn:no-such-graph> TO <urn:x>")
+    monkeypatch.setattr(ep, "push_request",
+                        lambda *a, **k: real(*a, **k) + b"; MOVE GRAPH <urn:no-such-graph> TO <urn:x>")
     with pytest.raises(ep.EndpointError, match="does not exist"):
         ep.push(bigger_build, own_server.query_url)
     monkeypatch.undo()
@@ -267,7 +268,7 @@ def test_push_with_no_update_endpoint_is_a_clear_error(own_server, kg):
     assert "Traceback" not in err
 
 
-# --- the whole catalog, remote vs embedded ------------------------------------------------------------------------------
+# --- the whole catalog, remote vs embedded ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "case", "params"), CASES, ids=[f"{n}.{c}" for n, c, _p in CASES])
 def test_catalog_query_gives_the_embedded_answer(name, case, params, pushed, kg):
@@ -309,7 +310,8 @@ def test_cli_sparql_on_the_endpoint(pushed, kg):
                              "--endpoint", server.query_url)
     assert code == 0, err
     assert out.splitlines() == ["n", str(len(kg.store))]
-    code, out, err = run_cli("sparql", "ASK { ?s a <https://w3id.org/airm#Mitigation> }", "--endpoint", server.query_url)
+    code, out, err = run_cli("sparql", "ASK { ?s a <https://w3id.org/airm#Mitigation> }",
+                             "--endpoint", server.query_url)
     assert (code, out.strip()) == (0, "yes")
 
 
@@ -373,7 +375,8 @@ def test_the_rewritten_query_differs_only_by_the_values_block():
 
     walk(algebra)
     keyword_rows = [rows for rows in found if any("keyword" in map(str, r) for r in rows)]
-    assert [[{str(k): v for k, v in r.items()} for r in rows] for rows in keyword_rows] == [[{"keyword": Literal(value)}]]
+    by_name = [[{str(k): v for k, v in r.items()} for r in rows] for rows in keyword_rows]
+    assert by_name == [[{"keyword": Literal(value)}]]
 
 
 def test_catalog_search_with_a_hostile_keyword_matches_the_embedded_engine(pushed, kg):
@@ -440,7 +443,7 @@ def test_every_catalog_query_can_be_bound_on_an_endpoint():
             pytest.fail(f"{name}: {e}")
 
 
-# --- errors ------------------------------------------------------------------------------------------------------------
+# --- errors -----------------------------------------------------------------------------------------------------------
 
 def test_connection_refused_is_a_clear_error():
     url = f"http://127.0.0.1:{free_port()}/query"
@@ -479,7 +482,7 @@ def test_push_errors_are_clear(pushed, kg):
     assert ep.triple_count(server.query_url) == len(kg.store)
 
 
-# --- a store whose default graph is not the union ------------------------------------------------------------------------
+# --- a store whose default graph is not the union ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def plain_server(tmp_path_factory):

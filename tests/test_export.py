@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from airm import export
+from airm.atomic import write_file
+from airm.errors import InternalError, UserError
 from airm.export import serialization
 from airm.export.compactor import compactor
 from airm.export.jsonld import dump_json, sorted_jsonld
 from airm.export.nt import sorted_ox_triples
 from airm.export.ttl import MAX_NESTING
-from airm.atomic import write_file
-from airm.errors import InternalError, UserError
 from helpers import ROOT, run_cli
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -144,7 +144,8 @@ def test_published_context_declares_every_prefix_and_a_term_for_every_airm_prope
     mapped = {(d if isinstance(d, str) else d.get("@id")) for d in ctx.values()}
     props = [sol["p"].value for sol in kg.store.query(
         "SELECT DISTINCT ?p WHERE { VALUES ?t { <http://www.w3.org/2002/07/owl#ObjectProperty> "
-        "<http://www.w3.org/2002/07/owl#DatatypeProperty> } ?p a ?t FILTER(STRSTARTS(STR(?p), 'https://w3id.org/airm#')) }",
+        "<http://www.w3.org/2002/07/owl#DatatypeProperty> } "
+        "?p a ?t FILTER(STRSTARTS(STR(?p), 'https://w3id.org/airm#')) }",
         use_default_graph_as_union=True)]
     lacking = sorted(p for p in props if "airm:" + p.rsplit("#", 1)[1] not in mapped)
     assert not lacking, f"give these properties a readable term in ontology/context.jsonld: {lacking}"
@@ -184,7 +185,7 @@ def test_framed_jsonld_has_one_nested_record_per_mitigation(kg):
 
 @pytest.mark.parametrize("scope", ["ontology", "data"])
 def test_scopes_split_terms_from_records(kg, scope):
-    from rdflib import RDF, OWL, URIRef
+    from rdflib import OWL, RDF, URIRef
 
     g = read_back(export.export(kg, "nt", scope=scope), "nt")
     has_class = (URIRef("https://w3id.org/airm#Mitigation"), RDF.type, OWL.Class) in g
@@ -271,7 +272,8 @@ def _literal(text_strategy):
     return st.one_of(
         text_strategy.map(Literal),
         st.tuples(text_strategy, _lang).map(lambda t: Literal(t[0], lang=t[1])),
-        st.integers(min_value=-10**30, max_value=10**30).map(lambda i: Literal(str(i), datatype=URIRef(XSD + "integer"))),
+        st.integers(min_value=-10**30, max_value=10**30).map(
+            lambda i: Literal(str(i), datatype=URIRef(XSD + "integer"))),
         st.dates().map(lambda d: Literal(d.isoformat(), datatype=URIRef(XSD + "date"))),
         st.booleans().map(lambda b: Literal("true" if b else "false", datatype=URIRef(XSD + "boolean"))),
         text_strategy.map(lambda t: Literal(t, datatype=URIRef("https://example.org/dt#opaque"))),
@@ -516,7 +518,8 @@ def test_a_writer_mistake_falls_back_to_oxigraph_checked_by_rdflib(built, monkey
     """airm's own Turtle writer dropping a triple is caught; the file then comes from Oxigraph, read back by rdflib."""
     real = export.turtle
     used = []
-    monkeypatch.setattr(serialization, "turtle", lambda g: real(g).rsplit(b"\n\n", 1)[0] + b"\n")  # loses the last block
+    # a writer that loses the last block
+    monkeypatch.setattr(serialization, "turtle", lambda g: real(g).rsplit(b"\n\n", 1)[0] + b"\n")
     real_verify = export.verify_roundtrip
     monkeypatch.setattr(serialization, "verify_roundtrip", lambda g, d, f: (used.append(f), real_verify(g, d, f)))
     data = export.serialize(built, "ttl")

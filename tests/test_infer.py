@@ -49,6 +49,7 @@ def test_structural_axioms_drive_inference_but_stay_out_of_the_store(kg):
     ask = lambda q: kg.store.query(q, use_default_graph_as_union=True)  # noqa: E731
     assert ox.NamedNode(AXIOMS_GRAPH) not in set(kg.store.named_graphs())
     assert not ask("ASK { <http://www.w3.org/2004/02/skos/core#broader> <http://www.w3.org/2002/07/owl#inverseOf> ?o }")
-    assert ask("ASK { ?a <http://www.w3.org/2004/02/skos/core#broader> ?b . ?b <http://www.w3.org/2004/02/skos/core#narrower> ?a }")
+    assert ask("ASK { ?a <http://www.w3.org/2004/02/skos/core#broader> ?b . "
+               "?b <http://www.w3.org/2004/02/skos/core#narrower> ?a }")
     assert ask("ASK { ?m <https://w3id.org/airm#extractedFrom> ?d . ?m <http://purl.org/dc/terms/source> ?d }")
     assert ask("ASK { ?t <https://w3id.org/airm#hasComponentTechnique> ?c . ?t <http://purl.org/dc/terms/hasPart> ?c }")

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from jena_tools import jena_classpath, run_jena, run_queries
 from netwitness import Listener
 
@@ -170,8 +169,8 @@ def _stored_cases(kg):
     """(id, airm's result, the text an endpoint gets) for every declared case of every stored query: parameters
     bound by airm's VALUES block, airm's prefixes prepended (what ``--endpoint`` sends)."""
     from airm import catalog
-    from airm.sparql.binding import bind_values
     from airm.namespaces import sparql_prologue
+    from airm.sparql.binding import bind_values
 
     out = []
     for name, query in sorted(catalog.catalog().items()):

@@ -21,7 +21,8 @@ def test_second_load_reopens_the_on_disk_store(tmp_path, monkeypatch):
     assert second.digest == first.digest
     assert _quads(second) == _quads(first)
     # the second load came from the database on disk (blank-node labels are kept; a re-parse would renumber them)
-    assert any(q.subject.__class__.__name__ == "BlankNode" for q in second.store.quads_for_pattern(None, None, None, None))
+    assert any(q.subject.__class__.__name__ == "BlankNode"
+               for q in second.store.quads_for_pattern(None, None, None, None))
 
 
 def test_changed_input_gives_a_new_store(tmp_path, monkeypatch):
@@ -90,7 +91,8 @@ def test_derived_things_are_made_once_per_knowledge_graph_and_kept_apart():
         t.join()
     assert first.cached("thing", make) is first.cached("thing", make) and len(made) == 1
     assert second.cached("thing", make) is not first.cached("thing", make) and len(made) == 2
-    assert first.cached("outer", lambda: first.cached("inner", list)) is first.cached("inner", list)  # nested: no deadlock
+    # nested: no deadlock
+    assert first.cached("outer", lambda: first.cached("inner", list)) is first.cached("inner", list)
     attributes = set(vars(first))
     from airm import engines
 

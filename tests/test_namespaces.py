@@ -31,4 +31,5 @@ def test_every_prefix_used_in_shipped_turtle_is_declared_in_the_prefix_file():
             prefix, ns = m.groups()
             if prefix in ("airmsh",):
                 continue
-            assert declared.get(prefix) == ns, f"{path.name}: @prefix {prefix}: <{ns}> differs from ontology/prefixes.ttl"
+            assert declared.get(prefix) == ns, (f"{path.name}: @prefix {prefix}: <{ns}> differs from "
+                                                "ontology/prefixes.ttl")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from owl_tools import dl_violations, hermit_jar
 
 REFERENCE_FILES = ["airo/airo.ttl", "vair/vair.ttl", "dpv/2.3/dpv/dpv.ttl", "dpv/2.3/risk/risk.ttl",
@@ -27,9 +26,11 @@ def ontology_export(kg, tmp_path_factory):
 
 
 def test_the_profile_checker_sees_the_puns_this_issue_was_about(tmp_path):
-    """The checker is not vacuous: an object property under skos:broader, declared an annotation property, is refused."""
+    """The checker is not vacuous: an object property under skos:broader, declared an annotation property, is
+    refused."""
     bad = tmp_path / "bad.ttl"
-    bad.write_text("""@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    bad.write_text("""@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix ex: <https://example.org/> .
 <https://example.org/o> a owl:Ontology . skos:broader a owl:AnnotationProperty .
 ex:p a owl:ObjectProperty ; rdfs:subPropertyOf skos:broader ; rdfs:domain ex:C .

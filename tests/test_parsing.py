@@ -51,6 +51,7 @@ def test_quads_go_into_the_named_graph(tmp_path):
 
 def test_subject_lines_index_curies_and_iris(tmp_path):
     f = tmp_path / "s.ttl"
-    f.write_text("@prefix ex: <http://example.org/> .\n\nex:a ex:p 1 .\n<http://example.org/b> ex:p 2 .\n  ex:c ex:p 3 .\n")
+    f.write_text("@prefix ex: <http://example.org/> .\n\n"
+                 "ex:a ex:p 1 .\n<http://example.org/b> ex:p 2 .\n  ex:c ex:p 3 .\n")
     lines = subject_lines(f)
     assert lines == {"http://example.org/a": 3, "http://example.org/b": 4}

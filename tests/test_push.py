@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 
 import pytest
+from oxigraph_server import OxigraphServer, require_binary
 
 from airm import catalog
 from airm import endpoint as ep
@@ -16,7 +17,6 @@ from airm.engines import run_stored
 from airm.namespaces import GRAPH_BASE
 from airm.skolem import GENID, skolemise
 from helpers import run_cli
-from oxigraph_server import OxigraphServer, require_binary
 
 CASES = [(name, case, params) for name, q in sorted(catalog.catalog().items()) for case, params in q.cases()]
 
@@ -87,8 +87,9 @@ def _push_processes(server, builds: list[str | None]) -> list[subprocess.Complet
 # --- skolem IRIs ----------------------------------------------------------------------------------------------------
 
 def test_equal_builds_get_equal_skolem_iris_and_keep_every_triple(kg):
-    import airm
     import pyoxigraph as ox
+
+    import airm
 
     first, second = skolemise(kg.store), skolemise(airm.load(cache=False).store)
     assert {str(q) for q in first} == {str(q) for q in second}

@@ -44,4 +44,5 @@ def test_the_corpus_table_is_current(request):
     if request.config.getoption("--update-golden"):
         DOC.write_text(expected, encoding="utf-8")
         text = expected
-    assert text == expected, "docs/security.md's corpus table is stale: run pytest tests/test_security_doc.py --update-golden"
+    assert text == expected, ("docs/security.md's corpus table is stale: "
+                              "run pytest tests/test_security_doc.py --update-golden")

@@ -57,7 +57,8 @@ def test_terms_read_as_the_embedded_engines_give_them(canned):
     res = run_query(canned["url"], "SELECT * WHERE { ?s ?p ?o }")
     assert res.kind == "select" and res.variables == ["s", "b", "n", "l", "p", "unbound"]
     assert res.rows == [{"s": Term("uri", "https://example.org/s"), "b": Term("bnode", "b0"),
-                         "n": Term("literal", "7", XSD_INTEGER), "l": Term("literal", "colour", RDF_LANGSTRING, "en-gb"),
+                         "n": Term("literal", "7", XSD_INTEGER),
+                         "l": Term("literal", "colour", RDF_LANGSTRING, "en-gb"),
                          "p": Term("literal", "plain", XSD_STRING)}]
     assert not res.truncated
 

@@ -11,7 +11,6 @@ import pytest
 
 from airm import sssom
 from airm.errors import InputFileError
-
 from helpers import run_cli
 
 HEADER = "subject_id\tpredicate_id\tobject_id"
@@ -102,7 +101,8 @@ def test_every_nexus_table_reads_as_a_line_by_line_csv_reading_does(reference):
         for i, ln in body[1:]:
             cells = [c.strip() for c in next(csv.reader([ln], delimiter="\t"))]
             if any(cells):
-                expected.append((i, dict(zip(columns, cells + [""] * (len(columns) - len(cells))))))
+                # short rows padded; empty cells beyond the header are dropped, as the reader drops them
+                expected.append((i, dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=False))))
         assert [(r.line, r.values) for r in table.rows] == expected, path.name
         assert all(r.end_line == r.line for r in table.rows)
         top = (re.match(r"^# ?([a-z_]+): (.+)$", ln) for ln in lines)  # top-level keys; CURIE map lines are indented

@@ -79,7 +79,7 @@ def test_merging_keeps_lists_that_differ_and_long_lists_do_not_recurse():
     def chain(names):
         nodes = [ox.BlankNode() for _ in names]
         quads = [ox.Quad(doc, p, nodes[0], g)]
-        for i, (n, name) in enumerate(zip(nodes, names)):
+        for i, (n, name) in enumerate(zip(nodes, names, strict=True)):
             rest = nodes[i + 1] if i + 1 < len(nodes) else ox.NamedNode(rdf + "nil")
             quads += [ox.Quad(n, ox.NamedNode(rdf + "first"), ox.Literal(name), g),
                       ox.Quad(n, ox.NamedNode(rdf + "rest"), rest, g)]

@@ -59,7 +59,8 @@ def test_a_changed_context_revokes_trust(workspace):
 def test_problems_in_user_files_are_found_with_trusted_imports(workspace, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix airm: <https://w3id.org/airm#> .\n"
-                   "<https://example.org/m> a airm:Mitigation ; airm:addresses <https://w3id.org/airm/id/atlas/AML.T0051> .\n")
+                   "<https://example.org/m> a airm:Mitigation ; "
+                   "airm:addresses <https://w3id.org/airm/id/atlas/AML.T0051> .\n")
     kg = airm.load(workspace=workspace, files=[bad])
     assert trusted_imports(kg.dataset)
     report = airm.validate(kg)

@@ -64,7 +64,8 @@ def test_attribute_names_are_python_identifiers():
 
 
 def test_importing_vocab_loads_no_rdf_library():
-    code = "import sys, airm.vocab, airm.namespaces; print(sorted(m for m in ('rdflib', 'pyoxigraph') if m in sys.modules))"
+    code = ("import sys, airm.vocab, airm.namespaces; "
+            "print(sorted(m for m in ('rdflib', 'pyoxigraph') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -73,7 +74,8 @@ def test_a_prefix_file_that_does_not_parse_is_named(tmp_path):
     from airm.errors import InputFileError
 
     broken = tmp_path / "prefixes.ttl"
-    broken.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n[ sh:prefix \"x\" ; sh:namespace \n", encoding="utf-8")
+    broken.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n[ sh:prefix \"x\" ; sh:namespace \n",
+                      encoding="utf-8")
     with pytest.raises(InputFileError, match="prefixes.ttl"):
         vocab_gen.declared_prefixes(broken)
 

@@ -12,7 +12,6 @@ import pytest
 
 from airm import atomic
 from airm.errors import UserError
-
 from helpers import run_cli
 
 EXPORT = ["export", "--format", "nt", "--scope", "ontology"]

@@ -233,8 +233,9 @@ def _journal_entries(journal: Path, root: Path, what: str) -> dict:
 
 def recover(root, *, what: str = "folder") -> None:
     """Settle what a killed writer left under ``root`` (call with the lock held). A journal of renames (written at
-    the commit point) is finished: its files are complete and fsynced. A journal of restores (written when a commit failed half way) is finished the other way. Without a journal,
-    the staged files are dropped: the targets were never touched."""
+    the commit point) is finished: its files are complete and fsynced. A journal of restores (written when a commit
+    failed half way) is finished the other way. Without a journal, the staged files are dropped: the targets were
+    never touched."""
     import shutil
 
     root = Path(root)

@@ -62,7 +62,8 @@ def build(out_dir, *, workspace=None, files=(), validate: bool = True) -> BuildR
         ).with_report(report)
     # the merged graph as KnowledgeGraph.to_rdflib(scope="all") has it, taken from the store without an rdflib copy
     t = time.perf_counter()
-    names = graph.graph_names("ontology", "data", "user", "import") + [CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH]
+    names = graph.graph_names("ontology", "data", "user", "import")
+    names += [CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH]
     merged = canonical_from_store(graph.store, names)
     timings["from_store"] = time.perf_counter() - t
     serialized: dict = {}
@@ -95,7 +96,8 @@ def build(out_dir, *, workspace=None, files=(), validate: bool = True) -> BuildR
                     for name, data in outputs.items()},
         "tools": _tool_versions(),
     }
-    outputs["build-report.json"] = (json.dumps(build_report, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    report_text = json.dumps(build_report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    outputs["build-report.json"] = report_text.encode()
     t = time.perf_counter()
     write_files(out_dir, {out_dir / name: data for name, data in outputs.items()}, what="build folder")
     written = {name: out_dir / name for name in outputs}

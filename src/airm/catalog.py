@@ -194,7 +194,8 @@ def bind_params(kg, query: StoredQuery, given: dict, *, resolved: dict | None = 
     if unknown:
         known = ", ".join(query.params) or "none"
         raise QueryError(
-            f"query {query.name!r} has no parameter {', '.join(shown(u) for u in sorted(unknown)[:5])}{' and more' if len(unknown) > 5 else ''}",
+            f"query {query.name!r} has no parameter {', '.join(shown(u) for u in sorted(unknown)[:5])}"
+            f"{' and more' if len(unknown) > 5 else ''}",
             hint=f"its parameters: {known}",
         )
     bound = {}
@@ -260,7 +261,8 @@ def coerce(kg, p: Param, value):
     if p.type == "iri":
         iri = _as_iri(str(value).strip())
         if iri is None:
-            raise QueryError(f"parameter {p.name!r} must be an IRI (https://...) or a CURIE (prefix:name), not {shown(value)}")
+            raise QueryError(f"parameter {p.name!r} must be an IRI (https://...) or a CURIE (prefix:name), "
+                             f"not {shown(value)}")
         return ox.NamedNode(iri)
     return ox.NamedNode(resolve_resource(kg, p, str(value)))
 

@@ -44,7 +44,8 @@ def cli(traceback):
 
 
 @cli.command()
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write the build into")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="folder to write the build into")
 @workspace_option
 @click.option("--no-validate", is_flag=True, help="skip SHACL validation (not recommended)")
 def build(out_dir, workspace, no_validate):
@@ -59,11 +60,12 @@ def build(out_dir, workspace, no_validate):
     click.echo(workspace_line(workspace), err=True)
     result = run_build(out_dir, workspace=workspace, validate=not no_validate)
     r = result.report
-    click.echo(f"built {r['triples']['merged']} triples ({r['triples']['asserted']} asserted, {r['triples']['entailed']} entailed)")
+    triples = r["triples"]
+    click.echo(f"built {triples['merged']} triples ({triples['asserted']} asserted, {triples['entailed']} entailed)")
     if r["validation"]:
         v = r["validation"]
         click.echo(f"validation: conforms, {v['warnings']} warning(s), {v['infos']} info(s)")
-    for name, path in result.files.items():
+    for path in result.files.values():
         click.echo(f"  {path}")
 
 
@@ -71,8 +73,8 @@ def build(out_dir, workspace, no_validate):
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-embedded", is_flag=True, help="check PATHS alone, without the embedded data as context")
-@click.option("--severity", type=click.Choice([s.lower() for s in reversed(SEVERITIES)]), default="info", show_default=True,
-              help="lowest severity to show")
+@click.option("--severity", type=click.Choice([s.lower() for s in reversed(SEVERITIES)]), default="info",
+              show_default=True, help="lowest severity to show")
 def validate(paths, fmt, no_embedded, severity):
     """Check data against airm's SHACL shapes: the embedded data, or the Turtle/JSON-LD files given.
 
@@ -456,7 +458,8 @@ def serve(host, port, workers, timeout, limit, client_queries, forwarded_allow_i
 
 
 @cli.command()
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write the report into")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="folder to write the report into")
 @workspace_option
 def report(out_dir, workspace):
     """Coverage pictures: heat maps (PNG and SVG) of mitigations per lifecycle stage x actor type and per mitigation
@@ -526,7 +529,8 @@ def mappings_export(out_file, scope, set_id, workspace):
 @click.option("--migration", "migration_file", type=click.Path(dir_okay=False), default=None,
               help="compare the releases of the imported identifiers and write the migration as SSSOM/TSV")
 def diff_command(old, new, fmt, migration_file):
-    """What changed between two builds (folders) or export files: terms, records and mappings added, removed, changed."""
+    """What changed between two builds (folders) or export files: terms, records and mappings added, removed,
+    changed."""
     from .diff import diff, load
     from .release_diff import write_migration
 
@@ -539,7 +543,8 @@ def diff_command(old, new, fmt, migration_file):
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write the HTML into")
 @workspace_option
 def docs_command(out_dir, workspace):
-    """Generate HTML documentation: the ontology (pyLODE), one page per concept scheme, the query catalog, the mappings."""
+    """Generate HTML documentation: the ontology (pyLODE), one page per concept scheme, the query catalog, the
+    mappings."""
     from .docs import build_docs
     from .workspace import workspace_line
 
@@ -670,7 +675,8 @@ def main(argv=None) -> int:
     except Exception as e:  # a bug: say so plainly, keep the traceback for --traceback
         if show_traceback:
             raise
-        click.echo(f"internal error: {type(e).__name__}: {e}\n  hint: run again with --traceback and report it", err=True)
+        click.echo(f"internal error: {type(e).__name__}: {e}\n  hint: run again with --traceback and report it",
+                   err=True)
         return 3
     return 0
 

@@ -22,8 +22,8 @@ AXES = {
     "mitigation-category": Airm.mitigationCategory,
 }
 
-_COVERAGE = sparql_prologue("airm", "sssom") + """SELECT ?g (COUNT(DISTINCT ?m) AS ?mitigations) (COUNT(DISTINCT ?own) AS ?linked) (COUNT(DISTINCT ?inh) AS ?inherited)
-       (COUNT(DISTINCT ?prop) AS ?proposed)
+_COVERAGE = sparql_prologue("airm", "sssom") + """SELECT ?g (COUNT(DISTINCT ?m) AS ?mitigations)
+       (COUNT(DISTINCT ?own) AS ?linked) (COUNT(DISTINCT ?inh) AS ?inherited) (COUNT(DISTINCT ?prop) AS ?proposed)
 WHERE {
   GRAPH ?g { ?m a airm:Mitigation }
   FILTER(?g != <ENTAILMENTS> && ?g != <PROPOSALS>)
@@ -61,7 +61,7 @@ def coverage_table(rows: list[dict]) -> str:
                         + [f"{r[k]} ({100 * r[k] / r['mitigations']:.0f} %)" if r["mitigations"] else "0"
                            for k in ("linked", "inherited", "proposed")] for r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells)
 
 
 def explain(kg, query, bound: dict, result) -> list[str]:
@@ -98,11 +98,13 @@ _WEAKER_STEPS = {"related": "related matches: --follow related",
 def _unlinked_scheme(kg, risk: str) -> list[str]:
     q = sparql_prologue("airm", "skos") + """    SELECT ?risk ?scheme (COUNT(DISTINCT ?m) AS ?n) WHERE {
       ?risk skos:inScheme ?scheme .
-      OPTIONAL { ?r skos:inScheme ?scheme . ?a skos:broader*/(skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch)?/skos:broader* ?r .
+      OPTIONAL { ?r skos:inScheme ?scheme .
+                 ?a skos:broader*/(skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch)?/skos:broader* ?r .
                  ?m airm:addresses ?a }
     } GROUP BY ?risk ?scheme"""
     notes = []
-    for sol in kg.store.query(q, substitutions={ox.Variable("risk"): ox.NamedNode(risk)}, use_default_graph_as_union=True):
+    bound = {ox.Variable("risk"): ox.NamedNode(risk)}
+    for sol in kg.store.query(q, substitutions=bound, use_default_graph_as_union=True):
         if int(sol["n"].value) == 0:
             notes.append(f"no source imported links mitigations to {curie(sol['scheme'].value)}: an empty answer "
                          "here means missing links, not missing mitigations")

@@ -117,7 +117,7 @@ def _close(left: list[Record], right: list[Record], threshold: float) -> list[tu
         rows = left[start:start + CHUNK]
         scores = process.cdist([r.text for r in rows], choices, scorer=fuzz.ratio, score_cutoff=threshold,
                                dtype=np.float32, workers=1)
-        for i, j in zip(*np.nonzero(scores)):
+        for i, j in zip(*np.nonzero(scores), strict=True):
             if rows[i].text != right[j].text:
                 out.append((rows[i], right[j], float(scores[i, j]) / 100))
     return out
@@ -147,7 +147,9 @@ def representatives(recs: list[Record], matches: list[Match]) -> dict[str, str]:
 def _local(iri: str) -> str:
     import hashlib
 
-    return iri[len(AIRM_ID):].replace("/", "-") if iri.startswith(AIRM_ID) else hashlib.sha1(iri.encode()).hexdigest()[:16]
+    if iri.startswith(AIRM_ID):
+        return iri[len(AIRM_ID):].replace("/", "-")
+    return hashlib.sha1(iri.encode()).hexdigest()[:16]
 
 
 def quads(matches: list[Match], reps: dict[str, str], graph: str = DUPLICATES_GRAPH) -> list:
@@ -158,7 +160,8 @@ def quads(matches: list[Match], reps: dict[str, str], graph: str = DUPLICATES_GR
     out = [ox.Quad(n(MAPPING_SET), rdf_type, n(Bibo.Document), g),
            ox.Quad(n(MAPPING_SET), rdf_type, n(Dcat.Dataset), g),
            ox.Quad(n(MAPPING_SET), n(Rdfs.label),
-                   ox.Literal("airm de-duplication: mitigations stated in the same words by two sources", language="en"), g)]
+                   ox.Literal("airm de-duplication: mitigations stated in the same words by two sources",
+                              language="en"), g)]
     for m in matches:
         node = n(f"{AIRM_ID}mapping/dedupe--{_local(m.subject)}--{_local(m.object)}")
         out.append(ox.Quad(n(m.subject), n(m.predicate), n(m.object), g))

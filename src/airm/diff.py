@@ -57,7 +57,8 @@ def load(path) -> Snapshot:
     """Read a build folder, an RDF file or an SSSOM table into a snapshot."""
     path = Path(path)
     if not path.exists():
-        raise InputFileError(path, "no such file or folder", hint="give two build folders (airm build --out DIR) or export files")
+        raise InputFileError(path, "no such file or folder",
+                             hint="give two build folders (airm build --out DIR) or export files")
     if path.is_dir():
         for name in ("airm.nt", "airm.ttl", "airm.jsonld"):
             if (path / name).is_file():
@@ -166,7 +167,8 @@ class DiffResult:
             kind = f" ({item['type']})" if item.get("type") else ""
             return f"{item['id']}{kind}{label}"
 
-        lines = [f"{self.old.source} ({self.old.version or 'no version'}) -> {self.new.source} ({self.new.version or 'no version'})"]
+        old, new = self.old, self.new
+        lines = [f"{old.source} ({old.version or 'no version'}) -> {new.source} ({new.version or 'no version'})"]
         if self.empty:
             lines.append("no differences")
             return "\n".join(lines)
@@ -226,7 +228,8 @@ def diff(old, new) -> DiffResult:
             def item(k, snap):
                 f = snap.mappings[k]
                 return {"id": f"{curie(k[0])} {curie(k[1])} {curie(k[2])}", "subject": k[0], "predicate": k[1],
-                        "object": k[2], "label": " / ".join(x for x in (f["subject_label"], f["object_label"]) if x) or None,
+                        "object": k[2],
+                        "label": " / ".join(x for x in (f["subject_label"], f["object_label"]) if x) or None,
                         "mapping_set": f["mapping_set"]}
 
             changed = []

@@ -229,7 +229,7 @@ def push_request(plan: list[tuple[str, list]], stale: list[str], replace: bool) 
         if target == "default":
             parts.append(data)
         else:
-            parts += [f"GRAPH {ox.NamedNode(target)} {{\n".encode("utf-8"), data, b"}\n"]
+            parts += [f"GRAPH {ox.NamedNode(target)} {{\n".encode(), data, b"}\n"]
     parts.append(b"}\n")
     return b"".join(parts)
 

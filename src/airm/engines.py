@@ -1,5 +1,6 @@
 """Run SPARQL on an engine: the embedded Oxigraph store (default), rdflib (the reference) or any SPARQL 1.1 endpoint
-(``engine="endpoint"``, ``endpoint=URL``; see endpoint.py), under a deadline and a row cap. Parameters are bound as RDF terms (Oxigraph substitutions, rdflib initBindings), never pasted into text.
+(``engine="endpoint"``, ``endpoint=URL``; see endpoint.py), under a deadline and a row cap. Parameters are bound as
+RDF terms (Oxigraph substitutions, rdflib initBindings), never pasted into text.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def check_bindings(text: str, bindings: dict) -> None:
         if not isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
             raise QueryError(f"binding ?{name} must be an RDF term (pyoxigraph NamedNode, Literal or BlankNode), "
                              f"not {type(value).__name__}",
-                             hint="e.g. bindings={'x': pyoxigraph.NamedNode('https://...')} or pyoxigraph.Literal('text')")
+                             hint="e.g. bindings={'x': pyoxigraph.NamedNode('https://...')} "
+                                  "or pyoxigraph.Literal('text')")
 
 
 MAX_TIMEOUT = 86_400.0  # a day: a deadline must be a number a clock can wait for (1e300 s overflows it)
@@ -187,7 +189,8 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool 
             if len(rows) >= limit:
                 truncated = True
                 break
-            rows.append({v: term(t) for v, t in zip(variables, sol) if t is not None})  # values in variable order
+            # a solution holds one value (or None) per variable, in the variables' order
+            rows.append({v: term(t) for v, t in zip(variables, sol, strict=True) if t is not None})
         return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
     triples, truncated = [], False
     for t in res:

@@ -32,7 +32,8 @@ class UserError(AirmError):
 class InputFileError(UserError):
     """A file that cannot be read or parsed; names the file and, where known, line and column."""
 
-    def __init__(self, path, message: str, *, line: int | None = None, column: int | None = None, hint: str | None = None):
+    def __init__(self, path, message: str, *, line: int | None = None, column: int | None = None,
+                 hint: str | None = None):
         where = str(path)
         if line is not None:
             where += f":{line}"

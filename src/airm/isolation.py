@@ -111,7 +111,8 @@ def _child(conn, work, memory_mb: int, errors_fd: int) -> None:
         conn.send_bytes(memory_reply)
     except ImportError as e:  # a module's shared library cannot be mapped under the cap: memory too, not a bug
         out_of_memory = memory_mb > 0 and "failed to map segment" in str(e)
-        conn.send(("error", ("memory", None, None, None) if out_of_memory else ("bug", None, f"ImportError: {e}", None)))
+        failure = ("memory", None, None, None) if out_of_memory else ("bug", None, f"ImportError: {e}", None)
+        conn.send(("error", failure))
     except AirmError as e:
         conn.send(("error", ("airm", type(e), e.message, e.hint)))
     except BaseException as e:  # a bug: the parent reports it as one

@@ -127,8 +127,9 @@ def load(
     sources = (embedded_sources(include_data=include_embedded) + imported_sources(workspace)
                + classification_sources(workspace) + user_sources(files))
     queries = catalog.catalog()  # parsed first: a broken query header fails the load, before any work
-    digest = inputs_digest(sources, __version__, CACHE_FORMAT, infer.structural_axioms_path().read_text(encoding="utf-8"),
-                           "dedupe:" + dedupe.METHOD_VERSION, *(q.path.name + ":" + q.text for q in queries.values()))
+    axioms = infer.structural_axioms_path().read_text(encoding="utf-8")
+    digest = inputs_digest(sources, __version__, CACHE_FORMAT, axioms, "dedupe:" + dedupe.METHOD_VERSION,
+                           *(q.path.name + ":" + q.text for q in queries.values()))
     database, dump = cache_dir() / f"{digest}.oxigraph", cache_dir() / f"{digest}.nq"
     if cache:
         store = _open_cached(database, dump, in_memory)

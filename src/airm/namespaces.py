@@ -15,8 +15,8 @@ CATALOG_GRAPH = GRAPH_BASE + "catalog"
 DUPLICATES_GRAPH = GRAPH_BASE + "duplicates"  # derived: links between mitigations stated twice (airm.dedupe)
 QUERY_BASE = QUERY
 
-__all__ = ["AIRM", "AIRM_ID", "BASE_IRI", "CATALOG_GRAPH", "DUPLICATES_GRAPH", "ENTAILMENT_GRAPH", "GRAPH_BASE", "ONTOLOGY_IRI",
-           "QUERY_BASE", "bind_all", "curie", "expand", "prefixes", "sparql_prologue"]
+__all__ = ["AIRM", "AIRM_ID", "BASE_IRI", "CATALOG_GRAPH", "DUPLICATES_GRAPH", "ENTAILMENT_GRAPH", "GRAPH_BASE",
+           "ONTOLOGY_IRI", "QUERY_BASE", "bind_all", "curie", "expand", "prefixes", "sparql_prologue"]
 
 
 @functools.cache

@@ -67,7 +67,8 @@ def parse_file(path: Path, graph_iri: str | None, *, base_iri: str | None = None
     except SyntaxError as e:
         raise _syntax_error(path, e) from None
     except RecursionError:
-        raise InputFileError(path, "nesting too deep to parse", hint="flatten deeply nested blank nodes or lists") from None
+        raise InputFileError(path, "nesting too deep to parse",
+                             hint="flatten deeply nested blank nodes or lists") from None
     except MemoryError:  # pyoxigraph's parsers stop at a 16 MiB token (a literal, an IRI, an N-Quads line)
         raise InputFileError(path, f"a value or line over the parser's {PARSER_TOKEN_LIMIT // (1024 * 1024)} MiB "
                                    "limit: the file cannot be read",

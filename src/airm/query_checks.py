@@ -51,7 +51,8 @@ def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigra
                          hint="use GRAPH <...> { } patterns, or the oxigraph engine")
     if engine == "rdflib" and _contains(parsed, "GraphGraphPattern"):
         raise QueryError("GRAPH patterns are refused on the rdflib engine: it queries the union of the named graphs "
-                         "as one graph, so it cannot tell them apart", hint="run it on the oxigraph engine (the default)")
+                         "as one graph, so it cannot tell them apart",
+                         hint="run it on the oxigraph engine (the default)")
     if not allow_service:
         if _contains(parsed, "ServiceGraphPattern"):
             raise QueryError(SERVICE_REFUSED, hint=SERVICE_HINT)

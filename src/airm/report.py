@@ -228,7 +228,7 @@ def write_report(kg, out_dir) -> list[Path]:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([m.ylabel + " \\ " + m.xlabel] + [label for _, label in m.cols])
-        for (_, label), values in zip(m.rows, m.values):
+        for (_, label), values in zip(m.rows, m.values, strict=True):
             w.writerow([label] + values)
         files[out / f"{name}.csv"] = buf.getvalue().encode("utf-8")
     files[out / "index.html"] = report_html(data).encode("utf-8")
@@ -240,7 +240,8 @@ def report_html(data: dict) -> str:
     esc = html.escape
     parts = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>airm coverage report</title>",
-             "<style>body{font-family:system-ui,sans-serif;max-width:80rem;margin:1rem auto;padding:0 1rem;color:#1b1b1b}"
+             "<style>body{font-family:system-ui,sans-serif;max-width:80rem;margin:1rem auto;padding:0 1rem;"
+             "color:#1b1b1b}"
              ".pair{display:grid;grid-template-columns:minmax(0,3fr) minmax(14rem,1fr);gap:1.5rem;align-items:start}"
              "img{max-width:100%;height:auto}table{border-collapse:collapse;font-size:.9rem}"
              "td,th{border:1px solid #ccc;padding:.2rem .4rem;text-align:right}th{text-align:left}"
@@ -276,7 +277,7 @@ def _matrix_table(m: Matrix) -> str:
            "</caption><thead><tr><th scope='col'></th>"]
     out += [f"<th scope='col'>{esc(label)}</th>" for _, label in m.cols]
     out.append("</tr></thead><tbody>")
-    for (_, label), values in zip(m.rows, m.values):
+    for (_, label), values in zip(m.rows, m.values, strict=True):
         out.append(f"<tr><th scope='row'>{esc(label)}</th>")
         out += ["<td class='zero'>0</td>" if v == 0 else f"<td>{v}</td>" for v in values]
         out.append("</tr>")

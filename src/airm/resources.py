@@ -33,7 +33,8 @@ def resource_dir(kind: str) -> Path:
 
 
 def ontology_files() -> list[Path]:
-    """The ontology proper (not shapes, not the prefix list), then its alignments to other vocabularies, in a stable order."""
+    """The ontology proper (not shapes, not the prefix list), then its alignments to other vocabularies, in a stable
+    order."""
     root = resource_dir("ontology")
     return sorted(p for p in root.glob("*.ttl") if p.name != "prefixes.ttl") + sorted(root.glob("alignments/*.ttl"))
 

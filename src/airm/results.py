@@ -202,9 +202,10 @@ class QueryResult:
         cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in self._cells(True)]
         cells = [[c.replace("\n", " ") for c in row] for row in cells]
         widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(self.variables)]
-        fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+        fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
         out = [fmt(self.variables), fmt(["-" * w for w in widths])] + [fmt(r) for r in cells]
-        out.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''}{', truncated' if self.truncated else ''})")
+        out.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
+                   f"{', truncated' if self.truncated else ''})")
         return "\n".join(out)
 
     def to_rdf(self, fmt: str) -> bytes:
@@ -240,7 +241,8 @@ class QueryResult:
         return {
             "table": self.to_table,
             "csv": lambda: self.to_delimited(","),
-            "csv-safe": lambda: self.to_delimited(","),  # the name CSV with escaped formulas had before it was the default
+            # the name CSV with escaped formulas had before it was the default
+            "csv-safe": lambda: self.to_delimited(","),
             "csv-raw": lambda: self.to_delimited(",", escape_formulas=False),
             "tsv": lambda: self.to_delimited("\t"),
             "md": self.to_markdown,

@@ -158,13 +158,17 @@ def collect(store, *, kinds=("alignment", "crosswalk"), version: str | None = No
     sets = []
     for set_iri, items in found.items():
         meta = set_fields.get(set_iri, {})
-        first = lambda *keys: next((sorted(meta[k])[0] for k in keys if meta.get(k)), None)  # noqa: E731
+        def first(*keys, meta=meta):
+            """The least value of the first key that has any (sorted, so the same every run)."""
+            return next((sorted(meta[k])[0] for k in keys if meta.get(k)), None)
+
         ms = MappingSet(
             id=set_iri or UNGROUPED_SET,
             title=first(_PREFIXES["dcterms"] + "title", _PREFIXES["rdfs"] + "label"),
             description=first(_PREFIXES["dcterms"] + "description"),
             license=first(_PREFIXES["dcterms"] + "license"),
-            creators=tuple(sorted(set(meta.get(SSSOM + "author_id", []) + meta.get(_PREFIXES["dcterms"] + "creator", [])))),
+            creators=tuple(sorted(set(meta.get(SSSOM + "author_id", [])
+                                      + meta.get(_PREFIXES["dcterms"] + "creator", [])))),
             mapping_date=first(SSSOM + "mapping_date", _PREFIXES["dcterms"] + "created"),
             references=tuple(sorted(set(meta.get(_PREFIXES["dcterms"] + "references", [])))),
             version=version,
@@ -172,7 +176,10 @@ def collect(store, *, kinds=("alignment", "crosswalk"), version: str | None = No
         seen = set()
         for node, m in items:
             f = fields.get(node, {})
-            one = lambda name: (sorted(v.value for v in f[name])[0] if f.get(name) else None)  # noqa: E731
+            def one(name, f=f):
+                """The least value of a field (sorted, so the same every run), None when absent."""
+                return sorted(v.value for v in f[name])[0] if f.get(name) else None
+
             m.mapping_justification = one("mapping_justification")
             m.subject_label = one("subject_label") or labels.get(m.subject_id)
             m.object_label = one("object_label") or labels.get(m.object_id)
@@ -508,7 +515,8 @@ def _metadata(text: str, path: str, warnings: list[str]) -> dict:
         warnings.append("the metadata block is not a YAML mapping: read line by line")
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        warnings.append(f"the metadata block is not valid YAML{f' (line {mark.line + 1})' if mark else ''}: read line by line")
+        at = f" (line {mark.line + 1})" if mark else ""
+        warnings.append(f"the metadata block is not valid YAML{at}: read line by line")
     return _lenient_metadata(text)
 
 
@@ -553,7 +561,7 @@ def parse_tsv_mappings(table: Table, *, mapping_source: str | None = None) -> li
     for row in table.rows:
         v = row.values
 
-        def iri(column):
+        def iri(column, v=v, row=row):
             value = v.get(column, "")
             full = table.expand(value) if value else None
             if value and full is None:

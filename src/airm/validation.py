@@ -120,7 +120,8 @@ def validate(target=None, *, with_embedded: bool = True, include_ontology_check:
     if include_ontology_check:
         problems += _run(rdflib_graph(work, dataset.graphs_of("ontology")), load_shapes("ontology"))
     problems_list = _with_locations(problems, dataset)
-    problems_list.sort(key=lambda p: (SEVERITY_ORDER.get(p.severity, 9), p.file or "", p.line or 0, p.focus, p.path or "", p.message))
+    problems_list.sort(key=lambda p: (SEVERITY_ORDER.get(p.severity, 9), p.file or "", p.line or 0, p.focus,
+                                      p.path or "", p.message))
     conforms = not any(p.severity == "Violation" for p in problems_list)
     return ValidationReport(conforms=conforms, problems=problems_list, checked_graphs=data_graphs)
 

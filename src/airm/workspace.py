@@ -194,5 +194,6 @@ def sources_table(found: list[dict]) -> str:
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header) - 1)]
     lines = []
     for r in [header] + rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])
+        # widths stop short of the last column, which is written unpadded
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
     return "\n".join(line.rstrip() for line in lines)

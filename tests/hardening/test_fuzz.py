@@ -69,8 +69,8 @@ def test_fuzz_rdfxml_files(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("fuzz")
     bits = ['<?xml version="1.0"?>', "<rdf:RDF", ' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"', ">",
-            "</rdf:RDF>", "<rdf:Description", ' rdf:about="https://e/a"', "/>", "<!DOCTYPE r [", "<!ENTITY e 'x'>", "]>",
-            "&e;", "<ex:p>", "</ex:p>", ' xmlns:ex="https://e/"', "text", "<![CDATA[", "]]>"]
+            "</rdf:RDF>", "<rdf:Description", ' rdf:about="https://e/a"', "/>", "<!DOCTYPE r [", "<!ENTITY e 'x'>",
+            "]>", "&e;", "<ex:p>", "</ex:p>", ' xmlns:ex="https://e/"', "text", "<![CDATA[", "]]>"]
 
     @FUZZ
     @given(data=st.lists(st.sampled_from(bits), max_size=30).map("".join))
@@ -86,9 +86,9 @@ def test_fuzz_rdfxml_files(tmp_path_factory):
 
 
 HEADER_BITS = ["#+ ", "title: T", "description: D", "question: Q?", "params:", "  x:", "    type: string",
-               "    type: resource", "    type: integer", "    required: true", "    default: 3", "    class: airm:Risk",
-               "    description: d", "returns: [x]", "tags: [a]", "kind: select", "&a [*a, *a]", "!!python/object:os.system",
-               "{", "- ", "\t", ":", "'", '"', "\n"]
+               "    type: resource", "    type: integer", "    required: true", "    default: 3",
+               "    class: airm:Risk", "    description: d", "returns: [x]", "tags: [a]", "kind: select",
+               "&a [*a, *a]", "!!python/object:os.system", "{", "- ", "\t", ":", "'", '"', "\n"]
 
 
 def test_fuzz_query_headers(tmp_path_factory):

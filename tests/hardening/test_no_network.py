@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from netwitness import BYPASS_QUERIES, Listener
 
 import airm
 from helpers import run_cli
-from netwitness import BYPASS_QUERIES, Listener
 
 _WATCH = {"on": False, "events": []}
 
@@ -54,7 +54,7 @@ def test_loading_files_that_point_at_urls_fetches_nothing(tmp_path, listener, wa
 <https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{listener.url}more> .
 """)
     jsonld = tmp_path / "remote-context.jsonld"
-    jsonld.write_text('{"@context": "%scontext.jsonld", "@id": "https://example.org/y", "label": "y"}' % listener.url)
+    jsonld.write_text(f'{{"@context": "{listener.url}context.jsonld", "@id": "https://example.org/y", "label": "y"}}')
     kg = airm.load(files=[ttl], cache=False)
     assert len(kg) > 0
     code, _, err = run_cli("validate", str(jsonld))

@@ -31,8 +31,10 @@ def test_an_equivalence_clique_stays_cheap(tmp_path):
     f = tmp_path / "clique.nt"
     lines = []
     for i in range(45):
-        lines.append(f"<https://example.org/s{i}> <http://www.w3.org/2002/07/owl#sameAs> <https://example.org/s{i + 1}> .")
-        lines.append(f"<https://example.org/e{i}> <http://www.w3.org/2004/02/skos/core#exactMatch> <https://example.org/e{i + 1}> .")
+        lines.append(f"<https://example.org/s{i}> <http://www.w3.org/2002/07/owl#sameAs> "
+                     f"<https://example.org/s{i + 1}> .")
+        lines.append(f"<https://example.org/e{i}> <http://www.w3.org/2004/02/skos/core#exactMatch> "
+                     f"<https://example.org/e{i + 1}> .")
     f.write_text("\n".join(lines) + "\n")
     kg = airm.load(files=[f], cache=False)
     rows = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { <https://example.org/e0> skos:exactMatch ?x }").rows
@@ -41,8 +43,8 @@ def test_an_equivalence_clique_stays_cheap(tmp_path):
 
 def test_a_broader_cycle_terminates(tmp_path):
     f = tmp_path / "cycle.nt"
-    lines = [f"<https://example.org/k{i}> <http://www.w3.org/2004/02/skos/core#broader> <https://example.org/k{(i + 1) % 50}> ."
-             for i in range(50)]
+    lines = [f"<https://example.org/k{i}> <http://www.w3.org/2004/02/skos/core#broader> "
+             f"<https://example.org/k{(i + 1) % 50}> ." for i in range(50)]
     f.write_text("\n".join(lines) + "\n")
     kg = airm.load(files=[f], cache=False)  # terminates: a cycle closes like any other hierarchy
     rows = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { <https://example.org/k0> skos:broaderTransitive ?x }").rows

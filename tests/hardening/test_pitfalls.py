@@ -87,7 +87,7 @@ here exists, that every test of this file is named, and that there is one row pe
 | 33 | pyoxigraph-jsonld-expanded     | a   | tests/test_export.py::test_jsonld_is_compacted_with_the_published_context |
 | 34 | reasonable-memory-and-strings  | c   | airm does not use `reasonable` (its own rules run in Oxigraph: src/airm/infer.py). |
 | 35 | pyshacl-speed-and-inference    | c   | a performance fact; airm validates a plain rdflib Graph with inference "none" (src/airm/validation.py). |
-"""
+"""  # noqa: E501 - a table of pitfalls and the tests that cover them, one row per line
 
 from __future__ import annotations
 
@@ -316,7 +316,8 @@ def _one_shot_server(response: bytes) -> str:
 _NT = b'<https://example.org/a> <https://example.org/p> "1" .\n<https://example.org/a> <https://example.org/p> "2" .\n'
 _CUT = {
     "chunked-without-last-chunk": ("CONSTRUCT", b"HTTP/1.1 200 OK\r\nContent-Type: application/n-triples\r\n"
-                                   b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(_NT):x}".encode() + b"\r\n" + _NT + b"\r\n"),
+                                   b"Transfer-Encoding: chunked\r\n\r\n"
+                                   + f"{len(_NT):x}".encode() + b"\r\n" + _NT + b"\r\n"),
     "json-cut-mid-document": ("SELECT", (b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
                                          b"Content-Length: 5000\r\n\r\n"
                                          b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "uri"}}')),
@@ -354,9 +355,11 @@ import airm
 from airm.errors import AirmError
 d, n = Path(sys.argv[1]), 100_000
 files = {
-    "deep-blank-nodes.ttl": "<https://e.org/r> <https://e.org/p> " + "[ <https://e.org/p> " * n + '"x"' + " ]" * n + " .\\n",
+    "deep-blank-nodes.ttl": ("<https://e.org/r> <https://e.org/p> " + "[ <https://e.org/p> " * n + '"x"' + " ]" * n
+                             + " .\\n"),
     "deep-lists.ttl": "<https://e.org/r> <https://e.org/p> " + "( " * n + '"x"' + " )" * n + " .\\n",
-    "deep.jsonld": '{"@id": "https://e.org/r", ' + '"https://e.org/p": {' * n + '"https://e.org/v": "x"' + "}" * n + "}",
+    "deep.jsonld": ('{"@id": "https://e.org/r", ' + '"https://e.org/p": {' * n + '"https://e.org/v": "x"' + "}" * n
+                    + "}"),
 }
 out = {}
 for name, text in files.items():
@@ -424,11 +427,13 @@ except AirmError as e:
 # --- 12: YAML alias bombs ---------------------------------------------------------------------------------------------
 
 ALIAS_BOMB = ("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
-              + "".join(f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")))
+              + "".join(f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n"
+                        for p, c in zip("abcdefgh", "bcdefghi", strict=True)))
 
 
 def test_every_yaml_reader_refuses_an_alias_bomb():
-    """The importers' one YAML reader and the SSSOM metadata reader refuse the 324-byte, 10^8-node bomb by its aliases."""
+    """The importers' one YAML reader and the SSSOM metadata reader refuse the 324-byte, 10^8-node bomb by its
+    aliases."""
     from airm import sssom
     from airm.importers import inputs, toolkit
 
@@ -510,7 +515,8 @@ def test_ad_hoc_binding_given_as_a_plain_string_is_not_silently_empty(kg, engine
 
 # --- 15: CSV cells that spreadsheets run as formulas ----------------------------------------------------------------
 
-FORMULAS = 'SELECT ?v WHERE { VALUES ?v { "=1+1" "+1+A1" "-1+A1" "@SUM(A1)" "\\tTAB" "\\rCR" "-1" "+2.5" "plain" "a=b" } }'
+FORMULAS = ('SELECT ?v WHERE { VALUES ?v { "=1+1" "+1+A1" "-1+A1" "@SUM(A1)" "\\tTAB" "\\rCR" "-1" "+2.5" "plain" '
+            '"a=b" } }')
 ESCAPED = {"'=1+1", "'+1+A1", "'-1+A1", "'@SUM(A1)", "'\tTAB", "'\rCR", "-1", "+2.5", "plain", "a=b"}
 RAW = {"=1+1", "+1+A1", "-1+A1", "@SUM(A1)", "\tTAB", "\rCR", "-1", "+2.5", "plain", "a=b"}
 
@@ -620,7 +626,8 @@ def test_literal_forms_do_not_depend_on_rdflib_or_pyshacl_globals(awkward, monke
     after = {fmt: export.export(awkward, fmt, scope="data") for fmt in ("ttl", "nt", "jsonld")}
     assert before == after
     for p in ("num", "flag"):
-        queried = {(r["o"].value, r["o"].datatype) for r in awkward.sparql(f"SELECT ?o WHERE {{ <{EX}a> <{EX}{p}> ?o }}")}
+        answer = awkward.sparql(f"SELECT ?o WHERE {{ <{EX}a> <{EX}{p}> ?o }}")
+        queried = {(r["o"].value, r["o"].datatype) for r in answer}
         for fmt, data in after.items():
             written = {(t.object.value, t.object.datatype.value) for t in _ox_parse(data, fmt)
                        if t.subject == ox.NamedNode(EX + "a") and t.predicate == ox.NamedNode(EX + p)}
@@ -653,7 +660,7 @@ print(json.dumps({"owlrl": "owlrl" in sys.modules, "sssom-py": "sssom" in sys.mo
         "owlrl": False, "sssom-py": False, "mapping unchanged": True, "flag unchanged": True}
 
 
-# --- 20: language tags -------------------------------------------------------------------------------------------------
+# --- 20: language tags ------------------------------------------------------------------------------------------------
 
 _BAD_TAG = "not_a_tag"
 _BAD_TAG_FILES = {
@@ -718,7 +725,8 @@ print(json.dumps({fmt: hashlib.sha256(export.export(kg, fmt)).hexdigest()
 def dataset_files(tmp_path_factory):
     d = tmp_path_factory.mktemp("datasets")
     trig, nq = d / "named.trig", d / "named.nq"
-    trig.write_text(f'<{EX}graph1> {{ <{EX}t> <{EX}p> "trig, named graph" . }}\n<{EX}t> <{EX}p> "trig, default graph" .\n')
+    trig.write_text(f'<{EX}graph1> {{ <{EX}t> <{EX}p> "trig, named graph" . }}\n'
+                    f'<{EX}t> <{EX}p> "trig, default graph" .\n')
     nq.write_text(f'<{EX}n> <{EX}p> "nq, named graph" <{EX}graph2> .\n<{EX}n> <{EX}p> "nq, default graph" .\n')
     return trig, nq
 
@@ -786,7 +794,10 @@ def test_pylode_is_pinned_below_3_4():
 def test_sssom_py_is_a_test_extra_only():
     """sssom-py pulls in ~78 packages: only the test extra names it, and airm's code never imports it."""
     project = _pyproject()["project"]
-    names = lambda reqs: {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in reqs}
+
+    def names(reqs):
+        return {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in reqs}
+
     assert "sssom" not in names(project["dependencies"])
     assert "sssom" in names(project["optional-dependencies"]["test"])
     for path in (ROOT / "src" / "airm").rglob("*.py"):
@@ -828,7 +839,7 @@ print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
     assert json.loads(proc.stdout.splitlines()[-1]) == []
 
 
-# --- the table cannot rot -----------------------------------------------------------------------------------------------
+# --- the table cannot rot ---------------------------------------------------------------------------------------------
 
 _NODE = re.compile(r"(tests/[\w/]+\.py)::(\w+)(?:\[([^\]]+)\])?")
 

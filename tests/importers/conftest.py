@@ -89,5 +89,6 @@ def nexus_wheel(nexus_data, tmp_path_factory) -> Path:
         for path in sorted(nexus_data.rglob("*")):
             if path.is_file():
                 zf.write(path, "ai_atlas_nexus/data/" + path.relative_to(nexus_data).as_posix())
-        zf.writestr("ai_atlas_nexus-1.2.5.dist-info/METADATA", "Metadata-Version: 2.1\nName: ai-atlas-nexus\nVersion: 1.2.5\n")
+        zf.writestr("ai_atlas_nexus-1.2.5.dist-info/METADATA",
+                    "Metadata-Version: 2.1\nName: ai-atlas-nexus\nVersion: 1.2.5\n")
     return wheel

@@ -27,7 +27,8 @@ def test_one_command_answers_2_2_across_frameworks(workspace):
     by_framework = {}
     for r in rows:
         m = r["mitigation"]["value"]
-        by_framework.setdefault("atlas" if m.startswith(ATLAS) else "nist" if m.startswith(NIST) else "other", set()).add(m)
+        framework = "atlas" if m.startswith(ATLAS) else "nist" if m.startswith(NIST) else "other"
+        by_framework.setdefault(framework, set()).add(m)
     assert len(by_framework["atlas"]) == 35  # every ATLAS mitigation, through technique -> tactic -> 2.2
     assert len(by_framework["nist"]) >= 40  # the NIST actions for information security
     for r in rows:

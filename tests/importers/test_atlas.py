@@ -97,7 +97,8 @@ def test_categories_and_case_study_types_match_the_yaml(raw, outcome):
         got[label.value] += 1
     assert got == by_category
     types = collections.Counter(c["case-study-type"] for c in raw["case-studies"])
-    got = collections.Counter(o.value for c in instances(t, "airm:CaseStudy") for o in objects(t, c, "airm:caseStudyType"))
+    got = collections.Counter(o.value for c in instances(t, "airm:CaseStudy")
+                              for o in objects(t, c, "airm:caseStudyType"))
     assert got == types
 
 
@@ -164,7 +165,8 @@ def test_case_study_steps(raw, outcome):
     cs = N("atlas:AML.CS0000")
     assert objects(t, cs, "rdfs:label") == {ox.Literal(src["name"], language="en")}
     dtype, width = atlas.DATE_GRANULARITY[src["incident-date-granularity"]]
-    assert objects(t, cs, "dcterms:date") == {ox.Literal(src["incident-date"].isoformat()[:width], datatype=N(f"xsd:{dtype}"))}
+    date = src["incident-date"].isoformat()[:width]
+    assert objects(t, cs, "dcterms:date") == {ox.Literal(date, datatype=N(f"xsd:{dtype}"))}
     steps = objects(t, cs, "airm:hasProcedureStep")
     assert len(steps) == len(src["procedure"])
     for i, step in enumerate(src["procedure"], start=1):
@@ -195,7 +197,8 @@ def test_stored_import_validates_and_answers_question_2(source, tmp_path):
 
     summary = import_source("atlas", source, workspace=tmp_path)
     assert summary.warnings == 0
-    assert (tmp_path / "review" / "atlas.tsv").read_text(encoding="utf-8").count("\n") == 1 + len(atlas.read(source).review)
+    review_lines = (tmp_path / "review" / "atlas.tsv").read_text(encoding="utf-8").count("\n")
+    assert review_lines == 1 + len(atlas.read(source).review)
     kg = airm.load(workspace=tmp_path)
     rows = kg.query("mitigations-for-risk", risk="2.2").values()
     via_atlas = {r["mitigation"] for r in rows if r["mitigation"].startswith(A)}
@@ -244,7 +247,8 @@ def _review(outcome, row, field):
 def test_edge_lifecycle_values(edge):
     t = edge.triples
     # stray whitespace, case and doubled spaces still map; a repeated stage is stated once
-    assert objects(t, "atlas:AML.M0900", "airm:lifecycleStage") == {N("lifecycle:deploy"), N("lifecycle:build-and-use-model")}
+    assert objects(t, "atlas:AML.M0900", "airm:lifecycleStage") == {N("lifecycle:deploy"),
+                                                                     N("lifecycle:build-and-use-model")}
     assert _review(edge, "AML.M0900", "ml-lifecycle[2]")[0].value == "Quantum Annealing"
     assert "structured item" in _review(edge, "AML.M0900", "ml-lifecycle[3]")[0].reason
     # no values at all / only unplaceable ones: explicit sentinels

@@ -12,8 +12,8 @@ import yaml
 from airm.errors import InputFileError, UserError
 from airm.importers import inputs
 from airm.importers.store import import_source
-
 from helpers import run_cli
+
 from .conftest import FIXTURES
 
 ATLAS_EDGE = FIXTURES / "atlas" / "edge-cases.yaml"
@@ -77,7 +77,8 @@ def test_a_wheel_member_that_unpacks_too_large_is_refused_before_it_is_unpacked(
     assert wheel.stat().st_size < 100_000
     unpacked = []
     real_open = zipfile.ZipFile.open
-    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, name, *a, **k: unpacked.append(name) or real_open(self, name, *a, **k))
+    monkeypatch.setattr(zipfile.ZipFile, "open",
+                        lambda self, name, *a, **k: unpacked.append(name) or real_open(self, name, *a, **k))
     with pytest.raises(InputFileError, match="unpacks to 33,554,433 bytes, over airm's 32 MiB limit") as e:
         import_source("nist-ai-600-1", wheel, workspace=tmp_path / "ws")
     assert "nist_ai_rmf_data.yaml" in str(e.value) and unpacked == []
@@ -120,8 +121,8 @@ def test_yaml_nested_990_deep_is_refused_naming_the_file(tmp_path):
 
 def test_the_real_sources_are_within_every_bound(reference):
     """The limits leave the published files far inside them (a bound that refused real data would be a bug)."""
-    for path in [reference / "mitre-atlas" / "dist" / "ATLAS.yaml",
-                 *(reference / "ai-atlas-nexus" / "src" / "ai_atlas_nexus" / "data" / "knowledge_graph").glob("*.yaml")]:
+    nexus_graph = reference / "ai-atlas-nexus" / "src" / "ai_atlas_nexus" / "data" / "knowledge_graph"
+    for path in [reference / "mitre-atlas" / "dist" / "ATLAS.yaml", *nexus_graph.glob("*.yaml")]:
         inputs.load_yaml(inputs.read_file(path), str(path), expected="a source")
     with inputs.open_archive(next((reference / "ai-atlas-nexus-wheel").glob("*.whl"))):
         pass
@@ -168,7 +169,8 @@ def test_a_poisoned_workspace_names_the_file_and_the_fix(tmp_path):
     import_source("atlas", ATLAS_EDGE, workspace=ws)
     nq = ws / "sources" / "atlas.nq"
     with open(nq, "a", encoding="utf-8") as f:  # what an import without the bound used to write
-        f.write(f'<https://e/a> <https://e/b> "{"x" * (17 * 1024 * 1024)}" <https://w3id.org/airm/graph/import/atlas> .\n')
+        f.write(f'<https://e/a> <https://e/b> "{"x" * (17 * 1024 * 1024)}" '
+                '<https://w3id.org/airm/graph/import/atlas> .\n')
     for args in (["query", "run", "mitigations-for-risk"], ["build", "--out", str(tmp_path / "out")],
                  ["export", "--format", "nt", "--out", str(tmp_path / "x.nt")]):
         code, out, err = run_cli(*args, "--workspace", str(ws))

@@ -15,8 +15,8 @@ import yaml
 
 from airm.importers import atlas, mit_risks, nexus_mappings
 from airm.importers.store import import_source
-
 from helpers import run_cli
+
 from .conftest import FIXTURES, Index, term
 
 RISK_LEVELS = ("Risk Category", "Risk Sub-Category")

@@ -23,7 +23,8 @@ KG = "knowledge_graph"
 
 @pytest.fixture(scope="module")
 def controls(nexus_data) -> list[dict]:
-    return yaml.safe_load((nexus_data / KG / "mit_ai_risk_repository_data_controls.yaml").read_text(encoding="utf-8"))["controls"]
+    text = (nexus_data / KG / "mit_ai_risk_repository_data_controls.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)["controls"]
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +99,8 @@ def test_documents_link_to_the_curated_citations(g):
     linked = {d for d in docs if g.objects(d, "owl:sameAs")}
     assert linked == docs  # every one is also a curated citation of airm
     assert g.objects("mitdoc:NIST.AI.600-1", "owl:sameAs") == {term("ref:nist-ai-600-1")}
-    assert g.objects("mitdoc:UK-Government2023", "owl:sameAs") == {term("ref:uk-government2023-emerging-processes-frontier-ai-safety")}
+    assert g.objects("mitdoc:UK-Government2023", "owl:sameAs") == {
+        term("ref:uk-government2023-emerging-processes-frontier-ai-safety")}
     assert g.objects("mitmit:A0414", "airm:extractedFrom") == {term("mitdoc:NIST.AI.600-1")}
 
 

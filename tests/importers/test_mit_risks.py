@@ -17,7 +17,8 @@ from .conftest import FIXTURES, Index, term
 EDGE = FIXTURES / "mit-risks" / "edge-cases.csv"
 RISK_LEVELS = ("Risk Category", "Risk Sub-Category")
 CAUSAL = {
-    "Entity": ("airm:causalEntity", {"1": "entity-human", "2": "entity-ai", "3": "entity-other", "4": "entity-not-coded"}),
+    "Entity": ("airm:causalEntity",
+               {"1": "entity-human", "2": "entity-ai", "3": "entity-other", "4": "entity-not-coded"}),
     "Intent": ("airm:causalIntent", {"1": "intent-intentional", "2": "intent-unintentional", "3": "intent-other",
                                      "4": "intent-not-coded"}),
     "Timing": ("airm:causalTiming", {"1": "timing-pre-deployment", "2": "timing-post-deployment", "3": "timing-other",
@@ -96,7 +97,7 @@ def test_papers_are_citations(raw, g):
 def test_counts_per_domain_and_causal_class(raw, g):
     risk_rows = [r for r in raw if r["Category level"] in RISK_LEVELS]
     expected = collections.Counter(expected_domain(r) for r in risk_rows)
-    got = collections.Counter(o.value for t in g.triples if t.predicate == term("airm:riskCategory") for o in [t.object])
+    got = collections.Counter(t.object.value for t in g.triples if t.predicate == term("airm:riskCategory"))
     assert got == {term(k).value: v for k, v in expected.items()}
     assert expected["mitdom:excluded"] == 203 and expected["mitdom:2.2"] == 98
     for column, (prop, _) in CAUSAL.items():
@@ -303,7 +304,7 @@ def test_edge_sentinels_and_blank_cells(eg, edge):
         "blank: not recorded, so no causal class is asserted (a blank is not the source's '4 - Not coded')"]
     assert eg.objects("mitrisk:01.02.00", "airm:riskCategory") == {term("mitdom:4.0")}
     blank = "mitrisk:02.01.00"
-    for prop, value in (("airm:causalEntity", "entity"), ("airm:causalIntent", "intent"), ("airm:causalTiming", "timing")):
+    for prop in ("airm:causalEntity", "airm:causalIntent", "airm:causalTiming"):
         assert eg.objects(blank, prop) == set()
     assert not eg.objects(blank, "airm:riskCategory")
     assert [r.field for r in review_of(edge, 23)] == ["Entity", "Intent", "Timing", "Sub-domain"]  # each blank is noted
@@ -381,7 +382,8 @@ def test_truncated_csv_keeps_whole_rows_and_reviews_the_cut_one(tmp_path, edge):
 
 def test_a_row_with_too_many_cells_goes_to_review(tmp_path, edge):
     path = tmp_path / "commas.csv"
-    path.write_text(EDGE.read_text(encoding="utf-8").replace("Sub one B,", "Sub one B, with a comma,"), encoding="utf-8")
+    text = EDGE.read_text(encoding="utf-8").replace("Sub one B,", "Sub one B, with a comma,")
+    path.write_text(text, encoding="utf-8")
     out = mit_risks.read(path)
     assert out.rows_imported == edge.rows_imported - 1
     (note,) = [r for r in out.review if r.row == "commas.csv line 9"]
@@ -391,12 +393,14 @@ def test_a_row_with_too_many_cells_goes_to_review(tmp_path, edge):
 def test_truncated_workbook_is_a_clear_error(tmp_path, mit_xlsx):
     path = tmp_path / "cut.xlsx"
     path.write_bytes(mit_xlsx.read_bytes()[: 200_000])
-    with pytest.raises(InputFileError, match=r"cut\.xlsx: not a readable zip archive.*expected the MIT AI Risk Repository"):
+    with pytest.raises(InputFileError,
+                       match=r"cut\.xlsx: not a readable zip archive.*expected the MIT AI Risk Repository"):
         mit_risks.read(path)
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("risks.yaml", "risks:\n  - id: 1\n", r"a \.yaml file is not the MIT AI Risk Repository database; expected .*\.xlsx.*CSV"),
+    ("risks.yaml", "risks:\n  - id: 1\n",
+     r"a \.yaml file is not the MIT AI Risk Repository database; expected .*\.xlsx.*CSV"),
     ("other.csv", "a,b,c\n1,2,3\n", r"no header row with Ev_ID and Category level"),
     ("half.csv", "Ev_ID,Category level,Title\n01.00.00,Paper,x\n", r"lacks the column\(s\) Paper_ID"),
     ("latin1.csv", None, r"not UTF-8"),

@@ -14,8 +14,7 @@ import airm
 from airm.errors import UserError, ValidationFailed
 from airm.importers import mit_risks
 from airm.importers.store import import_source, normalise_text, provenance_triples, validate_import
-from airm.workspace import list_sources
-from airm.workspace import import_graph_iri
+from airm.workspace import import_graph_iri, list_sources
 
 from .conftest import FIXTURES, term
 
@@ -154,7 +153,8 @@ def test_a_failing_validation_writes_nothing(imported, other_csv, monkeypatch):
     def read_with_a_bad_risk(path, *, progress):
         out = real(path, progress=progress)
         # an intent class given as causal entity, and evidence nobody points to with no text
-        out.triples.append(ox.Triple(term("mitrisk:01.01.00"), term("airm:causalEntity"), term("mitcausal:intent-other")))
+        out.triples.append(ox.Triple(term("mitrisk:01.01.00"), term("airm:causalEntity"),
+                                     term("mitcausal:intent-other")))
         out.triples.append(ox.Triple(term("mitrisk:99.99.99.z"), term("rdf:type"), term("airm:RiskEvidence")))
         return out
 
@@ -189,7 +189,8 @@ def test_a_failed_rename_puts_the_previous_files_back(imported, other_csv, monke
 
 def test_the_cache_sees_a_reimport(imported, other_csv):
     ws, _ = imported
-    count = "SELECT (COUNT(?r) AS ?n) WHERE { ?r a airm:RiskEntry ; airm:recordedIn ref:slattery2024-ai-risk-repository }"
+    count = ("SELECT (COUNT(?r) AS ?n) WHERE { ?r a airm:RiskEntry ; "
+             "airm:recordedIn ref:slattery2024-ai-risk-repository }")
     first = airm.load(workspace=ws)
     assert first.sparql(count).values() == [{"n": 11}]
     assert airm.load(workspace=ws).digest == first.digest  # unchanged inputs: the cached store

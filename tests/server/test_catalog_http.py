@@ -49,7 +49,8 @@ def test_every_stored_query_gives_the_library_answer(server, kg, name, params):
                for t in ox.parse(r.body, format=ox.RdfFormat.N_TRIPLES)}
         assert got == {tuple(x.value for x in t) for t in expected.triples}
         return
-    r = server.get(f"/queries/{name}", accept="application/sparql-results+json", **{k: str(v) for k, v in params.items()})
+    r = server.get(f"/queries/{name}", accept="application/sparql-results+json",
+                   **{k: str(v) for k, v in params.items()})
     assert r.status == 200, r.text
     parsed = Result.parse(io.BytesIO(r.body), format="json")
     got = sorted(tuple(str(x) if x is not None else "" for x in row) for row in parsed)  # unbound: "" sorts

@@ -172,7 +172,7 @@ def test_json_results_format(server):
     assert doc["head"] == {"vars": ["s", "p", "o"]}
     rows = doc["results"]["bindings"]
     assert len(rows) == len(FORMAT_ROWS)
-    for got, (s, p, o) in zip(rows, FORMAT_ROWS):
+    for got, (s, p, o) in zip(rows, FORMAT_ROWS, strict=True):
         assert got["s"] == {"type": "uri", "value": E + s} and got["p"] == {"type": "uri", "value": E + p}
         if o is None:
             assert "o" not in got  # unbound: no key at all
@@ -197,7 +197,7 @@ def test_xml_results_format(server):
     assert [v.get("name") for v in root.find(SRX + "head")] == ["s", "p", "o"]
     results = root.find(SRX + "results").findall(SRX + "result")
     assert len(results) == len(FORMAT_ROWS)
-    for result, (s, p, o) in zip(results, FORMAT_ROWS):
+    for result, (s, _p, o) in zip(results, FORMAT_ROWS, strict=True):
         bindings = {b.get("name"): b[0] for b in result.findall(SRX + "binding")}
         assert bindings["s"].tag == SRX + "uri" and bindings["s"].text == E + s
         if o is None:
@@ -219,7 +219,7 @@ def test_csv_results_format(server):
     assert r.body.startswith(b"s,p,o\r\n") and r.body.endswith(b"\r\n")  # CRLF line ends, bare variable names
     rows = list(csv.reader(io.StringIO(r.body.decode("utf-8"), newline="")))
     assert rows[0] == ["s", "p", "o"] and len(rows) == len(FORMAT_ROWS) + 1
-    for got, (s, p, o) in zip(rows[1:], FORMAT_ROWS):
+    for got, (s, p, o) in zip(rows[1:], FORMAT_ROWS, strict=True):
         assert got[:2] == [E + s, E + p]
         if o is None:
             assert got[2] == ""
@@ -242,7 +242,7 @@ def test_tsv_results_format(server):
     }
     body = lines[1:-1]
     assert len(body) == len(FORMAT_ROWS)  # newlines and tabs inside values are escaped, never raw
-    for line, (s, p, _o) in zip(body, FORMAT_ROWS):
+    for line, (s, p, _o) in zip(body, FORMAT_ROWS, strict=True):
         cells = line.split("\t")
         assert cells[:2] == [f"<{E}{s}>", f"<{E}{p}>"]
         if s == "s0":
@@ -265,7 +265,7 @@ def test_two_parsers_read_the_same_terms(server, media):
     ox_rows = [sol["o"] for sol in ox.parse_query_results(body, format=fmt)]
     rdflib_rows = [row[2] for row in parse_table(body, media)]
     assert len(ox_rows) == len(rdflib_rows) == len(FORMAT_ROWS)
-    for a, b, (_s, _p, o) in zip(ox_rows, rdflib_rows, FORMAT_ROWS):
+    for a, b, (_s, _p, o) in zip(ox_rows, rdflib_rows, FORMAT_ROWS, strict=True):
         if o is None:
             assert a is None and b is None
         elif o[0] == "bnode":
@@ -313,7 +313,6 @@ def oxigraph_read_only(tmp_path_factory, kg):
     """``oxigraph load`` of the build's quads (the same store airm serve's workers load), then
     ``oxigraph serve-read-only --union-default-graph`` on a free loopback port."""
     import pyoxigraph as ox
-
     from oxigraph_server import OxigraphServer, require_binary
 
     binary = require_binary()

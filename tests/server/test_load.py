@@ -1,7 +1,8 @@
 """Load: benchmarks/load.py from a second process drives a real ``airm serve`` (2 query workers) with the mixed
 catalog workload for 30 s on loopback, then the rdflib-endpoint baseline for 10 s: no error, every catalog case
 served, the rate and p99 recorded. The rate is a benchmark figure (benchmarks/load.py, benchmarks/README.md), never a
-test's pass mark: the old code served 130 requests/s on the same machine where a 200 mark had passed before. Deselect with ``-m "not slow"``; CI runs it."""
+test's pass mark: the old code served 130 requests/s on the same machine where a 200 mark had passed before.
+Deselect with ``-m "not slow"``; CI runs it."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 run lasts 60 s; this test runs it for 30 s with a 10 s warm-up (a smoke run, bounded and on loopback) and checks the
 same things: zero 5xx for valid requests, malformed requests get their 4xx, no pathological request gets a 2xx or
 overruns its limit by more than a second, the memory the server keeps (RSS with the pool whole and idle, after the
-warm-up and at the end) grows by less than 10 %, and latency percentiles are recorded. Deselect with ``-m "not slow"``; CI runs it."""
+warm-up and at the end) grows by less than 10 %, and latency percentiles are recorded. Deselect with
+``-m "not slow"``; CI runs it."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ web page makes could otherwise turn every worker into a blind SSRF relay (issue 
 from __future__ import annotations
 
 import pytest
-
 from netwitness import BYPASS_QUERIES, Listener
 
 

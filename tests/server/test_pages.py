@@ -40,8 +40,9 @@ class Page(HTMLParser):
 
 
 PAGES = ["/", "/search?q=RLHF", "/mitigations", "/mitigations?risk=privacy", "/coverage", "/queries",
-         "/queries/mitigations-for-risk", "/query", "/sparql?query=ASK%7B%7D", "/id/mitigation/shi2024-alignment-training",
-         "/id/ref/shi2024-llm-safety-survey", "/id/scheme/lifecycle", "/ontology"]
+         "/queries/mitigations-for-risk", "/query", "/sparql?query=ASK%7B%7D",
+         "/id/mitigation/shi2024-alignment-training", "/id/ref/shi2024-llm-safety-survey", "/id/scheme/lifecycle",
+         "/ontology"]
 
 
 @pytest.mark.parametrize("path", PAGES)

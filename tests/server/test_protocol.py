@@ -162,7 +162,8 @@ def test_updates_are_refused(server, how):
     assert r.status == 403
     assert "refused" in r.text and "read-only" in r.text
     assert r.headers["x-airm-error"] == "update-refused"
-    check = server.get("/sparql", query="ASK { <https://example.org/s> ?p ?o }", accept="application/sparql-results+json")
+    check = server.get("/sparql", query="ASK { <https://example.org/s> ?p ?o }",
+                       accept="application/sparql-results+json")
     assert json.loads(check.body)["boolean"] is False
 
 

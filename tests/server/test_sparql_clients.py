@@ -13,7 +13,8 @@ PREFIXES = "PREFIX airm: <https://w3id.org/airm#>\nPREFIX rdfs: <http://www.w3.o
            "PREFIX mitigation: <https://w3id.org/airm/id/mitigation/>\n"
 SELECT = PREFIXES + "SELECT ?m ?label WHERE { ?m a airm:Mitigation ; rdfs:label ?label } ORDER BY ?m"
 ASK = PREFIXES + "ASK { mitigation:shi2024-alignment-training a airm:Mitigation }"
-CONSTRUCT = PREFIXES + "CONSTRUCT { ?m a airm:Mitigation ; rdfs:label ?label } WHERE { ?m a airm:Mitigation ; rdfs:label ?label }"
+CONSTRUCT = PREFIXES + ("CONSTRUCT { ?m a airm:Mitigation ; rdfs:label ?label } "
+                        "WHERE { ?m a airm:Mitigation ; rdfs:label ?label }")
 DESCRIBE = PREFIXES + "DESCRIBE mitigation:shi2024-alignment-training"
 
 

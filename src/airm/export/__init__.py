@@ -33,8 +33,15 @@ from .framing import framed_jsonld, framed_subgraph
 from .jsonld import compact_jsonld, expanded_jsonld, parse_jsonld_with_pyld
 from .kg_export import EXPORT_FORMATS, SCOPES, export, release
 from .nt import ntriples
-from .published import (CONTEXT_URL, FRAME_URL, context, context_document, context_document_served,
-                        document_loader, frame_document)
+from .published import (
+    CONTEXT_URL,
+    FRAME_URL,
+    context,
+    context_document,
+    context_document_served,
+    document_loader,
+    frame_document,
+)
 from .serialization import serialize, serialize_all
 from .sssom_export import mappings_tsv
 from .ttl import turtle

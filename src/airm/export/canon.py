@@ -51,7 +51,8 @@ def canonicalized(quads) -> CanonicalGraph:
     ground, blank = [], []
     for q in quads:
         o = q.object
-        if type(q.subject) is NamedNode and (type(o) is NamedNode or type(o) is Literal) and type(q.graph_name) is DefaultGraph:
+        if (type(q.subject) is NamedNode and (type(o) is NamedNode or type(o) is Literal)
+                and type(q.graph_name) is DefaultGraph):
             ground.append(q)
         else:
             blank.append(q)

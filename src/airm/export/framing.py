@@ -13,7 +13,8 @@ from .terms import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE
 
 
 def framed_subgraph(graph):
-    """The part of ``graph`` the mitigation frame shows: each mitigation's framed properties, and theirs, recursively."""
+    """The part of ``graph`` the mitigation frame shows: each mitigation's framed properties, and theirs,
+    recursively."""
     from pyld import jsonld as pyld
     from rdflib import Graph, Literal, URIRef
 
@@ -32,7 +33,8 @@ def framed_subgraph(graph):
                 continue
             sub = sub[0] if isinstance(sub, list) and sub else {}
             embed = sub.get("@embed", ["@once"])
-            embed = embed[0].get("@value", embed[0]) if isinstance(embed, list) and embed and isinstance(embed[0], dict) else embed
+            if isinstance(embed, list) and embed and isinstance(embed[0], dict):
+                embed = embed[0].get("@value", embed[0])
             for o in graph.objects(node, URIRef(prop)):
                 out.add((node, URIRef(prop), o))
                 _add_list_nodes(graph, out, o)

@@ -166,7 +166,7 @@ def sorted_jsonld(doc):
         nodes = [sort_value(n) for n in doc["@graph"]]
         ids = [n.get("id", n.get("@id", "")) for n in nodes]
         if len(set(ids)) == len(ids):  # one node per id (always, from a graph): the id alone orders them
-            doc["@graph"] = [n for _i, n in sorted(zip(ids, nodes), key=lambda x: x[0])]
+            doc["@graph"] = [n for _i, n in sorted(zip(ids, nodes, strict=True), key=lambda x: x[0])]
         else:
             doc["@graph"] = sorted(nodes, key=lambda n: (n.get("id", n.get("@id", "")), json.dumps(n, sort_keys=True)))
     elif isinstance(doc, dict):

@@ -66,7 +66,8 @@ def frame_document() -> dict:
 
 def document_loader(url, options=None):
     """PyLD document loader: the published context and frame from the package; any other URL is refused, never
-    fetched. Pass it to PyLD (``{"documentLoader": airm.export.document_loader}``) to re-frame airm's JSON-LD offline."""
+    fetched. Pass it to PyLD (``{"documentLoader": airm.export.document_loader}``) to re-frame airm's JSON-LD
+    offline."""
     from pyld.jsonld import JsonLdError
 
     if url in (CONTEXT_URL, CONTEXT_URL.replace("https://", "http://")):

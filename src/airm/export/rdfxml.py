@@ -28,14 +28,15 @@ def write_rdfxml(graph) -> bytes:
             if bad:
                 from ..namespaces import curie
 
-                raise UserError(f"a literal of {curie(s.value)} holds the character U+{ord(bad.group()):04X}, which XML "
-                                "cannot carry, so the graph cannot be written as RDF/XML",
+                raise UserError(f"a literal of {curie(s.value)} holds the character U+{ord(bad.group()):04X}, "
+                                "which XML cannot carry, so the graph cannot be written as RDF/XML",
                                 hint="use ttl, nt or jsonld, or remove the control character from the data")
     try:
         data = ox.serialize(sorted_ox_triples(cg), format=ox.RdfFormat.RDF_XML, prefixes=dict(prefixes()))
     except (ValueError, OSError) as e:
         raise UserError(f"the graph cannot be written as RDF/XML: {e}",
-                        hint="RDF/XML cannot write some property IRIs (e.g. ending in a digit); use ttl, nt or jsonld") from None
+                        hint="RDF/XML cannot write some property IRIs (e.g. ending in a digit); "
+                             "use ttl, nt or jsonld") from None
     # XML parsers turn a raw carriage return into a line feed; Oxigraph writes it raw. No IRI or markup holds one,
     # so every CR here is literal text: escape it.
     return data.replace(b"\r", b"&#13;")

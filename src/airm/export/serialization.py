@@ -56,7 +56,8 @@ def _serialize(cg: CanonicalGraph, fmt: str, verify: bool) -> bytes:
     try:
         data = _write(cg, fmt)
     except RecursionError:
-        raise InternalError(f"graph too deeply nested to write as {fmt}", hint="flatten deep blank-node chains") from None
+        raise InternalError(f"graph too deeply nested to write as {fmt}",
+                            hint="flatten deep blank-node chains") from None
     if verify:
         try:
             verify_roundtrip(cg, data, fmt)

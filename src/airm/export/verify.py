@@ -79,7 +79,8 @@ def verify_roundtrip(graph, data: bytes, fmt: str) -> None:
     try:
         back = read_canonical(data, fmt, expected=expected)
     except SyntaxError as e:
-        raise InternalError(f"the {fmt} writer produced output that does not parse: {e}", hint="report this as a bug") from None
+        raise InternalError(f"the {fmt} writer produced output that does not parse: {e}",
+                            hint="report this as a bug") from None
     if back != expected:
         missing = len(expected) - len(back)
         raise InternalError(

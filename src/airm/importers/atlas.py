@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import InputFileError
 from .atlas_build import DATE_GRANULARITY, EXPECTED, HOMEPAGE, LICENSE, LIFECYCLE_MAP, AtlasBuilder
 from .atlas_v6 import is_v6, to_v5_layout
-from .base import ImportOutcome, NullProgress, Provenance
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance
 from .inputs import read_file
 from .locate import locate
 from .toolkit import clean, load_yaml, sha256
@@ -46,7 +46,7 @@ def _attribution(path: Path) -> str:
     return DEFAULT_ATTRIBUTION
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     """Read MITRE ATLAS from ``path`` (a 5.x or 6.x data file, or a folder holding ATLAS.yaml) into triples and
     review rows."""
     path = Path(path)

@@ -7,8 +7,8 @@ What it builds, all with IRIs made from ATLAS's own ids (``atlas:AML.TA0002``, `
 
 - tactics (``airm:AttackTactic``) and techniques (``airm:AttackTechnique``), both risk categories and SKOS concepts of
   the ATLAS matrix scheme; a technique ``airm:achievesTactic`` its tactics, a sub-technique ``airm:subTechniqueOf``
-  its parent (both sub-properties of ``skos:broader``, so "a risk and its sub-risks" reaches every technique of a tactic);
-  its maturity and, where the source gives them, its platforms;
+  its parent (both sub-properties of ``skos:broader``, so "a risk and its sub-risks" reaches every technique of a
+  tactic); its maturity and, where the source gives them, its platforms;
 - mitigations (``airm:Mitigation``) with one ``airm:RiskAddressing`` node per technique they list, carrying ATLAS's
   per-link use note (``airm:applicationNote``): ``airm:addresses`` follows by the ontology's property chain; their
   category (a concept of an ATLAS mitigation-category scheme) and their lifecycle stages mapped onto airm's
@@ -168,7 +168,8 @@ class AtlasBuilder:
                 self.flag(where, "id", item.get("id"), f"missing or malformed ATLAS {kind} id: record not imported")
                 continue
             if rid in out:
-                self.flag(rid, "id", rid, f"{kind} id listed twice: the first record was kept, this one was not imported")
+                self.flag(rid, "id", rid,
+                          f"{kind} id listed twice: the first record was kept, this one was not imported")
                 continue
             self.damaged(rid, item, kind)
             if clean(item.get("name")) is None:
@@ -300,7 +301,8 @@ class AtlasBuilder:
                 t.add(node, "airm:subTechniqueOf", t.iri(f"atlas:{parent}"))
                 linked = True
             else:
-                self.flag(rid, "subtechnique-of", item.get("subtechnique-of"), "parent technique not in the file: link left out")
+                self.flag(rid, "subtechnique-of", item.get("subtechnique-of"),
+                          "parent technique not in the file: link left out")
         tactics = item.get("tactics") or []
         if not isinstance(tactics, list):
             self.flag(rid, "tactics", tactics, "not a list of tactic ids: tactics left out")
@@ -350,8 +352,9 @@ class AtlasBuilder:
                 t.add(node, "rdf:type", "airm:ClassificationSentinel")
                 t.add(node, "skos:definition", t.text("The ATLAS record gives no category airm could read."))
             else:
+                spelt = " ".join(label.split())
                 t.add(node, "skos:definition", t.text(
-                    f"The mitigations that MITRE ATLAS files under its category \u201c{' '.join(label.split())}\u201d."))
+                    f"The mitigations that MITRE ATLAS files under its category \u201c{spelt}\u201d."))
         return node
 
     def _mitigation(self, rid: str, item: dict, categories: dict) -> None:

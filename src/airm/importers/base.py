@@ -2,8 +2,9 @@
 
 An importer is a module in this package exposing ``NAME`` (the CLI's SOURCE), ``DESCRIPTION`` and
 ``EXPECTED`` (the input it wants, for error messages) and
-``read(path: Path, *, progress: NullProgress = NullProgress()) -> ImportOutcome``. ``read`` never writes anything: storing the graph
-atomically, the review file and the provenance record is the workspace's job (``airm.importers.store``).
+``read(path: Path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome``. ``read`` never writes anything:
+storing the graph atomically, the review file and the provenance record is the workspace's job
+(``airm.importers.store``).
 """
 
 from __future__ import annotations
@@ -55,3 +56,6 @@ class NullProgress:
 
     def advance(self, n: int = 1) -> None:
         pass
+
+
+NO_PROGRESS = NullProgress()  # stateless, so one shared instance serves as every default

@@ -27,13 +27,28 @@ import pyoxigraph as ox
 
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from .toolkit import TRUE, V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, \
-    plain, safe_local, typed
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .nexus_package import EXPECTED, HINT, package_files
+from .toolkit import (
+    TRUE,
+    Triples,
+    V,
+    codes,
+    curated_documents,
+    doc_key,
+    en,
+    input_identity,
+    iri,
+    load_yaml,
+    one_line,
+    plain,
+    safe_local,
+    typed,
+)
 
 NAME = "mit-mitigations"
-DESCRIPTION = "MIT AI Risk Mitigation database: 831 mitigations, their source documents and categories (IBM AI Atlas Nexus data)"
+DESCRIPTION = ("MIT AI Risk Mitigation database: 831 mitigations, their source documents and categories "
+               "(IBM AI Atlas Nexus data)")
 CONTROLS = "mit_ai_risk_repository_data_controls.yaml"
 TAXONOMY = "mit_ai_risk_mitigation_data.yaml"
 MAPPINGS = "mit_ai_risk_mitigation_mappings.tsv"
@@ -51,7 +66,7 @@ _GROUP_CODE = re.compile(r"group-(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 SCHEME = "scheme:mit-mitigation-taxonomy"
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     path = Path(path)
     files = package_files(path, [CONTROLS, TAXONOMY, MAPPINGS], optional=[NIST])
     controls_file, taxonomy_file, mappings_file = files[CONTROLS], files[TAXONOMY], files[MAPPINGS]
@@ -72,8 +87,9 @@ def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     return ImportOutcome(
         triples=b.t,
         review=b.review,
-        provenance=Provenance(source_file=name, sha256=digest, title="MIT AI Risk Mitigation database (via IBM AI Atlas Nexus)",
-                              version=version, license=LICENSE, attribution=ATTRIBUTION, homepage=HOMEPAGE),
+        provenance=Provenance(source_file=name, sha256=digest,
+                              title="MIT AI Risk Mitigation database (via IBM AI Atlas Nexus)", version=version,
+                              license=LICENSE, attribution=ATTRIBUTION, homepage=HOMEPAGE),
         counts=b.counts,
         rows_read=b.rows_read,
         rows_imported=b.rows_imported,
@@ -194,8 +210,8 @@ class _Builder:
                 continue
             where = f"{located.name} line {number}"
             self.rows_read += 1
-            get = lambda col: cells[header[col]] if header[col] < len(cells) else ""  # noqa: E731
-            subject, predicate, obj = get("subject_id"), get("predicate_id"), get("object_id")
+            subject, predicate, obj = (cells[header[col]] if header[col] < len(cells) else ""
+                                       for col in ("subject_id", "predicate_id", "object_id"))
             if not subject or not obj:
                 self.note(where, "subject_id" if not subject else "object_id", "",
                           "a mapping row without subject or object (the file may be truncated); not used")
@@ -245,7 +261,7 @@ class _Builder:
         for p in parsed:
             by_number.setdefault(p[2], []).append(p)
         used_rows: set[str] = set()
-        for number, group in by_number.items():
+        for group in by_number.values():
             seen_docs: dict[str, str] = {}
             for where, cid, a, docs, c in group:
                 if len(group) == 1:
@@ -262,7 +278,7 @@ class _Builder:
                                                 f"mitmit:{local}, named by A-number and document")
                 self._mitigation(iri("mitmit", local), where, cid, a, docs, c, categories.get(cid, []), used_rows)
         for control, rows in categories.items():
-            for where, concept in rows:
+            for where, _concept in rows:
                 if where not in used_rows and where not in self.reviewed_rows:
                     self.note(where, "subject_id", control, "no imported mitigation with this id; the row is not used")
         self.rows_imported += len(used_rows)

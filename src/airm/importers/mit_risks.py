@@ -30,9 +30,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..licenses import spdx_iri
-from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .mit_risks_table import COLUMNS, EXPECTED, HINT, Row, read_rows  # noqa: F401 - EXPECTED: the importer's interface (base.py)
-from .toolkit import V, Triples, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
+from .toolkit import Triples, V, cell, codes, en, file_sha256, iri, one_line, plain, slug, typed, year_of
 
 NAME = "mit-risks"
 DESCRIPTION = "MIT AI Risk Repository v3: risk entries, their papers and additional evidence (.xlsx or .csv)"
@@ -73,7 +73,7 @@ def _stable(text: str) -> str:
     return text.replace("\u00a0", " ").strip()
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     path = Path(path)
     file_path, rows, version = read_rows(path, progress)
     return _Builder(rows, progress).build(
@@ -178,7 +178,8 @@ class _Builder:
             r.ev = r.ev[:-1] + r.ev[-1].lower()  # 01.02.03.A and 01.02.03.a are one identifier
         if not r.level:
             self.note(r, "Category level", raw_level,
-                      "unknown category level (expected Paper, Risk Category, Risk Sub-Category or Additional evidence); not imported")
+                      "unknown category level (expected Paper, Risk Category, Risk Sub-Category or Additional "
+                      "evidence); not imported")
             return False
         return True
 
@@ -320,7 +321,8 @@ class _Builder:
             return cands[0]
         if not cands:  # the Ev_ID points nowhere: the category row of the same paper with the same name
             same = [c for evs in by_ev.values() for c in evs
-                    if c.level == CATEGORY and c.ev.split(".")[0] == m.group(1) and c.cat_key == r.cat_key and r.cat_key]
+                    if c.level == CATEGORY and c.ev.split(".")[0] == m.group(1)
+                    and c.cat_key == r.cat_key and r.cat_key]
             if len(same) == 1:
                 self.note(r, "Ev_ID", r.ev, f"there is no Risk Category row {cat_ev}; linked to {same[0].ev}, the "
                                             "category of this paper with the same name")

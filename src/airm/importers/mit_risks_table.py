@@ -43,7 +43,7 @@ class Row:
     cat_key: str = ""
     sub_key: str = ""
     extra: list = field(default_factory=list)
-    parent: "Row | None" = None
+    parent: Row | None = None
     texts: list = field(default_factory=list)
     paper: ox.NamedNode | None = None
 
@@ -90,7 +90,8 @@ def _header_map(values: list[str]) -> dict[str, int] | None:
 def _check_header(header: dict[str, int], where: str, display) -> None:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InputFileError(display, f"the header ({where}) lacks the column(s) {', '.join(missing)}; expected {EXPECTED}",
+        raise InputFileError(display,
+                             f"the header ({where}) lacks the column(s) {', '.join(missing)}; expected {EXPECTED}",
                              hint="export the database sheet with all its columns")
 
 

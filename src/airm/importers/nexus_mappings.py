@@ -38,7 +38,7 @@ from pathlib import Path
 from .. import sssom
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .inputs import check_rows
 from .locate import LocatedFile
 from .nexus_package import EXPECTED, further_taxonomy, is_single_file, mapping_tables, package_files
@@ -96,7 +96,8 @@ class _Reader:
         self.nexus = self.t.iri("mapping:nexus")
 
     def flag(self, row: str, field: str, value, reason: str) -> None:
-        self.review.append(ReviewRow(row=row, field=field, value=show(value) if value is not None else "", reason=reason))
+        self.review.append(ReviewRow(row=row, field=field, value=show(value) if value is not None else "",
+                                     reason=reason))
 
     def _link(self, node, prop: str, url: str, where: str, field: str) -> None:
         """An IRI-valued link to a web address; anything else goes to review."""
@@ -141,7 +142,8 @@ class _Reader:
         t = self.t
         scheme = t.iri(f"{prefix}:{tid}")
         t.add(scheme, "rdf:type", "skos:ConceptScheme")
-        t.add(scheme, "skos:prefLabel", t.text(clean(tax.get("name")) if tax and clean(tax.get("name")) else fallback_name))
+        name = clean(tax.get("name")) if tax else None
+        t.add(scheme, "skos:prefLabel", t.text(name or fallback_name))
         t.add(scheme, "dcterms:identifier", t.text(tid, None))
         t.add(scheme, "dcterms:source", self.nexus)
         if tax:
@@ -214,7 +216,7 @@ class _Reader:
                     t.add(node, "schema:url", t.typed(url, "xsd:anyURI"))
                 t.add(scheme, "dcterms:source", node)
         by_key: dict[str, object] = {}
-        for gid, item, where in self._records(groups, located, "groups"):
+        for gid, item, _where in self._records(groups, located, "groups"):
             node = t.iri(f"ibmrisk:{gid}")
             by_key[gid.casefold()] = node
             t.add(node, "rdf:type", "airm:RiskCategory")
@@ -257,7 +259,8 @@ class _Reader:
                 used_codes[m.group(1)] = rid
                 t.add(node, "skos:notation", t.text(m.group(1), None))
             elif m:
-                self.flag(where, "name", item.get("name"), f"code {m.group(1)} already used by {used_codes[m.group(1)]}: no code given")
+                self.flag(where, "name", item.get("name"),
+                          f"code {m.group(1)} already used by {used_codes[m.group(1)]}: no code given")
             self.owasp.add(rid)
             self.counts["OWASP LLM risks"] += 1
             self.rows_imported += 1
@@ -289,9 +292,13 @@ class _Reader:
             return None, "malformed identifier"
         t = self.t
         if family == "ibm":
-            return (t.iri(f"ibmrisk:{local}"), "") if local in self.ibm else (None, "not a risk of the IBM AI Risk Atlas")
+            if local not in self.ibm:
+                return None, "not a risk of the IBM AI Risk Atlas"
+            return t.iri(f"ibmrisk:{local}"), ""
         if family == "owasp":
-            return (t.iri(f"owasp:{local}"), "") if local in self.owasp else (None, "not an entry of the OWASP LLM Top 10")
+            if local not in self.owasp:
+                return None, "not an entry of the OWASP LLM Top 10"
+            return t.iri(f"owasp:{local}"), ""
         if family == "nist":
             if self.nist is not None and local not in self.nist:
                 return None, "not a risk of NIST AI 600-1 in nist_ai_rmf_data.yaml"
@@ -329,7 +336,8 @@ class _Reader:
         set_date = iso_date(meta["mapping_date"])
         seen: dict[str, int] = {}
         # the rows read and the rows read_tsv could not split into the columns, in the table's order
-        items = [(row.line, row) for row in table.rows] + [(line, (text, reason)) for line, text, reason in table.bad_rows]
+        items = [(row.line, row) for row in table.rows]
+        items += [(line, (text, reason)) for line, text, reason in table.bad_rows]
         for number, item in sorted(items, key=lambda x: x[0]):
             self.rows_read += 1
             where = f"{name} line {number}"
@@ -435,7 +443,7 @@ class _Reader:
         return mapping_node(self.t, self.flag, row, where, key, subject, predicate, obj, set_date)
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     """Read the AI Atlas Nexus taxonomies and crosswalks from ``path`` into triples and review rows."""
     path = Path(path)
     if is_single_file(path):

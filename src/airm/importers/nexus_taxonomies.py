@@ -36,7 +36,7 @@ from urllib.parse import quote
 from .. import sssom
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .inputs import check_rows
 from .locate import LocatedFile
 from .nexus_package import (
@@ -396,7 +396,7 @@ class _Reader:
         return True
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:  # noqa: B008 - the importers' signature
+def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     """Read every further AI Atlas Nexus taxonomy, its measures and the mapping rows naming it, from ``path``."""
     path = Path(path)
     if is_single_file(path):

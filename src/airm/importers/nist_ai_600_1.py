@@ -14,9 +14,9 @@ files are used:
     ``hasRelatedAction`` together), from which ``airm:addresses`` is inferred;
   * its AI actor tasks as the source spells them (``airm:aiActorTask "TEVV"``, "third-party entities"), and where
     a task plainly names an actor type or a lifecycle stage, that concept: AI Development -> developer and Build
-    and Use Model; AI Deployment -> deployer and Deploy; End-Users -> user; Affected Individuals and Communities -> affected
-    stakeholder; AI Design -> Plan and Design; Operation and Monitoring -> Operate and Monitor (the AI RMF pairs
-    these tasks with these actors and stages; the other task groups, such as TEVV or Governance and Oversight,
+    and Use Model; AI Deployment -> deployer and Deploy; End-Users -> user; Affected Individuals and Communities ->
+    affected stakeholder; AI Design -> Plan and Design; Operation and Monitoring -> Operate and Monitor (the AI RMF
+    pairs these tasks with these actors and stages; the other task groups, such as TEVV or Governance and Oversight,
     span several and are kept as names only). An action whose tasks name no actor type (or stage) is "unable to
     classify" on that axis; one with no task at all is "not recorded".
 """
@@ -30,18 +30,20 @@ import pyoxigraph as ox
 
 from ..errors import InputFileError
 from ..licenses import spdx_iri
-from .base import ImportOutcome, NullProgress, Provenance, ReviewRow
-from .toolkit import V, Triples, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .nexus_package import EXPECTED, HINT, package_files
+from .toolkit import Triples, V, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
 
 NAME = "nist-ai-600-1"
-DESCRIPTION = "NIST AI 600-1 (Generative AI Profile): 12 risks and 212 actions with functions, risks and AI actor tasks (IBM AI Atlas Nexus data)"
+DESCRIPTION = ("NIST AI 600-1 (Generative AI Profile): 12 risks and 212 actions with functions, risks and AI actor "
+               "tasks (IBM AI Atlas Nexus data)")
 RISKS = "nist_ai_rmf_data.yaml"
 ACTIONS = "nist_ai_rmf_actions_data.yaml"
 LICENSE = spdx_iri("Apache-2.0")
 ATTRIBUTION = ("National Institute of Standards and Technology (2024). Artificial Intelligence Risk Management "
-               "Framework: Generative Artificial Intelligence Profile (NIST AI 600-1). https://doi.org/10.6028/NIST.AI.600-1 "
-               "(a work of the US Government); data files of IBM AI Atlas Nexus (Apache-2.0), https://github.com/IBM/ai-atlas-nexus")
+               "Framework: Generative Artificial Intelligence Profile (NIST AI 600-1). "
+               "https://doi.org/10.6028/NIST.AI.600-1 (a work of the US Government); data files of IBM AI Atlas Nexus "
+               "(Apache-2.0), https://github.com/IBM/ai-atlas-nexus")
 HOMEPAGE = "https://doi.org/10.6028/NIST.AI.600-1"
 DERIVED_FROM = "ref:nist-ai-600-1"
 
@@ -74,7 +76,7 @@ TASKS: dict[str, tuple[str, str | None, str | None]] = {
 }
 
 
-def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
+def read(path, *, progress: NullProgress = NO_PROGRESS) -> ImportOutcome:
     path = Path(path)
     files = package_files(path, [RISKS, ACTIONS])
     name, digest, version = input_identity(path, list(files.values()))
@@ -92,8 +94,9 @@ def read(path, *, progress: NullProgress = NullProgress()) -> ImportOutcome:
     return ImportOutcome(
         triples=b.t,
         review=b.review,
-        provenance=Provenance(source_file=name, sha256=digest, title="NIST AI 600-1 risks and actions (via IBM AI Atlas Nexus)",
-                              version=version, license=LICENSE, attribution=ATTRIBUTION, homepage=HOMEPAGE),
+        provenance=Provenance(source_file=name, sha256=digest,
+                              title="NIST AI 600-1 risks and actions (via IBM AI Atlas Nexus)", version=version,
+                              license=LICENSE, attribution=ATTRIBUTION, homepage=HOMEPAGE),
         counts=b.counts,
         rows_read=b.rows_read,
         rows_imported=b.rows_imported,

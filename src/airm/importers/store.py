@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import InputFileError, UserError, ValidationFailed
 from ..workspace import import_graph_iri, serialize_nquads, stored_triples, workspace_dir, write_source
-from .base import ImportOutcome, NullProgress, Provenance
+from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance
 from .toolkit import sha256
 
 MAX_REVIEW_VALUE = 300
@@ -111,7 +111,7 @@ def source_names() -> list[str]:
 
 
 def import_source(name: str, path, *, workspace=None, dry_run: bool = False, accept_damage: bool = False,
-                  progress: NullProgress = NullProgress()) -> ImportSummary:
+                  progress: NullProgress = NO_PROGRESS) -> ImportSummary:
     """Import SOURCE ``name`` from ``path`` into the workspace (see the module docstring); returns a summary.
 
     Raises InputFileError when the input cannot be read or looks damaged (a required field empty, a record or the
@@ -223,7 +223,7 @@ def import_record(summary: ImportSummary, module, outcome: ImportOutcome, nq: by
         "triples": summary.triples,
         "validation": {"violations": 0, "warnings": summary.warnings, "infos": summary.infos,
                        "context": context_digest()},
-        "importedAt": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "importedAt": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "airm_version": _version(),
     }
 
@@ -237,7 +237,7 @@ def provenance_triples(name: str, prov: Provenance, derived_from: str | None = N
     import pyoxigraph as ox
 
     from ..namespaces import expand
-    from .toolkit import V, Triples, en, iri, plain
+    from .toolkit import Triples, V, en, iri, plain
 
     rec = iri("importrec", name)
     checksum = iri("importrec", f"{name}-sha256")

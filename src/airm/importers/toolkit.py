@@ -20,8 +20,11 @@ import pyoxigraph as ox
 
 from ..errors import InputFileError
 from ..namespaces import prefixes
-from .inputs import is_zip, read_file
-from .inputs import load_yaml  # noqa: F401 - the one bounded YAML reader, offered here with the other helpers
+from .inputs import (
+    is_zip,
+    load_yaml,  # noqa: F401 - the one bounded YAML reader, offered here with the other helpers
+    read_file,
+)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -206,7 +209,7 @@ def slug(text: str, limit: int = 48) -> str:
 def safe_local(identifier: str) -> str:
     """A source identifier as an IRI local name: kept as is but for characters an IRI cannot hold (space -> '-')."""
     s = re.sub(r"\s+", "-", identifier.strip())
-    return re.sub(r"[^A-Za-z0-9._~\-]", lambda m: "%{:02X}".format(ord(m.group(0))) if ord(m.group(0)) < 128 else m.group(0), s)
+    return re.sub(r"[^A-Za-z0-9._~\-]", lambda m: f"%{ord(m.group(0)):02X}" if ord(m.group(0)) < 128 else m.group(0), s)
 
 
 def year_of(text: str) -> str | None:

@@ -35,7 +35,7 @@ def refuse_large_headers(scope: dict):
     if size <= MAX_HEADER_BYTES:
         return None
     body = (f"error: the request line and headers are {size:,} bytes; this server accepts at most "
-            f"{MAX_HEADER_BYTES:,}\n  hint: send long queries in a POST body\n").encode("utf-8")
+            f"{MAX_HEADER_BYTES:,}\n  hint: send long queries in a POST body\n").encode()
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                (b"connection", b"close"), (b"x-airm-error", b"headers-too-large")]
     return 431, headers, body
@@ -107,7 +107,7 @@ class BoundedH11Protocol(H11Protocol):
         if not (self.conn.their_state is h11.IDLE and self.conn.our_state is h11.IDLE and partial):
             self.transport.close()  # idle (keep-alive), or past an answer already sent: nothing to say
             return
-        body = f"error: the request headers did not arrive within {timeout:g} s\n".encode("utf-8")
+        body = f"error: the request headers did not arrive within {timeout:g} s\n".encode()
         self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
                              b"connection: close\r\ncontent-length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
         log.info("closed a connection from %s: no complete request headers within %g s",

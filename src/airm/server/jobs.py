@@ -102,7 +102,8 @@ class Failure:
     def exception(self) -> errors.AirmError:
         cls = getattr(errors, self.error, None)
         if not (isinstance(cls, type) and issubclass(cls, errors.AirmError)):
-            return errors.InternalError(f"internal error: a worker sent an unknown error {self.error!r}: {self.message}")
+            return errors.InternalError(
+                f"internal error: a worker sent an unknown error {self.error!r}: {self.message}")
         exc = cls.__new__(cls)
         errors.AirmError.__init__(exc, self.message, hint=self.hint)  # not cls.__init__: InputFileError has its own
         return exc

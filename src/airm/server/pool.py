@@ -200,7 +200,7 @@ class QueryPool:
         self._waiting += 1
         try:
             return await asyncio.wait_for(self._idle.get(), timeout)
-        except (asyncio.TimeoutError, TimeoutError):
+        except TimeoutError:
             raise ServerBusy(f"no query worker became free within {timeout:g} s",
                              hint="the server is busy with other queries; try again in a moment") from None
         finally:

@@ -36,7 +36,7 @@ class ClientSlots:
         try:
             await asyncio.wait_for(entry[0].acquire(), timeout)
             return True
-        except (asyncio.TimeoutError, TimeoutError):
+        except TimeoutError:
             self._forget(client, entry)
             return False
         except BaseException:

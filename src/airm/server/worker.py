@@ -191,7 +191,7 @@ def warm_up(kg) -> None:
         from ..engines import run_sparql, run_stored
 
         run_sparql(kg, "ASK { ?s ?p ?o }", timeout=30, limit=1)
-        for name, q in sorted(catalog.catalog().items()):
+        for _name, q in sorted(catalog.catalog().items()):
             example = {p.name: p.example for p in q.params.values() if p.example is not None}
             if example:
                 run_stored(kg, q, catalog.bind_params(kg, q, example), timeout=30, limit=5)

@@ -93,7 +93,7 @@ def _request(method: str, url: str, *, data: bytes | None, headers: dict, timeou
         raise _http_error(e, url, what) from None
     except urllib.error.URLError as e:
         raise _network_error(e.reason, url, what, timeout) from None
-    except (TimeoutError, socket.timeout) as e:
+    except TimeoutError as e:
         raise _network_error(e, url, what, timeout) from None
     except (http.client.HTTPException, OSError) as e:
         raise _network_error(e, url, what, timeout) from None
@@ -122,7 +122,7 @@ def _request(method: str, url: str, *, data: bytes | None, headers: dict, timeou
     except http.client.IncompleteRead:
         raise EndpointError(f"{what} {url} cut its answer short (did the server time out while answering?)",
                             hint="narrow the query, or raise the server's own timeout") from None
-    except (TimeoutError, socket.timeout) as e:
+    except TimeoutError as e:
         raise _network_error(e, url, what, timeout) from None
     except (http.client.HTTPException, OSError) as e:
         raise _network_error(e, url, what, timeout) from None
@@ -197,7 +197,7 @@ def _table_result(resp: _Response, url: str, limit: int) -> QueryResult:
             if len(rows) >= limit:
                 truncated = True
                 break
-            rows.append({v: term_from_ox(t) for v, t in zip(variables, solution) if t is not None})
+            rows.append({v: term_from_ox(t) for v, t in zip(variables, solution, strict=True) if t is not None})
     except (SyntaxError, ValueError, TypeError) as e:  # TypeError: a term airm has no place for (a triple term)
         raise EndpointError(f"the SPARQL endpoint {url} answered with malformed SPARQL JSON ({e})",
                             hint="the answer may have been cut short by the server's own timeout") from None
@@ -207,7 +207,10 @@ def _table_result(resp: _Response, url: str, limit: int) -> QueryResult:
 def _graph_result(resp: _Response, url: str, limit: int) -> QueryResult:
     import pyoxigraph as ox
 
-    fmt = ox.RdfFormat.N_TRIPLES if resp.content_type == "text/plain" else ox.RdfFormat.from_media_type(resp.content_type)
+    if resp.content_type == "text/plain":
+        fmt = ox.RdfFormat.N_TRIPLES
+    else:
+        fmt = ox.RdfFormat.from_media_type(resp.content_type)
     if fmt is None or fmt.supports_datasets:
         raise EndpointError(f"the SPARQL endpoint {url} answered {resp.content_type or 'without a content type'}, "
                             "not an RDF graph format airm reads (N-Triples, Turtle, RDF/XML)")
