@@ -114,7 +114,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workspace", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "classify.json")
-    ap.add_argument("--gold", type=Path, default=GOLD, help="labels to score against (development: classify-dev/dev.tsv)")
+    ap.add_argument("--gold", type=Path, default=GOLD,
+                    help="labels to score against (development: classify-dev/dev.tsv)")
     ap.add_argument("--no-classify", action="store_true", help="score the proposals the workspace already holds")
     args = ap.parse_args(argv)
     from airm.classify import classify

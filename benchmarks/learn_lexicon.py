@@ -24,7 +24,8 @@ from pathlib import Path
 
 AXES = ("lifecycle-stage", "actor-type", "rmf-function", "risk")
 STOP = frozenset((  # noqa: SIM905 (a word list reads better as one string)
-    "a an and are as at be been by can could do does for from has have if in into is it its may more most of on or other "
+    "a an and are as at be been by can could do does for from has have if in into is it its may more most of on "
+    "or other "
     "should such than that the their them then there these they this those through to under use used using was were "
     "which while who will with within would e g i ie eg etc also any all both each how not no own so").split(" "))
 WORD = re.compile(r"[a-z][a-z0-9]+(?:-[a-z0-9]+)*")
@@ -111,7 +112,8 @@ def turtle(rules: list, sources: list[str], params: str) -> str:
         local = re.sub(r"[^a-z0-9-]+", "_", term)  # "ai-generated" and "ai generated" stay apart
         name = f"learned--{axis}--{concept.rsplit('/', 1)[-1]}--{local}"
         pattern = r"\\b" + re.escape(term).replace("\\ ", r"\\s+").replace("\\-", "-") + r"\\b"
-        out.append(f"rule:{name} a airm:ClassificationRule ; airm:classificationAxis \"{axis}\" ;  # in {support} items\n"
+        out.append(f"rule:{name} a airm:ClassificationRule ; airm:classificationAxis \"{axis}\" ;"
+                   f"  # in {support} items\n"
                    f"  airm:ruleValue <{concept}> ; airm:ruleWeight \"{weight}\"^^xsd:decimal ;\n"
                    f"  airm:rulePattern \"{pattern}\" .")
     return "\n".join(out) + "\n"

@@ -14,6 +14,7 @@ from .classify.graphs import PROPOSALS_GRAPH, store_for
 from .engines import run_stored
 from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, curie, sparql_prologue
 from .vocab import Airm
+
 AXES = {
     "risk": Airm.addresses,
     "lifecycle-stage": Airm.lifecycleStage,
@@ -45,8 +46,8 @@ def link_coverage(kg) -> list[dict]:
     store = store_for(kg, True)  # the unreviewed proposals of 'airm classify' live beside the graph, in their own file
     for axis, prop in AXES.items():
         # the axis IRIs are this module's constants, never user input, so they are written into the text
-        text = (_COVERAGE.replace("<ENTAILMENTS>", f"<{ENTAILMENT_GRAPH}>").replace("<PROPOSALS>", f"<{PROPOSALS_GRAPH}>")
-                .replace("?axis", f"<{prop}>"))
+        text = (_COVERAGE.replace("<ENTAILMENTS>", f"<{ENTAILMENT_GRAPH}>")
+                .replace("<PROPOSALS>", f"<{PROPOSALS_GRAPH}>").replace("?axis", f"<{prop}>"))
         for sol in store.query(text, use_default_graph_as_union=True):
             g = sol["g"].value
             out.append({"source": g.removeprefix(GRAPH_BASE), "axis": axis,

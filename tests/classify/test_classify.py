@@ -47,7 +47,8 @@ def test_inherited_through_exact_match_says_from_which_record(ws):
     assert actor.value == ID + "actor/deployer" and actor.method == "text-rules"
     assert "its exact match is classified RMF function Govern and actor type Deployer" in actor.rationale
     (cat,) = _by(result, NIST + "GV-9.9-002", "mitigation-category")  # the other way round: MIT's category
-    assert cat.value == ID + "mit-mitigation-taxonomy/3.2" and "the MIT AI Risk Mitigation database T0001_TEST2025" in cat.rationale
+    assert cat.value == ID + "mit-mitigation-taxonomy/3.2"
+    assert "the MIT AI Risk Mitigation database T0001_TEST2025" in cat.rationale
 
 
 def test_structural_facts_of_the_source(ws):
@@ -96,10 +97,12 @@ def test_queries_leave_proposals_out_unless_asked(ws):
     kg = airm.load(workspace=ws)
     plain = {r["mitigation"].value for r in kg.query("mitigations-by-function", function="GV")}
     assert MIT + "T0001" not in plain and NIST + "GV-9.9-002" in plain
-    rows = [r for r in kg.query("mitigations-by-function", function="GV", with_proposals=True) if r["mitigation"].value == MIT + "T0001"]
+    rows = [r for r in kg.query("mitigations-by-function", function="GV", with_proposals=True)
+            if r["mitigation"].value == MIT + "T0001"]
     assert rows and rows[0]["status"].value == "proposed" and rows[0]["method"].value == "text-rules"
     assert "its exact match is classified RMF function Govern" in rows[0]["rationale"].value
-    source_row = next(r for r in kg.query("mitigations-by-function", function="GV") if r["mitigation"].value == NIST + "GV-9.9-002")
+    source_row = next(r for r in kg.query("mitigations-by-function", function="GV")
+                      if r["mitigation"].value == NIST + "GV-9.9-002")
     assert source_row["status"].value == "source"
 
 
@@ -270,7 +273,8 @@ def test_held_value_rule_counts_only_when_the_concept_is_held(tmp_path):
     text = "Monitor the model"
     assert [s.value for s in score(loaded, "lifecycle-stage", text)] == [ID + "lifecycle/operate-and-monitor"]
     ranked = score(loaded, "lifecycle-stage", text, frozenset({ID + "mit-mitigation-taxonomy/3.1"}))
-    assert ranked[0].value == ID + "lifecycle/verify-and-validate" and ranked[0].held == (ID + "mit-mitigation-taxonomy/3.1",)
+    assert ranked[0].value == ID + "lifecycle/verify-and-validate"
+    assert ranked[0].held == (ID + "mit-mitigation-taxonomy/3.1",)
     assert ranked[0].words == () and ranked[1].words == ("monitor",)
 
 
@@ -354,7 +358,8 @@ def _load(path):
 
 def test_document_held_value_rule_counts_for_records_extracted_from_it(ws):
     (ws / "sources" / "extra.nq").write_text(
-        f"<{MIT}T0002> <https://w3id.org/airm#extractedFrom> <{ID}ref/nist-ai-600-1> <https://w3id.org/airm/graph/x> .\n",
+        f"<{MIT}T0002> <https://w3id.org/airm#extractedFrom> <{ID}ref/nist-ai-600-1> "
+        "<https://w3id.org/airm/graph/x> .\n",
         encoding="utf-8")
     actor = _by(_classify(ws), MIT + "T0002", "actor-type")[0]
     assert actor.value == ID + "actor/deployer" and "it is extracted from nist-ai-600-1" in actor.rationale

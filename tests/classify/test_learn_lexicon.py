@@ -40,7 +40,7 @@ STAGES = ["verify-and-validate"] * 3 + ["operate-and-monitor"] * 3 + ["plan-and-
 
 
 def test_words_of_one_concept_become_rules_that_load(learner, tmp_path):
-    labels = learner.read_labels([_labels(tmp_path / "l.tsv", list(zip(TEXTS, STAGES)))])
+    labels = learner.read_labels([_labels(tmp_path / "l.tsv", list(zip(TEXTS, STAGES, strict=True)))])
     rules = learner.learn(labels, TEXTS, scale=0.5, min_support=2, min_lift=1.5, per_concept=10,
                           axes=("lifecycle-stage",))
     found = {(c.rsplit("/", 1)[-1], t) for _, c, t, _, _ in rules}
@@ -60,7 +60,7 @@ def test_words_of_one_concept_become_rules_that_load(learner, tmp_path):
 
 
 def test_held_out_items_are_not_learned_from(learner, tmp_path):
-    path = _labels(tmp_path / "l.tsv", list(zip(TEXTS, STAGES)))
+    path = _labels(tmp_path / "l.tsv", list(zip(TEXTS, STAGES, strict=True)))
     assert len(learner.read_labels([path])) == 9
     kept = learner.read_labels([path], holdout_from=4)
     assert sorted(iri for iri, _ in kept) == ["urn:m0", "urn:m1", "urn:m2"]

@@ -62,7 +62,8 @@ VALUES = sparql_prologue("airm") + """SELECT ?m ?p ?v WHERE {
   VALUES ?p { %s }
 }
 """
-MATCHES = sparql_prologue("airm", "skos") + """SELECT ?m ?o WHERE { ?m a airm:Mitigation . { ?m skos:exactMatch ?o } UNION { ?o skos:exactMatch ?m } ?o a airm:Mitigation }
+MATCHES = sparql_prologue("airm", "skos") + """SELECT ?m ?o WHERE {
+  ?m a airm:Mitigation . { ?m skos:exactMatch ?o } UNION { ?o skos:exactMatch ?m } ?o a airm:Mitigation }
 """
 DOCUMENTS = sparql_prologue("airm", "owl") + """SELECT ?m ?e ?same WHERE {
   ?m a airm:Mitigation ; airm:extractedFrom ?e . OPTIONAL { ?e owl:sameAs ?same } }"""
@@ -71,7 +72,8 @@ TASK_MAP = sparql_prologue("airm", "rdfs") + """SELECT ?label ?stage ?actor WHER
   ?task rdfs:label ?label . { ?task airm:actorTaskStage ?stage } UNION { ?task airm:actorTaskActor ?actor }
 }
 """
-LABELS = sparql_prologue("airm", "skos", "rdfs") + """SELECT DISTINCT ?r ?l WHERE { ?m airm:addresses ?r . { ?r skos:prefLabel ?l } UNION { ?r rdfs:label ?l } }
+LABELS = sparql_prologue("airm", "skos", "rdfs") + """SELECT DISTINCT ?r ?l WHERE {
+  ?m airm:addresses ?r . { ?r skos:prefLabel ?l } UNION { ?r rdfs:label ?l } }
 """
 CROSSWALK = sparql_prologue("sssom", "skos", "prov") + """SELECT ?s ?o ?p ?set WHERE {
   ?mapping sssom:subject_id ?s ; sssom:object_id ?o ; sssom:predicate_id ?p .
@@ -122,7 +124,8 @@ def read_facts(select, schemes: Schemes) -> Facts:
 
 
 def _crosswalk(select, schemes: Schemes) -> dict:
-    """Mapping rows that reach an MIT risk subdomain, read from either side: concept -> [(subdomain, predicate, set)]."""
+    """Mapping rows that reach an MIT risk subdomain, read from either side:
+    concept -> [(subdomain, predicate, set)]."""
     risks = schemes.by_axis["risk"]
     out: dict[str, list] = defaultdict(list)
     for row in select(CROSSWALK):

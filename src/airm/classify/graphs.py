@@ -36,4 +36,4 @@ def select(store, text: str) -> list[dict]:
     """Rows of a SELECT on the union of ``store``'s graphs, as dicts of plain strings (unbound variables left out)."""
     res = store.query(text, use_default_graph_as_union=True)
     names = [v.value for v in res.variables]
-    return [{n: t.value for n, t in zip(names, sol) if t is not None} for sol in res]
+    return [{n: t.value for n, t in zip(names, sol, strict=True) if t is not None} for sol in res]

@@ -79,7 +79,7 @@ def crosswalk(facts: Facts, m: Mitigation, axis: str) -> list[Proposal]:
                    f"{_label(facts, axis, sub)} by {kind} match.")
             _keep(found, Proposal(m.iri, axis, sub, "crosswalk", VERSION, conf, why))
     for category in sorted(m.values.get("mitigation-category", ())):
-        for sub, _pred, mset in facts.crosswalk.get(category, ()):
+        for sub, _pred, _set in facts.crosswalk.get(category, ()):
             why = (f"Its MIT taxonomy subcategory {_label(facts, 'mitigation-category', category)} is designed to "
                    f"address {_label(facts, axis, sub)} (a category-level crosswalk, weaker than a record-level link).")
             _keep(found, Proposal(m.iri, axis, sub, "crosswalk", VERSION, 0.5, why))
@@ -117,7 +117,8 @@ def _evidence(facts: Facts, m: Mitigation, s) -> str:
         named = f"{AXIS_WORDS.get(axis, axis)} {_label(facts, axis, concept)}"
         (own if concept in m.values.get(axis, ()) else of_match).append(named)
     parts = [f"its text mentions {', '.join(repr(w) for w in s.words[:3])}"] if s.words else []
-    parts += [f"it is {' and '.join(x if x.startswith('extracted') else 'classified ' + x for x in own)}"] if own else []
+    held = " and ".join(x if x.startswith("extracted") else "classified " + x for x in own)
+    parts += [f"it is {held}"] if own else []
     parts += [f"its exact match is classified {' and '.join(of_match)}"] if of_match else []
     return "; ".join(parts)
 
@@ -134,8 +135,10 @@ def text_rules(facts: Facts, m: Mitigation, axis: str, rules) -> list[Proposal]:
     keep = ranked[:1] if not AXES[axis].multi else [s for s in ranked if s.score >= 0.6 * ranked[0].score][:3]
     out = []
     for s in keep:
-        why = f"Proposed as {_label(facts, axis, s.value)} because {_evidence(facts, m, s)} (text rules v{RULES_VERSION})."
-        out.append(Proposal(m.iri, axis, s.value, "text-rules", RULES_VERSION, round(min(0.8, 0.3 + 0.15 * s.score), 3), why))
+        why = (f"Proposed as {_label(facts, axis, s.value)} because {_evidence(facts, m, s)} "
+               f"(text rules v{RULES_VERSION}).")
+        confidence = round(min(0.8, 0.3 + 0.15 * s.score), 3)
+        out.append(Proposal(m.iri, axis, s.value, "text-rules", RULES_VERSION, confidence, why))
     return out
 
 

@@ -29,7 +29,7 @@ class Rule:
     iri: str
     axis: str
     value: str
-    pattern: object | None  # a compiled `regex` pattern (it can be given a deadline); None: a held-value rule or default
+    pattern: object | None  # a compiled `regex` pattern (it takes a deadline); None: a held-value rule or default
     weight: float
     where: str = ""  # file:line, for errors
     when_held: str = ""  # counts when the mitigation already holds this concept (on any axis)
