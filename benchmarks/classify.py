@@ -26,8 +26,9 @@ AXES = ("lifecycle-stage", "actor-type", "rmf-function", "risk")
 NONE_SPECIFIC = "none-specific"
 
 
-def predictions(workspace: Path) -> tuple[dict, int, dict]:
-    """(mitigation IRI, axis) -> values best first (source and curated values, then proposals by confidence)."""
+def predictions(workspace: Path) -> tuple[dict, int, dict, set]:
+    """(mitigation IRI, axis) -> values best first (source and curated values, then proposals by confidence); the
+    last item is the set of (mitigation IRI, axis) where a source or a curator states a value."""
     from airm.classify import graphs, proposals
     from airm.classify.axes import load_schemes
     from airm.classify.facts import read_facts
@@ -43,12 +44,13 @@ def predictions(workspace: Path) -> tuple[dict, int, dict]:
     for m in facts.mitigations.values():
         for axis in AXES:
             out[(m.iri, axis)] += order_stated(rules, m, axis, m.values.get(axis, ()))
+    stated = {key for key, values in out.items() if values}
     made = [p for p in proposals.read(proposals.files(workspace)[0]) if p.status == "proposed"]
     for p in sorted(made, key=lambda p: (-p.confidence, p.value)):
         if p.axis in AXES and p.value not in out[(p.mitigation, p.axis)]:
             out[(p.mitigation, p.axis)].append(p.value)
     coverage = {a: sum(1 for m in facts.mitigations if out.get((m, a))) for a in AXES}
-    return out, len(facts.mitigations), coverage
+    return out, len(facts.mitigations), coverage, stated
 
 
 def gold(path: Path = GOLD) -> dict:
@@ -128,18 +130,24 @@ def main(argv=None) -> int:
         workspace = import_all_sources(REFERENCE, Path(tempfile.mkdtemp(prefix="airm-classify-bench-")))
     if not args.no_classify:
         classify(workspace=workspace)
-    pred, total, coverage = predictions(workspace)
+    pred, total, coverage, stated = predictions(workspace)
     labels = gold(args.gold)
     figures = score(pred, labels, total, coverage)
     twins = with_dev_twin(workspace, labels) if args.gold == GOLD else set()
     unseen = score(pred, {k: v for k, v in labels.items() if k[0] not in twins}, total, coverage)
+    proposed_only = score(pred, {k: v for k, v in labels.items() if k not in stated}, total, coverage)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({**figures, "without_dev_twin": {"excluded_gold_mitigations": len(twins),
-                                                                     **unseen}}, indent=2) + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps({**figures,
+                                    "without_dev_twin": {"excluded_gold_mitigations": len(twins), **unseen},
+                                    "where_no_source_states_a_value": proposed_only}, indent=2) + "\n",
+                        encoding="utf-8")
     print(markdown(figures))
     print(f"\nThe same, on the gold mitigations with no near-duplicate among the development labels "
           f"({len(twins)} left out):\n")
     print(markdown(unseen))
+    print("\nThe same, on the (gold item, axis) pairs where no source or curator states a value, so the answer is a"
+          " proposal of airm classify:\n")
+    print(markdown(proposed_only))
     return 0
 
 
