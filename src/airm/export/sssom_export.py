@@ -15,7 +15,7 @@ def mappings_tsv(kg, *, scope: str = "all", set_id: str | None = None) -> bytes:
     table back and comparing the mappings.
     """
     from .. import sssom
-    from .kg_export import release
+    from .release_info import release
 
     kinds = {"ontology": ("alignment",), "data": ("crosswalk",), "all": ("alignment", "crosswalk")}[scope]
     info = release(kg.store)
