@@ -40,7 +40,7 @@ MAX_RATE = 5000  # requests/s the count bound allows: duration x MAX_RATE reques
 def workload(kg) -> list[dict]:
     """One request per catalog case: airm's path and Accept, and the baseline's SPARQL text with the same binding."""
     from airm import catalog
-    from airm.endpoint import bind_values
+    from airm.sparql.binding import bind_values
 
     out = []
     for name, q in sorted(catalog.catalog().items()):

@@ -121,7 +121,8 @@ def test_relative_iris_resolve_against_the_endpoint_and_positions_stay_the_users
                        params={"query": "SELECT ?o WHERE { BIND(<x> AS ?o) }"})
     assert r.status == 200 and "evil" not in r.text  # never the client's Host header
     r = server.get("/sparql", query="SELECT * WHERE { ?s ?p }")
-    assert "error at 1:25:" in r.text, r.text  # the column in the user's text
+    assert "error at line 1, column 25:" in r.text, r.text  # the column in the user's text
+    assert "\n    SELECT * WHERE { ?s ?p }\n    " + " " * 24 + "^\n" in r.text  # the caret under the user's own line
 
 
 # --- the SPARQL results formats ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import os
 import re
 import signal
 
+from ..sparql_errors import caret
 from . import conneg
 from .jobs import (
     CoverageJob,
@@ -51,13 +52,21 @@ def failure_of(e: BaseException) -> Failure:
                                     hint="this is a bug in airm; please report it with the query"))
 
 
-def user_position(message: str, shift: int = 0) -> str:
+def user_position(message: str, shift: int = 0, text: str | None = None) -> str:
     """Parser positions as the user counts them. The engines take airm's prefixes as defaults rather than prepending
     PREFIX lines, so lines are the user's; only the ``BASE <...> `` put before the user's first line (``shift``
-    characters, see ``with_base``) moves the columns of line 1."""
+    characters, see ``with_base``) moves the columns of line 1, and shows in the quoted line above the caret: both
+    are given back in the user's ``text``."""
     if not shift:
         return message
-    return re.sub(r"(error at 1:)(\d+)", lambda m: f"{m.group(1)}{max(1, int(m.group(2)) - shift)}", message)
+    message = re.sub(r"(error at 1:)(\d+)", lambda m: f"{m.group(1)}{max(1, int(m.group(2)) - shift)}", message)
+    at = re.search(r"at line (\d+), column (\d+)", message)
+    if at is None:
+        return message
+    line, column = int(at[1]), int(at[2]) - (shift if at[1] == "1" else 0)
+    head, _, _ = message[at.end():].partition("\n")
+    pointed = f"at line {line}, column {max(1, column)}{head}"
+    return message[:at.start()] + pointed + ("\n" + caret(text, line, column) if text is not None else "")
 
 
 def with_base(text: str, base: str | None) -> tuple[str, int]:
@@ -120,7 +129,7 @@ def _(job: SparqlJob, kg) -> dict:
     try:
         result = run_sparql(kg, text, timeout=job.timeout, limit=job.limit)
     except QueryError as e:
-        e.message = user_position(e.message, shift)
+        e.message = user_position(e.message, shift, job.text)
         raise
     return _finish(kg, result, job)
 
