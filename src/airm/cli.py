@@ -7,30 +7,11 @@ import sys
 import click
 
 from . import __version__
+from .cli_classify import classify_command, review_command
+from .cli_common import _load, _say_workspace, workspace_option
+from .cli_sources import import_command, sources
 from .errors import AirmError, ValidationFailed, shown
 from .severity import SEVERITIES, at_least
-
-WORKSPACE_HELP = "folder of imported sources [default: $AIRM_WORKSPACE or ./airm-data]"
-
-
-def workspace_option(f):
-    return click.option("--workspace", type=click.Path(file_okay=False), default=None, help=WORKSPACE_HELP)(f)
-
-
-def _load(workspace, *, said: bool = False):
-    """The graph of the embedded data and ``workspace``, saying on stderr which workspace that is (unless the
-    caller ``said`` it already: a query's child process may be killed before its stderr is relayed)."""
-    from . import kg as kgmod
-
-    if not said:
-        _say_workspace(workspace)
-    return kgmod.load(workspace=workspace)
-
-
-def _say_workspace(workspace) -> None:
-    from .workspace import workspace_line
-
-    click.echo(workspace_line(workspace), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -349,82 +330,6 @@ def push(endpoint, update, graph, replace, timeout, workspace):
         click.echo(f"warning: {w}", err=True)
 
 
-def _source_names() -> list[str]:
-    from .importers import REGISTRY
-
-    return sorted(REGISTRY)
-
-
-@cli.command("import", epilog="\b\nSOURCE is one of: " + ", ".join(_source_names()) + ".")
-@click.argument("source", type=click.Choice(_source_names()), metavar="SOURCE")
-@click.argument("path", type=click.Path())
-@click.option("--dry-run", is_flag=True, help="validate and report what would change; write nothing")
-@click.option("--accept-damage", is_flag=True,
-              help="import what can be read from an input that looks damaged (cut short, required fields empty); "
-                   "the summary lists what was lost")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@workspace_option
-def import_command(source, path, dry_run, accept_damage, fmt, workspace):
-    """Import a public AI-risk dataset into the workspace as its own named graph.
-
-    PATH is the source's file, a folder holding it, or (for the IBM AI Atlas Nexus data) the wheel from
-    'pip download --no-deps ai-atlas-nexus==1.2.5'. Re-importing replaces the source's graph atomically; rows that
-    cannot be imported as they are go to WORKSPACE/review/SOURCE.tsv.
-    """
-    import json
-
-    from .importers.base import NullProgress
-    from .importers.store import TerminalProgress, import_source
-
-    progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() else NullProgress()
-    if isinstance(progress, TerminalProgress):
-        with progress:
-            summary = import_source(source, path, workspace=workspace, dry_run=dry_run,
-                                    accept_damage=accept_damage, progress=progress)
-    else:
-        summary = import_source(source, path, workspace=workspace, dry_run=dry_run, accept_damage=accept_damage,
-                                progress=progress)
-    if fmt == "json":
-        click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo("\n".join(summary.lines()))
-
-
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@workspace_option
-def sources(fmt, workspace):
-    """List the imported sources: file, checksum, version, licence, triples and counts."""
-    import json
-
-    from .workspace import list_sources, sources_table, workspace_dir
-
-    found = list_sources(workspace)
-    coverage = _link_coverage(workspace) if found else []
-    if fmt == "json":
-        by_graph = {}
-        for row in coverage:
-            by_graph.setdefault(row["source"], []).append(row)
-        for entry in found:
-            entry["linkCoverage"] = by_graph.get(f"import/{entry['name']}", [])
-        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
-    elif not found:
-        click.echo(f"no imported sources in {workspace_dir(workspace)} (import one with: airm import SOURCE PATH)")
-    else:
-        from .coverage import coverage_table
-
-        click.echo(sources_table(found))
-        click.echo("\nlink coverage of the mitigations, per source and axis (linked: a value of its own; inherited: "
-                   "none, but a record of its de-duplication cluster has one; proposed: by airm classify, unreviewed)")
-        click.echo(coverage_table(coverage))
-
-
-def _link_coverage(workspace) -> list[dict]:
-    from .coverage import link_coverage
-
-    return link_coverage(_load(workspace))
-
-
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (0.0.0.0: every interface)")
 @click.option("--port", type=int, default=8000, show_default=True, help="port to listen on (0: any free port)")
@@ -553,64 +458,6 @@ def docs_command(out_dir, workspace):
     click.echo(f"wrote {len(result.files)} pages into {result.out_dir}")
 
 
-@cli.command("classify")
-@click.option("--export", "export_file", type=click.Path(dir_okay=False), default=None,
-              help="instead of classifying, write every classification (curated and proposed) as a TSV to review")
-@click.option("--only", "only", multiple=True, metavar="ID", help="classify only this mitigation (repeatable)")
-@click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False),
-              help="use this rules file instead of data/classify/ (repeatable)")
-@click.option("--llm-endpoint", metavar="URL", default=None,
-              help="also ask a language model at this OpenAI-compatible URL (key from $AIRM_LLM_API_KEY)")
-@click.option("--model", metavar="NAME", default=None, help="the model to ask (with --llm-endpoint)")
-@click.option("--llm-timeout", type=float, default=30.0, show_default=True, help="seconds allowed per answer")
-@workspace_option
-def classify_command(export_file, only, rules_files, llm_endpoint, model, llm_timeout, workspace):
-    """Propose lifecycle stage, actor type, RMF function, MIT risk subdomain and taxonomy category for every
-    mitigation lacking one, each with a method, confidence and one-sentence rationale.
-
-    Methods, strongest first: inherited through skos:exactMatch, structural facts of the source, crosswalks, text
-    rules (data/classify/), and a language model only with --llm-endpoint. Proposals go to their own graph in the
-    workspace; queries read them only with --with-proposals. Review with --export FILE and 'airm review'.
-    """
-    from .errors import UserError
-
-    if export_file is not None:
-        from .atomic import write_file
-        from .review import export_tsv
-
-        write_file(export_file, export_tsv(workspace=workspace))
-        click.echo(f"wrote {export_file}")
-        return
-    llm = None
-    if llm_endpoint or model:
-        if not (llm_endpoint and model):
-            raise UserError("--llm-endpoint and --model go together", hint="give both, or neither")
-        from .classify.llm import LLMClient
-
-        llm = LLMClient(llm_endpoint, model, timeout=llm_timeout)
-    from .classify import classify
-
-    result = classify(workspace=workspace, only=list(only) or None, rules_files=list(rules_files) or None, llm=llm)
-    click.echo("\n".join(result.lines()))
-
-
-@cli.command("review")
-@click.argument("decision", type=click.Choice(["accept", "reject"]))
-@click.argument("file", type=click.Path(dir_okay=False))
-@workspace_option
-def review_command(decision, file, workspace):
-    """Apply a reviewed TSV (from 'airm classify --export'), all rows or none.
-
-    Rows whose status you set to accepted or rejected are applied as they say; rows still 'proposed' are accepted
-    (review accept) or rejected (review reject); 'curated' rows are left alone. Accepted values move into the
-    curated graph, which every query reads.
-    """
-    from .review import apply_review
-
-    counts = apply_review(file, decision, workspace=workspace)
-    click.echo(f"{counts['accepted']} accepted, {counts['rejected']} rejected")
-
-
 @cli.command("mcp")
 @click.option("--http", "http", metavar="[HOST:]PORT", default=None,
               help="serve the protocol's streamable HTTP transport at http://HOST:PORT/mcp instead of stdio "
@@ -640,6 +487,10 @@ def mcp_command(http, timeout, limit, sparql_limit, memory, workspace):
 
     run(McpConfig(workspace=workspace, timeout=timeout, limit=limit, sparql_limit=min(sparql_limit, limit),
                   memory_mb=memory), http=host_port(http) if http is not None else None)
+
+
+for _command in (import_command, sources, classify_command, review_command):  # defined in their own modules
+    cli.add_command(_command)
 
 
 def main(argv=None) -> int:
