@@ -40,3 +40,20 @@ def need_chromium():
             pytest.fail(f"CI=true but {missing}")
         pytest.skip(missing)
     return path
+
+
+# Debian's Chromium, driven by Playwright with its own browser download unused: no sandbox in containers, nothing
+# fetched in the background.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
+        yield b
+        b.close()

@@ -9,11 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import need_chromium
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
 
 @pytest.fixture(scope="module")
 def artifacts(tmp_path_factory):
@@ -21,17 +16,6 @@ def artifacts(tmp_path_factory):
     path = Path(folder) / "browser" if folder else tmp_path_factory.mktemp("browser-screenshots")
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture
