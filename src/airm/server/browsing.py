@@ -5,6 +5,7 @@ evidence of each listed measure. Plain data only, as every job's answer (it cros
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode
 
 from ..browse import COLUMNS, FACETS, MEMO, browse_index, code_key, evidence_for, facet_counts, matching, scheme_tree
 from ..browse import risk_schemes as schemes_of
@@ -15,6 +16,19 @@ curie = functools.lru_cache(maxsize=65536)(_curie)  # a page names the same face
 MAX_SIZE = 100  # measures a page may list: keeps its weight and its tab stops in bounds
 DEFAULT_SIZE = 50
 RISK_OPTIONS = 400  # risks the risk field suggests (taxonomy concepts first, by count)
+
+
+def page_url(filters: dict, *, page: int | None = None, size: int | None = None, proposed: bool = False,
+             **changes) -> str:
+    """The browser's address for ``filters`` changed by ``changes`` (a value of None drops that filter)."""
+    params = {k: v for k, v in dict(filters, **changes).items() if v}
+    if proposed:
+        params["links"] = "proposed"
+    if size and size != DEFAULT_SIZE:
+        params["size"] = size
+    if page and page > 1:
+        params["page"] = page
+    return "/mitigations" + ("?" + urlencode(params) if params else "")
 
 
 def resolve_filters(kg, given: dict) -> tuple[dict, dict]:
@@ -89,8 +103,8 @@ def _narrower(index, risk: str) -> list[str]:
 
 
 def _node(index, c: str, curated, proposed) -> dict:
-    return {"iri": c, "curie": curie(c), "label": index.labels.get(c) or curie(c), "code": index.codes.get(c),
-            "curated": curated.get(c, 0), "proposed": proposed.get(c, 0)}
+    return _with_curies([{"iri": c, "label": index.labels.get(c) or curie(c), "code": index.codes.get(c),
+                          "curated": curated.get(c, 0), "proposed": proposed.get(c, 0), "children": []}])[0]
 
 
 def _options(index, counts: dict, filters: dict) -> dict:
@@ -103,8 +117,7 @@ def _options(index, counts: dict, filters: dict) -> dict:
             values = values[:RISK_OPTIONS]
         else:
             values = sorted(values, key=lambda v: code_key(index, v))
-        opts = [{"value": v, "curie": curie(v), "label": index.labels.get(v) or curie(v), "code": index.codes.get(v),
-                 "n": counts[key].get(v, 0), "scheme": (index.schemes.get(v) or ("",))[0]} for v in values]
+        opts = [_option(index, v, counts[key].get(v, 0), v == filters.get(key)) for v in values]
         if key == "category":
             groups: dict[str, list] = {}
             for o in opts:
@@ -114,6 +127,13 @@ def _options(index, counts: dict, filters: dict) -> dict:
         else:
             out[key] = opts
     return out
+
+
+def _option(index, v: str, n: int, selected: bool) -> dict:
+    """A facet choice as the page shows it (the text made here: a page lists hundreds of them)."""
+    code, label = index.codes.get(v), index.labels.get(v) or curie(v)
+    return {"value": v, "curie": curie(v), "label": label, "code": code, "n": n, "selected": selected,
+            "text": f"{code + ' ' if code else ''}{label} ({n:,})", "scheme": (index.schemes.get(v) or ("",))[0]}
 
 
 def navigator(kg) -> dict:
@@ -134,7 +154,13 @@ def _navigator(kg) -> dict:
 
 
 def _with_curies(nodes: list) -> list:
+    """Each node's addresses made once: the browser filtered by it (curated, proposed) and its own page."""
+    from .web import href
+
     for n in nodes:
         n["curie"] = curie(n["iri"])
+        n["browse"] = page_url({}, risk=n["curie"])
+        n["browse_proposed"] = page_url({}, risk=n["curie"], proposed=True)
+        n["page"] = href(n["iri"])
         _with_curies(n["children"])
     return nodes

@@ -8,10 +8,10 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from ...errors import AirmError, UserError, shown
-from ..browsing import DEFAULT_SIZE, MAX_SIZE
+from ..browsing import DEFAULT_SIZE, MAX_SIZE, page_url
 from ..jobs import BrowseJob, NavigatorJob, StoredJob
 from ..respond import data_response, error_info, given_params, show_errors_as, wants_html
 
@@ -65,22 +65,12 @@ async def mitigations(request: Request) -> Response:
     return site.page("mitigations.html", request, out=out, error=None, **ctx)
 
 
-def page_url(filters: dict, *, page: int | None = None, size: int | None = None, proposed: bool = False,
-             **changes) -> str:
-    """The browser's address for ``filters`` changed by ``changes`` (a value of None drops that filter)."""
-    params = {k: v for k, v in dict(filters, **changes).items() if v}
-    if proposed:
-        params["links"] = "proposed"
-    if size and size != DEFAULT_SIZE:
-        params["size"] = size
-    if page and page > 1:
-        params["page"] = page
-    return "/mitigations" + ("?" + urlencode(params) if params else "")
-
-
 async def risks(request: Request) -> Response:
     """The risk navigator: each risk taxonomy as a tree with its mitigation counts, curated and proposed apart."""
     site = request.app.state.site
     show_errors_as(request, html=True)
-    out = await site.run(NavigatorJob())
-    return site.page("risks.html", request, title="Risks", nav=out, page_url=page_url)
+    body = site.kept.get("risks")
+    if body is None:  # the same page for everyone while the graph stays the same: made once
+        out = await site.run(NavigatorJob())
+        body = site.kept["risks"] = site.page("risks.html", request, title="Risks", nav=out).body
+    return HTMLResponse(body)

@@ -9,9 +9,9 @@ from starlette.responses import RedirectResponse, Response
 from ...errors import AirmError, BadFormat, NotFound, UserError
 from ...namespaces import AIRM, AIRM_ID, ONTOLOGY_IRI
 from .. import conneg
+from ..browsing import page_url
 from ..jobs import BrowseJob, ExistsJob, GraphJob, RecordJob, StoredJob, TermsJob
 from ..respond import data_response, show_errors_as, valid_iri, wants_html
-from .browse import page_url
 
 RDF_SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
 OFFERED = ["html", "ttl", "jsonld", "nt", "rdfxml"]
