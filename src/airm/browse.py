@@ -323,13 +323,16 @@ def scheme_tree(index: BrowseIndex, scheme: str) -> list[dict]:
         for p in parents or [None]:
             children[p].append(c)
 
+    def order(c: str) -> tuple:  # sentinels ("not coded", "other") after the concepts they stand beside
+        return (c in index.sentinels, code_key(index, c))
+
     def node(c: str, depth: int, path: frozenset) -> dict:
-        kids = [] if c in path else sorted(children.get(c, ()), key=lambda k: code_key(index, k))
+        kids = [] if c in path else sorted(children.get(c, ()), key=order)
         return {"iri": c, "label": index.labels.get(c, c), "code": index.codes.get(c), "curated": curated.get(c, 0),
                 "proposed": proposed.get(c, 0), "sentinel": c in index.sentinels,
                 "children": [node(k, depth + 1, path | {c}) for k in kids]}
 
-    return [node(c, 0, frozenset()) for c in sorted(children.get(None, ()), key=lambda k: code_key(index, k))]
+    return [node(c, 0, frozenset()) for c in sorted(children.get(None, ()), key=order)]
 
 
 def code_key(index: BrowseIndex, concept: str) -> tuple:

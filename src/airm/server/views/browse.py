@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from ...errors import AirmError, UserError, shown
+from ...namespaces import AIRM
 from ..browsing import DEFAULT_SIZE, MAX_SIZE, page_url
 from ..jobs import BrowseJob, NavigatorJob, StoredJob
 from ..respond import data_response, error_info, given_params, show_errors_as, wants_html
@@ -63,6 +64,14 @@ async def mitigations(request: Request) -> Response:
     if out["risk"]:
         ctx["title"] = f"Mitigations for {out['risk']['label']}"
     return site.page("mitigations.html", request, out=out, error=None, **ctx)
+
+
+async def risk_mitigations(site, rec: dict) -> dict | None:
+    """For a risk's own page: its sub-risks and its mitigations one row per measure (the browser's first page,
+    evidence folded); None for anything that is not a risk."""
+    if not any(t.value == AIRM + "Risk" for t in rec["types"]):
+        return None
+    return await site.run(BrowseJob(filters={"risk": rec["iri"]}))
 
 
 async def risks(request: Request) -> Response:
