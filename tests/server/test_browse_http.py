@@ -143,3 +143,16 @@ def test_pages_are_light(server, path):
     page = html(server, path)
     assert len(page.encode()) < 200_000
     assert page.count("<a ") + page.count("<select") + page.count("<input") + page.count("<summary") < 700
+
+
+def test_heat_map_cells_link_to_the_browser_and_state_the_denominator(server, kg):
+    page = html(server, "/coverage")
+    denominator = kg.query("coverage-stage-by-actor").rows[0]["denominator"].value
+    assert f"out of {denominator}" in page and "outside the colour scale" in page
+    cells = re.findall(r'<a class="cell-link" href="(/mitigations\?[^"]+)"[^>]*>(\d+)</a>', page)
+    stages = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s a airm:LifecycleStage }").rows[0]["n"].to_python()
+    actors = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s a airm:ActorType }").rows[0]["n"].to_python()
+    assert len([c for c in cells if "stage=" in c[0]]) == stages * actors  # every cell, zeros included
+    assert 'class="sentinel-cell"' in page
+    href, n = next((h, n) for h, n in cells if "stage=lifecycle%3Abuild-and-use-model" in h and "developer" in h)
+    assert Listing(html(server, href.replace("&amp;", "&"))).range.endswith(f"of {n} mitigations")
