@@ -91,3 +91,27 @@ def test_five_sources_every_measure_and_subdomain_2_2(five_sources):
     listed = browse.matching(index, {"risk": two_two})
     assert {m.iri for m in listed} == measures_of(kg, risk="2.2")
     assert len(listed) == len({r["mitigation"].value for r in kg.query("mitigations-for-risk", risk="2.2").rows})
+
+
+def test_proposed_links_counted_apart(tmp_path):
+    """A risk link proposed by airm classify (its own named graph, read from the workspace's proposals file) adds to
+    the risk's proposed count and list, never to the curated ones."""
+    import airm
+    from airm.classify.graphs import PROPOSALS_GRAPH
+
+    kg = airm.load()
+    record = "https://w3id.org/airm/id/mitigation/shi2024-robustness-to-attack"
+    privacy = "https://w3id.org/airm/id/llm-safety-risk/privacy"
+    before = browse.build(kg)
+    assert record not in {m.iri for m in browse.matching(before, {"risk": privacy})}
+    proposals = tmp_path / "proposals.nq"
+    proposals.write_text(f"<{record}> <https://w3id.org/airm#addresses> <{privacy}> <{PROPOSALS_GRAPH}> .\n")
+    kg.proposals_file = proposals
+    index = browse.build(kg)
+    curated, proposed = index.risk_counts()
+    assert curated[privacy] == before.risk_counts()[0][privacy]
+    assert proposed[privacy] == 1
+    assert [m.iri for m in browse.matching(index, {"risk": privacy}, proposed=True)] == [record]
+    (e,) = browse.evidence_for(index, browse.matching(index, {"risk": privacy}, proposed=True)[0], privacy,
+                               proposed=True)
+    assert e["proposed"] and e["path"] == "direct"

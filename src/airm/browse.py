@@ -55,6 +55,7 @@ class BrowseIndex:
     postings: dict = field(default_factory=dict)  # facet -> value -> positions in ``measures`` that match it
     _counts: dict = field(default_factory=dict)
     _up: dict = field(default_factory=dict)
+    _pages: dict = field(default_factory=dict)  # recent pages of the web browser (server/browsing.py)
     _facet_memo: dict = field(default_factory=dict)  # recent facet counts by filters (pages of one list share them)
 
     def up(self, concept: str) -> frozenset:

@@ -15,6 +15,7 @@ curie = functools.lru_cache(maxsize=65536)(_curie)  # a page names the same face
 
 MAX_SIZE = 100  # measures a page may list: keeps its weight and its tab stops in bounds
 DEFAULT_SIZE = 50
+PAGES_KEPT = 64  # pages a worker keeps (a few MB: a page's answer is tens of KB)
 RISK_OPTIONS = 400  # risks the risk field suggests (taxonomy concepts first, by count)
 
 
@@ -46,8 +47,14 @@ def resolve_filters(kg, given: dict) -> tuple[dict, dict]:
 
 
 def browse_page(kg, job) -> dict:
-    """One page of the browser for ``job`` (a BrowseJob)."""
+    """One page of the browser for ``job`` (a BrowseJob), kept for the most recent pages asked for: the graph does
+    not change, so a page asked for again (back, forward, a shared link) is not worked out again."""
     index = browse_index(kg)
+    key = ("page", tuple(sorted(job.filters.items())), job.page, job.size, job.proposed)
+    return _memo(index, key, lambda: _browse_page(kg, index, job), memo=index._pages, keep=PAGES_KEPT)
+
+
+def _browse_page(kg, index, job) -> dict:
     filters, resolved = resolve_filters(kg, job.filters)
     found = matching(index, filters, proposed=job.proposed)
     size = max(1, min(MAX_SIZE, job.size))
@@ -81,11 +88,12 @@ def browse_page(kg, job) -> dict:
     return out
 
 
-def _memo(index, key, make):
-    """``make()`` kept with the index for the most recent keys (the facet choices of one list, page after page)."""
-    memo = index._facet_memo
+def _memo(index, key, make, *, memo: dict | None = None, keep: int = 2 * MEMO):
+    """``make()`` kept with the index for the ``keep`` most recent keys (the facet choices of one list, page after
+    page; whole pages)."""
+    memo = index._facet_memo if memo is None else memo
     if key not in memo:
-        if len(memo) >= 2 * MEMO:
+        if len(memo) >= keep:
             memo.pop(next(iter(memo)))
         memo[key] = make()
     return memo[key]
