@@ -83,7 +83,7 @@ def test_risk_page_one_row_per_mitigation(page):
 
 
 @pytest.mark.parametrize("path", ["/mitigations", "/mitigations?risk=value+misalignment", "/risks",
-                                  "/mitigations?risk=value+misalignment&size=2&page=2"])
+                                  "/mitigations?risk=value+misalignment&size=2&page=2", "/coverage"])
 def test_no_sideways_scroll_on_a_phone(phone, path):
     phone.goto(path)
     for summary in phone.locator("table.browse-table details summary").all():
