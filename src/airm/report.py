@@ -32,6 +32,7 @@ FIGURES = {
         "ylabel": "Lifecycle stage",
         "xlabel": "Actor type",
         "params": (),
+        "filters": ("stage", "actor"),  # the browser's filters a cell stands for (row, column)
     },
     "category-by-domain": {
         "query": "coverage-category-by-domain",
@@ -41,11 +42,13 @@ FIGURES = {
         "ylabel": "Mitigation category",
         "xlabel": "Risk domain",
         "params": ("categoryScheme", "domainScheme"),
+        "filters": ("category", "risk"),
     },
 }
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 ZERO_COLOUR = "#fbe3e1"
 ZERO_HATCH_COLOUR = "#c0392b"
+SENTINEL_COLOUR = "#e4e4e4"  # "not recorded", "unable to classify": counted, but outside the colour scale
 
 
 @dataclass
@@ -56,10 +59,23 @@ class Matrix:
     rows: list  # [(iri, display label)]
     cols: list
     values: list  # values[r][c] -> int
+    sentinels: frozenset = frozenset()  # rows and columns that stand for "not recorded" or "unable to classify"
+    denominator: str = ""  # what the counts are out of, in words
+    row_notes: dict | None = None  # row IRI -> its own denominator, in words
+
+    def is_sentinel(self, r: int, c: int) -> bool:
+        return self.rows[r][0] in self.sentinels or self.cols[c][0] in self.sentinels
 
     @property
     def zero_cells(self) -> int:
-        return sum(v == 0 for row in self.values for v in row)
+        return sum(v == 0 for r, row in enumerate(self.values) for c, v in enumerate(row) if not self.is_sentinel(r, c))
+
+    @property
+    def scale_max(self) -> int:
+        """The largest count the colour scale covers: sentinel cells are left out, so that the "not recorded x not
+        recorded" cell does not wash out every other one."""
+        return max((v for r, row in enumerate(self.values) for c, v in enumerate(row) if not self.is_sentinel(r, c)),
+                   default=0)
 
 
 def _code_key(code: str | None, label: str) -> tuple:
@@ -70,8 +86,9 @@ def _code_key(code: str | None, label: str) -> tuple:
     return (0, parts, label.casefold())
 
 
-def matrix(result, spec: dict) -> Matrix:
-    """The heat-map matrix of a coverage query result (one row per pair, zero counts included)."""
+def matrix(result, spec: dict, sentinels=frozenset()) -> Matrix:
+    """The heat-map matrix of a coverage query result (one row per pair, zero counts included); ``sentinels``: the
+    classification sentinels among its rows and columns."""
     rkey, rcode, rlabel = spec["rows"]
     ckey, ccode, clabel = spec["cols"]
     rows, cols, counts = {}, {}, {}
@@ -93,7 +110,32 @@ def matrix(result, spec: dict) -> Matrix:
 
     row_list, col_list = ordered(rows), ordered(cols)
     values = [[counts.get((r, c), 0) for c, _ in col_list] for r, _ in row_list]
-    return Matrix(spec["title"], spec["xlabel"], spec["ylabel"], row_list, col_list, values)
+    shown = frozenset(sentinels) & (set(rows) | set(cols))
+    denominator, row_notes = _denominator(result, rkey)
+    return Matrix(spec["title"], spec["xlabel"], spec["ylabel"], row_list, col_list, values, shown, denominator,
+                  row_notes)
+
+
+def _denominator(result, rkey: str) -> tuple[str, dict]:
+    """What the counts are out of, as the coverage queries give it: one figure for the whole matrix (classified of
+    all measures), or one per row (a category's measures, and how many have any risk link)."""
+    first = result.rows[0] if result.rows else {}
+    if "denominator" in first:
+        total = first["denominator"].to_python()
+        classified = first["classified"].to_python() if "classified" in first else None
+        text = f"Counts of de-duplicated mitigations, out of {total:,}"
+        if classified is not None:
+            text += f", of which {classified:,} have both a stage and an actor of their own"
+        return text + ".", {}
+    notes = {}
+    for row in result.rows:
+        if rkey in row and "categoryMitigations" in row:
+            n, linked = row["categoryMitigations"].to_python(), row["categoryLinked"].to_python()
+            notes[row[rkey].value] = f"{linked:,} of its {n:,} mitigations have a risk link"
+    if notes:
+        return ("Counts of de-duplicated mitigations; a row's denominator is its category's mitigations with any risk "
+                "link (given beside each row)."), notes
+    return "", {}
 
 
 def _wrap(text: str, width: int = 28) -> str:
@@ -120,15 +162,20 @@ def heatmap(m: Matrix, fmt: str) -> bytes:
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     data = np.array(m.values, dtype=float) if nr and nc else np.zeros((1, 1))
-    masked = np.ma.masked_where(data == 0, data)
+    outside = np.array([[m.is_sentinel(r, c) for c in range(nc)] for r in range(nr)], dtype=bool) \
+        if nr and nc else np.zeros((1, 1), dtype=bool)
+    masked = np.ma.masked_where((data == 0) | outside, data)
     cmap = LinearSegmentedColormap.from_list("airm", ["#deebf7", "#6baed6", "#08306b"])
     cmap = cmap.with_extremes(bad=ZERO_COLOUR)
-    vmax = max(1.0, float(data.max()))
+    vmax = max(1.0, float(m.scale_max))
     image = ax.imshow(masked, cmap=cmap, vmin=0.5 if vmax > 1 else 0, vmax=vmax, aspect="auto")
     for r in range(nr):
         for c in range(nc):
             v = m.values[r][c]
-            if v == 0:
+            if m.is_sentinel(r, c):
+                ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=SENTINEL_COLOUR, edgecolor="none"))
+                ax.text(c, r, str(v), ha="center", va="center", fontsize=10, color="#333333", fontstyle="italic")
+            elif v == 0:
                 ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, hatch="///", edgecolor=ZERO_HATCH_COLOUR,
                                        linewidth=0))
                 ax.text(c, r, "0", ha="center", va="center", fontsize=10, color=ZERO_HATCH_COLOUR, fontweight="bold",
@@ -151,9 +198,13 @@ def heatmap(m: Matrix, fmt: str) -> bytes:
     bar.set_label("mitigations")
     bar.locator = MaxNLocator(integer=True)
     bar.update_ticks()
-    fig.legend(handles=[Patch(facecolor=ZERO_COLOUR, edgecolor=ZERO_HATCH_COLOUR, hatch="///",
-                              label=f"no mitigation ({m.zero_cells} of {nr * nc} cells)")],
-               loc="lower left", bbox_to_anchor=(0.005, 0.005), fontsize=9, frameon=False)
+    handles = [Patch(facecolor=ZERO_COLOUR, edgecolor=ZERO_HATCH_COLOUR, hatch="///",
+                     label=f"no mitigation ({m.zero_cells} of {nr * nc} cells)")]
+    if m.sentinels:
+        handles.append(Patch(facecolor=SENTINEL_COLOUR, edgecolor="none",
+                             label="not recorded / unable to classify (outside the colour scale)"))
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.005, 0.005), fontsize=9, frameon=False,
+               ncol=len(handles))
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     buf = io.BytesIO()
     if fmt == "svg":
@@ -180,7 +231,16 @@ def figure_matrix(kg, name: str, params: dict | None = None, *, timeout: float |
     if unknown:
         raise QueryError(f"figure {name!r} has no parameter {', '.join(sorted(unknown))}",
                          hint=f"its parameters: {', '.join(spec['params']) or 'none'}")
-    return matrix(_run(kg, spec["query"], params, timeout), spec)
+    return matrix(_run(kg, spec["query"], params, timeout), spec, _sentinels(kg))
+
+
+def _sentinels(kg) -> frozenset:
+    import pyoxigraph as ox
+
+    from .vocab import Airm, Rdf
+
+    return frozenset(q.subject.value for q in kg.store.quads_for_pattern(
+        None, ox.NamedNode(Rdf.type), ox.NamedNode(Airm.ClassificationSentinel), None))
 
 
 def figure_bytes(kg, name: str, fmt: str, *, params: dict | None = None, timeout: float | None = None) -> dict:

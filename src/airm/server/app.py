@@ -20,7 +20,7 @@ from ..errors import AirmError
 from .middleware import SECURITY_HEADERS, Guard
 from .respond import answer_error
 from .site import Site
-from .views import catalog, linked_data, pages, sparql
+from .views import browse, catalog, linked_data, pages, sparql
 from .web import HERE
 
 __all__ = ["SECURITY_HEADERS", "ServerConfig", "create_app"]
@@ -49,7 +49,8 @@ ROUTES = [
     Route("/context.jsonld", pages.jsonld_document),
     Route("/frame.jsonld", pages.jsonld_document),
     Route("/search", pages.search),
-    Route("/mitigations", pages.mitigations),
+    Route("/mitigations", browse.mitigations),
+    Route("/risks", browse.risks),
     Route("/coverage", pages.coverage),
     Route("/coverage/{name}.{ext}", pages.figure),
     Route("/queries", catalog.queries_list),

@@ -75,6 +75,22 @@ class CoverageJob(Job):
     pass
 
 
+@dataclass(frozen=True, kw_only=True)
+class BrowseJob(Job):
+    """A page of the mitigation browser: ``filters`` (facet -> the value as given), 1-based ``page`` of ``size``
+    measures; ``proposed``: the risk filter follows proposed links only."""
+
+    filters: dict = field(default_factory=dict)
+    page: int = 1
+    size: int = 50
+    proposed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class NavigatorJob(Job):
+    """The risk navigator: every risk taxonomy as a tree with its counts."""
+
+
 @dataclass(frozen=True)
 class Ready:
     """A worker has loaded the graph and takes jobs."""

@@ -34,11 +34,11 @@ IDENTIFIERS = (
     ("code", SKOS + "notation", None),
 )
 
-# (type, section title, stored query, parameter): the catalog queries a page of that type shows.
+# (type, section title, stored query, parameter): the catalog queries a page of that type shows. A risk's
+# mitigations are not one of them: its page lists them one row per measure from the browse index (views/linked_data).
 SECTIONS = (
     (AIRM + "Mitigation", "Risks it addresses, with the evidence for each link", "risks-of-mitigation", "mitigation"),
     (AIRM + "Mitigation", "Sources and the works it cites", "sources-of-mitigation", "mitigation"),
-    (AIRM + "Risk", "Mitigations for this risk, its sub-risks and crosswalk matches", "mitigations-for-risk", "risk"),
     (SKOS + "Concept", "Equivalent and related concepts in other taxonomies", "equivalent-concepts", "concept"),
     (AIRM + "Technique", "Where the technique comes from and which mitigations use it", "technique-provenance",
      "technique"),

@@ -67,6 +67,7 @@ class Site:
         self.env.globals.update(version=__version__, config=config)
         self.figures: dict[tuple, dict] = {}  # (name, format) -> body and media type: the graph does not change
         self.coverage: dict | None = None
+        self.kept: dict[str, bytes] = {}  # pages that are the same for every request on this graph (the navigator)
 
     def page(self, name: str, request: Request, status: int = 200, **ctx) -> HTMLResponse:
         body = self.env.get_template(name).render(request=request, path=request.url.path, **ctx)

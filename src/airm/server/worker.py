@@ -16,12 +16,14 @@ import signal
 from ..sparql_errors import caret
 from . import conneg
 from .jobs import (
+    BrowseJob,
     CoverageJob,
     ExistsJob,
     Failure,
     FigureJob,
     GraphJob,
     Job,
+    NavigatorJob,
     Ready,
     RecordJob,
     ResultJob,
@@ -188,6 +190,20 @@ def _(job: CoverageJob, kg) -> dict:
     return report.coverage_data(kg, timeout=job.timeout)
 
 
+@run.register
+def _(job: BrowseJob, kg) -> dict:
+    from . import browsing
+
+    return browsing.browse_page(kg, job)
+
+
+@run.register
+def _(job: NavigatorJob, kg) -> dict:
+    from . import browsing
+
+    return browsing.navigator(kg)
+
+
 def warm_up(kg) -> None:
     """Run each kind of job once on tiny inputs before saying ready: the imports and first-use costs (rdflib's SPARQL
     parser, which checks every free query, the serializers) are paid here, while the pool is one worker short anyway,
@@ -215,6 +231,16 @@ def warm_up(kg) -> None:
         pass
 
 
+def _build_browse_index(kg) -> None:
+    """The browser's index is built before the worker says ready, so no page request pays for it."""
+    try:
+        from ..browse import browse_index
+
+        browse_index(kg)
+    except Exception:  # noqa: BLE001 - built again (and failing visibly) on the first page that needs it
+        pass
+
+
 def main(conn, workspace, files, memory_mb: int) -> None:
     """The worker's loop: load the graph, say ready, answer jobs until the pipe closes."""
     from ..isolation import limit_memory
@@ -231,6 +257,7 @@ def main(conn, workspace, files, memory_mb: int) -> None:
             conn.send(Failure.of(e))
             return
         warm_up(kg)
+        _build_browse_index(kg)
         conn.send(Ready(os.getpid(), len(kg)))
         while True:
             try:

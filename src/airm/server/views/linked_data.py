@@ -9,8 +9,10 @@ from starlette.responses import RedirectResponse, Response
 from ...errors import AirmError, BadFormat, NotFound, UserError
 from ...namespaces import AIRM, AIRM_ID, ONTOLOGY_IRI
 from .. import conneg
+from ..browsing import page_url
 from ..jobs import ExistsJob, GraphJob, RecordJob, StoredJob, TermsJob
 from ..respond import data_response, show_errors_as, valid_iri, wants_html
+from .browse import risk_mitigations
 
 RDF_SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
 OFFERED = ["html", "ttl", "jsonld", "nt", "rdfxml"]
@@ -40,7 +42,8 @@ async def resource_page(request: Request, iri: str, forced: str | None = None) -
         if not rec["exists"]:
             return site.page("error.html", request, status=404, title="Not in the graph", kind="not-found",
                              message=f"the graph says nothing about <{iri}>", iri=iri)
-        resp = site.page("record.html", request, title=rec["label"] or rec["curie"], rec=rec)
+        resp = site.page("record.html", request, title=rec["label"] or rec["curie"], rec=rec, page_url=page_url,
+                         risk_list=await risk_mitigations(site, rec))
         resp.headers["Vary"] = "Accept"
         return resp
     if not await site.run(ExistsJob(iri=iri)):

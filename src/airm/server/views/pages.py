@@ -1,11 +1,10 @@
-"""The pages for people: home, search, the mitigation browser, coverage pictures; and the small documents beside
-them (health, the JSON-LD context and frame)."""
+"""The pages for people: home, search, coverage pictures (the browser and the risk navigator are in browse.py);
+and the small documents beside them (health, the JSON-LD context and frame)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -14,17 +13,9 @@ from ... import __version__
 from ...errors import AirmError, NotFound
 from ..jobs import CoverageJob, FigureJob, StoredJob
 from ..respond import (
-    data_response,
     error_info,
-    given_params,
     show_errors_as,
-    wants_html,
 )
-
-FACETS = ("risk", "category", "stage", "actor", "function", "source")
-# the browser's columns: item key -> the column of browse-mitigations that fills it
-COLUMNS = (("category", "mitigationCategory"), ("stage", "lifecycleStage"), ("actor", "actorType"),
-           ("function", "rmfFunction"), ("source", "document"))
 
 
 def page_job(name: str, params: dict, site) -> StoredJob:
@@ -77,56 +68,6 @@ async def search(request: Request) -> Response:
                        "matchedIn": row["matchedIn"].value, "text": row["text"].value})
     return site.page("search.html", request, **dict(ctx, title=f"Search: {q}", mitigations=mitigations, others=others,
                                                     labels=dict(mit["labels"], **res["labels"])))
-
-
-async def mitigations(request: Request) -> Response:
-    """The mitigation browser: facets to filter by, the mitigations that pass, and the same list as data."""
-    site = request.app.state.site
-    show_errors_as(request, html=True)
-    filters = {k: v.strip() for k, v in given_params(request, FACETS).items() if v.strip()}
-    if not wants_html(request):
-        show_errors_as(request, html=False)
-        return data_response(await site.run(StoredJob(
-            name="browse-mitigations", params=filters, format=request.query_params.get("format"),
-            accept=request.headers.get("accept"), html=False)))
-    browse, facets = await asyncio.gather(site.run(page_job("browse-mitigations", filters, site)),
-                                          site.run(page_job("mitigation-facets", {}, site)), return_exceptions=True)
-    for reply in (browse, facets):
-        if isinstance(reply, BaseException) and not isinstance(reply, AirmError):
-            raise reply
-    options = facet_options(None if isinstance(facets, AirmError) else facets)  # the browser works without facets
-    ctx = {"title": "Mitigations", "filters": filters, "options": options}
-    if isinstance(browse, AirmError):
-        return site.page("mitigations.html", request, status=browse.http_status, items=None,
-                         error=error_info(browse), truncated=False, labels={}, **ctx)
-    labels = dict(browse["labels"])
-    for f in FACETS:
-        for o in options[f]:
-            labels.setdefault(o["value"], o["label"])
-    return site.page("mitigations.html", request, items=browsed_items(browse["result"].rows), error=None,
-                     truncated=browse["truncated"], labels=labels, export_query=urlencode(filters), **ctx)
-
-
-def facet_options(out: dict | None) -> dict[str, list]:
-    options = {f: [] for f in FACETS}
-    for row in out["result"].rows if out else ():
-        options[row["facet"].value].append({
-            "value": row["value"].value, "label": row["label"].value,
-            "code": row["code"].value if "code" in row else "", "n": row["mitigations"].to_python()})
-    return options
-
-
-def browsed_items(rows) -> list[dict]:
-    """One item per mitigation, each column's values gathered from its rows."""
-    items: dict[str, dict] = {}
-    for row in rows:
-        iri = row["mitigation"].value
-        item = items.setdefault(iri, {"iri": iri, "label": row["mitigationLabel"].value,
-                                      **{key: [] for key, _ in COLUMNS}})
-        for key, col in COLUMNS:
-            if col in row and row[col].value not in item[key]:
-                item[key].append(row[col].value)
-    return list(items.values())
 
 
 async def coverage(request: Request) -> Response:
