@@ -11,6 +11,7 @@ import threading
 
 from .errors import QueryError, QuerySyntaxError, QueryTimeout, shown
 from .query_checks import check_query, check_size
+from .query_store import has_proposals, store_for
 from .results import QueryResult, term_from_ox, term_from_rdflib
 from .sparql.binding import bind_values, parameter_problem
 from .sparql.client import check_url, run_query
@@ -166,8 +167,6 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool 
                   with_proposals: bool = False) -> QueryResult:
     import pyoxigraph as ox
 
-    from .classify.graphs import store_for
-
     subs = {ox.Variable(k): v for k, v in bound.items()}  # only where VALUES binding was not equivalent
     try:
         res = store_for(kg, with_proposals).query(text, use_default_graph_as_union=union, substitutions=subs or None,
@@ -206,8 +205,6 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool 
 def reference_graph(kg, with_proposals: bool = False):
     """The rdflib graph the reference engine queries: every graph of the store, entailments included (the
     classification proposals only when asked for)."""
-    from .classify.graphs import has_proposals, store_for
-
     with_proposals = with_proposals and has_proposals(kg)
     key = "rdflib-graph-with-proposals" if with_proposals else "rdflib-graph"
     return kg.cached(key, lambda: _stoppable_rdflib_graph(store_for(kg, with_proposals)))

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, catalog, dedupe, infer
+from . import catalog, dedupe, infer
+from .answers import run_named
 from .atomic import write_file as atomic_write
-from .catalog import run_named
 from .catalog_rdf import catalog_quads
 from .convert import rdflib_graph
 from .engines import run_sparql
 from .graph import LoadedDataset, Source, embedded_sources, inputs_digest, load_sources, user_sources
 from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH
 from .validation import validate
+from .version import __version__
 from .workspace import classification_sources, imported_sources, proposals_file
 
 CACHE_FORMAT = "3"

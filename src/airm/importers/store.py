@@ -424,7 +424,7 @@ def validate_import(quads, name: str, *, workspace=None):
 
 
 def _version() -> str:
-    from .. import __version__
+    from ..version import __version__
 
     return __version__
 

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ... import __version__
 from ...errors import AirmError, NotFound
+from ...version import __version__
 from ..jobs import CoverageJob, FigureJob, StoredJob
 from ..respond import (
     data_response,
