@@ -30,22 +30,24 @@ def run_stored(kg, query, bound: dict, *, engine: str | None = None, timeout: fl
 
 def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None = None, engine: str | None = None,
                allow_service: bool = False, bindings: dict | None = None, endpoint: str | None = None,
-               with_proposals: bool = False) -> QueryResult:
+               with_proposals: bool = False, base: str | None = None) -> QueryResult:
     """An ad-hoc read-only query: updates are refused, and SERVICE unless ``allow_service``.
 
     airm's declared prefixes (ontology/prefixes.ttl) are available without PREFIX lines; the query's own win.
+    ``base`` resolves relative IRIs (a BASE in the query wins); the local engines take it beside the text.
     """
     from .namespaces import sparql_prologue
 
     check_size(text)
     engine = _pick_engine(engine, endpoint)
     if engine == "endpoint":
-        text = sparql_prologue() + text  # a remote store knows none of our prefixes
-    # the local engines take the prefixes as defaults, so error positions stay those of the user's own text
-    checked = check_query(text, allow_service=allow_service, engine=engine)
+        # a remote store knows none of our prefixes, nor the base: both written before the text
+        text = (f"BASE <{base}>\n" if base else "") + sparql_prologue() + text
+    # the local engines take the prefixes and base beside the text, so error positions stay those of the user's text
+    checked = check_query(text, allow_service=allow_service, engine=engine, base=base)
     check_bindings(checked.text, bindings or {})
     return _run(kg, checked.text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query",
-                endpoint=endpoint, dataset_clause=checked.dataset_clause, with_proposals=with_proposals)
+                endpoint=endpoint, dataset_clause=checked.dataset_clause, with_proposals=with_proposals, base=base)
 
 
 def check_bindings(text: str, bindings: dict) -> None:
@@ -97,7 +99,8 @@ def _pick_engine(engine: str | None, endpoint: str | None) -> str:
 
 
 def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | None, limit: int | None, label: str,
-         endpoint: str | None = None, dataset_clause: bool = False, with_proposals: bool = False):
+         endpoint: str | None = None, dataset_clause: bool = False, with_proposals: bool = False,
+         base: str | None = None):
     engine = _pick_engine(engine, endpoint)
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
@@ -113,7 +116,7 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
     # FROM / FROM NAMED select the dataset on Oxigraph: the union default graph only when the query names none
     runner = {"oxigraph": functools.partial(_run_oxigraph, union=not dataset_clause), "rdflib": _run_rdflib}.get(engine)
     if runner is not None:  # classification proposals are read only when asked for
-        runner = functools.partial(runner, with_proposals=with_proposals)
+        runner = functools.partial(runner, with_proposals=with_proposals, base=base)
     join_timeout = timeout
     if engine == "endpoint":
         url = check_url(endpoint)
@@ -164,13 +167,13 @@ def _prefixes() -> dict:
 
 
 def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool = True,
-                  with_proposals: bool = False) -> QueryResult:
+                  with_proposals: bool = False, base: str | None = None) -> QueryResult:
     import pyoxigraph as ox
 
     subs = {ox.Variable(k): v for k, v in bound.items()}  # only where VALUES binding was not equivalent
     try:
         res = store_for(kg, with_proposals).query(text, use_default_graph_as_union=union, substitutions=subs or None,
-                                                  prefixes=_prefixes())
+                                                  prefixes=_prefixes(), base_iri=base)
     except RuntimeError as e:
         raise QueryError(f"the query cannot be run: {e}") from None
     except OSError as e:
@@ -258,13 +261,14 @@ def _rdflib_prepare_query():
     return rdflib_sparql.prepareQuery
 
 
-def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False) -> QueryResult:
+def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False,
+                base: str | None = None) -> QueryResult:
     from .convert import to_rdflib_term
 
     prepare_query = _rdflib_prepare_query()
     graph = reference_graph(kg, with_proposals)
     try:
-        prepared = prepare_query(text, initNs=_prefixes())
+        prepared = prepare_query(text, initNs=_prefixes(), base=base)
     except Exception as e:
         from .sparql_errors import pointed
 

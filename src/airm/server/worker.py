@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import signal
 
-from ..sparql_errors import caret
 from . import conneg
 from .jobs import (
     CoverageJob,
@@ -50,33 +48,6 @@ def failure_of(e: BaseException) -> Failure:
         return Failure.of(WorkerCrashed("the query needed more memory than the server allows"), recycle=True)
     return Failure.of(InternalError(f"internal error: {type(e).__name__}: {e}",
                                     hint="this is a bug in airm; please report it with the query"))
-
-
-def user_position(message: str, shift: int = 0, text: str | None = None) -> str:
-    """Parser positions as the user counts them. The engines take airm's prefixes as defaults rather than prepending
-    PREFIX lines, so lines are the user's; only the ``BASE <...> `` put before the user's first line (``shift``
-    characters, see ``with_base``) moves the columns of line 1, and shows in the quoted line above the caret: both
-    are given back in the user's ``text``."""
-    if not shift:
-        return message
-    message = re.sub(r"(error at 1:)(\d+)", lambda m: f"{m.group(1)}{max(1, int(m.group(2)) - shift)}", message)
-    at = re.search(r"at line (\d+), column (\d+)", message)
-    if at is None:
-        return message
-    line, column = int(at[1]), int(at[2]) - (shift if at[1] == "1" else 0)
-    head, _, _ = message[at.end():].partition("\n")
-    pointed = f"at line {line}, column {max(1, column)}{head}"
-    return message[:at.start()] + pointed + ("\n" + caret(text, line, column) if text is not None else "")
-
-
-def with_base(text: str, base: str | None) -> tuple[str, int]:
-    """The query with the endpoint's URL as its base IRI (SPARQL 1.1 Protocol: the service defines the base, and it
-    may be the endpoint), so relative IRIs such as ``<s>`` resolve; a BASE of the query's own comes later and wins.
-    The base is the address the server listens on, never a client's Host header."""
-    if not base:
-        return text, 0
-    prefix = f"BASE <{base}> "
-    return prefix + text, len(prefix)
 
 
 def _finish(kg, result, job: ResultJob) -> dict:
@@ -123,14 +94,12 @@ def run(job: Job, kg):
 @run.register
 def _(job: SparqlJob, kg) -> dict:
     from ..engines import run_sparql
-    from ..errors import QueryError
 
-    text, shift = with_base(job.text, job.base)
-    try:
-        result = run_sparql(kg, text, timeout=job.timeout, limit=job.limit)
-    except QueryError as e:
-        e.message = user_position(e.message, shift, job.text)
-        raise
+    # the endpoint's URL is the base IRI (SPARQL 1.1 Protocol: the service defines the base, and it may be the
+    # endpoint), so relative IRIs such as <s> resolve; a BASE of the query's own wins. It is the address the server
+    # listens on, never a client's Host header. Handed to the engine, not written into the text, so error positions
+    # are the user's own.
+    result = run_sparql(kg, job.text, timeout=job.timeout, limit=job.limit, base=job.base or None)
     return _finish(kg, result, job)
 
 
