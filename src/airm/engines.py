@@ -6,16 +6,23 @@ RDF terms (Oxigraph substitutions, rdflib initBindings), never pasted into text.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import threading
+import traceback
 
+import pyoxigraph as ox
+
+from .convert import rdflib_graph, to_rdflib_term
 from .errors import QueryError, QuerySyntaxError, QueryTimeout, shown
+from .namespaces import prefixes, sparql_prologue
 from .query_checks import check_query, check_size
 from .query_store import has_proposals, store_for
 from .results import QueryResult, term_from_ox, term_from_rdflib
 from .sparql.binding import bind_values, parameter_problem
 from .sparql.client import check_url, run_query
 from .sparql.text import VARIABLE_NAME
+from .sparql_errors import pointed
 
 ENGINES = ("oxigraph", "rdflib", "endpoint")
 DEFAULT_TIMEOUT = 30.0
@@ -36,8 +43,6 @@ def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None
     airm's declared prefixes (ontology/prefixes.ttl) are available without PREFIX lines; the query's own win.
     ``base`` resolves relative IRIs (a BASE in the query wins); the local engines take it beside the text.
     """
-    from .namespaces import sparql_prologue
-
     check_size(text)
     engine = _pick_engine(engine, endpoint)
     if engine == "endpoint":
@@ -53,8 +58,6 @@ def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None
 def check_bindings(text: str, bindings: dict) -> None:
     """Ad-hoc bindings get the checks stored parameters get when the catalog loads: rdflib silently ignores a name
     the query does not use or assigns with BIND/AS, and a plain string where a term is meant matches nothing."""
-    import pyoxigraph as ox
-
     for name, value in bindings.items():
         if not isinstance(name, str) or not VARIABLE_NAME.fullmatch(name):
             raise QueryError(f"binding {shown(name)} is not a SPARQL variable name", hint="give names without the '?'")
@@ -74,8 +77,6 @@ MAX_TIMEOUT = 86_400.0  # a day: a deadline must be a number a clock can wait fo
 def check_bounds(timeout, limit) -> tuple[float, int]:
     """The deadline and row cap a query runs under: defaults for None; NaN, infinite, huge or non-positive values
     are the user's mistake, refused rather than clamped (a NaN deadline never fires)."""
-    import math
-
     timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
     if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
         raise QueryError(f"the timeout must be a positive number of seconds up to {MAX_TIMEOUT:,.0f}, "
@@ -130,8 +131,6 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
         try:
             box["result"] = runner(kg, text, bound, limit, deadline_hit)
         except BaseException as e:  # handed to the caller's thread
-            import traceback
-
             # free the frames' locals here: pyoxigraph iterators must be dropped on the thread that made them
             traceback.clear_frames(e.__traceback__)
             box["error"] = e
@@ -161,15 +160,11 @@ def _endpoint_runner(url: str, timeout: float):
 
 
 def _prefixes() -> dict:
-    from .namespaces import prefixes
-
     return prefixes()
 
 
 def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool = True,
                   with_proposals: bool = False, base: str | None = None) -> QueryResult:
-    import pyoxigraph as ox
-
     subs = {ox.Variable(k): v for k, v in bound.items()}  # only where VALUES binding was not equivalent
     try:
         res = store_for(kg, with_proposals).query(text, use_default_graph_as_union=union, substitutions=subs or None,
@@ -214,8 +209,6 @@ def reference_graph(kg, with_proposals: bool = False):
 
 
 def _stoppable_rdflib_graph(store):
-    from .convert import rdflib_graph
-
     graph = rdflib_graph(store)
     _make_stoppable(graph.store)
     return graph
@@ -255,7 +248,7 @@ def _rdflib_prepare_query():
     is turned off, once: with it on, a query's FROM <file:///...> makes rdflib read what it names (docs/pitfalls).
     The flag belongs to the process, not to a query, and no airm code wants it on (pySHACL leaves it alone), so
     setting it before every query, as this module did, only hid that it is global."""
-    import rdflib.plugins.sparql as rdflib_sparql
+    import rdflib.plugins.sparql as rdflib_sparql  # here, not on top: the default Oxigraph path never loads rdflib
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     return rdflib_sparql.prepareQuery
@@ -263,15 +256,11 @@ def _rdflib_prepare_query():
 
 def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False,
                 base: str | None = None) -> QueryResult:
-    from .convert import to_rdflib_term
-
     prepare_query = _rdflib_prepare_query()
     graph = reference_graph(kg, with_proposals)
     try:
         prepared = prepare_query(text, initNs=_prefixes(), base=base)
     except Exception as e:
-        from .sparql_errors import pointed
-
         raise QuerySyntaxError(f"SPARQL syntax error (rdflib) at {pointed(text, str(e))}") from None
     init = {k: to_rdflib_term(v) for k, v in bound.items()}
     _QUERY_STOP.event = stop

@@ -12,7 +12,13 @@ import functools
 import os
 import signal
 
-from . import conneg
+from .. import catalog, report
+from .. import kg as kgmod
+from ..engines import run_sparql, run_stored
+from ..errors import AirmError, InternalError, QueryError, QueryTimeout, ResultTooLarge, WorkerCrashed
+from ..export import serialize
+from ..isolation import limit_memory
+from . import conneg, formats, records
 from .jobs import (
     CoverageJob,
     ExistsJob,
@@ -31,14 +37,6 @@ from .jobs import (
 
 def failure_of(e: BaseException) -> Failure:
     """An exception raised by a job, as the typed error the web process answers with."""
-    from ..errors import (
-        AirmError,
-        InternalError,
-        QueryError,
-        QueryTimeout,
-        WorkerCrashed,
-    )
-
     if isinstance(e, AirmError):
         return Failure.of(e, recycle=isinstance(e, QueryTimeout))
     if isinstance(e, RecursionError):
@@ -52,9 +50,6 @@ def failure_of(e: BaseException) -> Failure:
 
 def _finish(kg, result, job: ResultJob) -> dict:
     """Choose the format (needs the result's kind), enforce the row limit, build the body or keep the rows."""
-    from ..errors import InternalError, QueryError, ResultTooLarge
-    from . import formats, records
-
     fmt = conneg.choose(result.kind, accept=job.accept, fmt=job.format, html=job.html, prefer_html=job.prefer_html)
     out = {"kind": result.kind, "format": fmt, "truncated": result.truncated, "rows": len(result)}
     if fmt == "html":
@@ -93,8 +88,6 @@ def run(job: Job, kg):
 
 @run.register
 def _(job: SparqlJob, kg) -> dict:
-    from ..engines import run_sparql
-
     # the endpoint's URL is the base IRI (SPARQL 1.1 Protocol: the service defines the base, and it may be the
     # endpoint), so relative IRIs such as <s> resolve; a BASE of the query's own wins. It is the address the server
     # listens on, never a client's Host header. Handed to the engine, not written into the text, so error positions
@@ -105,9 +98,6 @@ def _(job: SparqlJob, kg) -> dict:
 
 @run.register
 def _(job: StoredJob, kg) -> dict:
-    from .. import catalog
-    from ..engines import run_stored
-
     q = catalog.get(job.name)
     bound = catalog.bind_params(kg, q, dict(job.params))
     result = run_stored(kg, q, bound, timeout=job.timeout, limit=job.limit, with_proposals=job.with_proposals)
@@ -116,44 +106,32 @@ def _(job: StoredJob, kg) -> dict:
 
 @run.register
 def _(job: RecordJob, kg) -> dict:
-    from . import records
-
     return records.record(kg, job.iri, timeout=job.timeout, limit=job.limit)
 
 
 @run.register
 def _(job: ExistsJob, kg) -> bool:
-    from . import records
-
     return records.exists(kg, job.iri)
 
 
 @run.register
 def _(job: TermsJob, kg) -> list:
-    from . import records
-
     return records.ontology_terms(kg)
 
 
 @run.register
 def _(job: GraphJob, kg) -> dict:
-    from ..export import serialize
-
     graph = kg.to_rdflib(scope=job.scope, entailments=False)
     return {"body": serialize(graph, job.format, verify=False), "media_type": conneg.MEDIA_TYPES[job.format]}
 
 
 @run.register
 def _(job: FigureJob, kg) -> dict:
-    from .. import report
-
     return report.figure_bytes(kg, job.name, job.format, timeout=job.timeout)
 
 
 @run.register
 def _(job: CoverageJob, kg) -> dict:
-    from .. import report
-
     return report.coverage_data(kg, timeout=job.timeout)
 
 
@@ -162,12 +140,7 @@ def warm_up(kg) -> None:
     parser, which checks every free query, the serializers) are paid here, while the pool is one worker short anyway,
     rather than by the first request a new worker answers. Also makes a fresh worker's memory that of a working one.
     Never fatal: a failure here only means the first request pays instead."""
-    from . import formats
-
     try:
-        from .. import catalog
-        from ..engines import run_sparql, run_stored
-
         run_sparql(kg, "ASK { ?s ?p ?o }", timeout=30, limit=1)
         for _name, q in sorted(catalog.catalog().items()):
             example = {p.name: p.example for p in q.params.values() if p.example is not None}
@@ -186,14 +159,9 @@ def warm_up(kg) -> None:
 
 def main(conn, workspace, files, memory_mb: int) -> None:
     """The worker's loop: load the graph, say ready, answer jobs until the pipe closes."""
-    from ..isolation import limit_memory
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
     limit_memory(memory_mb)
     try:
-        from .. import kg as kgmod
-        from ..errors import AirmError
-
         try:
             kg = kgmod.load(workspace=workspace, files=list(files or ()))
         except AirmError as e:
