@@ -153,7 +153,7 @@ def _cached(kg: KnowledgeGraph) -> KnowledgeGraph:
 
 
 def _with_proposals_file(kg: KnowledgeGraph, workspace) -> KnowledgeGraph:
-    """Proposals stay out of the store: queries add them only when asked (see classify/graphs.py)."""
+    """Proposals stay out of the store: queries add them only when asked (see query_store.py)."""
     kg.proposals_file = proposals_file(workspace)
     return kg
 
