@@ -159,12 +159,12 @@ class _Handlers:
         return {"closure_s": time.perf_counter() - t, "triples_before": n, "triples_after": len(self.graph)}
 
     def query(self, name, params, engine, repeats, budget, timeout):
-        from airm import catalog
+        from airm import answers
         from airm.errors import QueryTimeout
 
         def once():
             t = time.perf_counter()
-            res = catalog.run_named(self.kg, name, params, engine=engine, timeout=timeout)
+            res = answers.run_named(self.kg, name, params, engine=engine, timeout=timeout)
             return time.perf_counter() - t, res
 
         try:

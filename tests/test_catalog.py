@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from airm import catalog
+from airm import answers, catalog
 from helpers import FIXTURES, run_cli
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "queries"
@@ -88,8 +88,8 @@ def test_golden(name, case, params, files, graphs, request):
 @pytest.mark.parametrize(("name", "case", "params", "files"), CASES, ids=IDS)
 def test_engines_agree(name, case, params, files, graphs):
     kg = graphs(files)
-    fast = catalog.run_named(kg, name, params, engine="oxigraph")
-    reference = catalog.run_named(kg, name, params, engine="rdflib")
+    fast = answers.run_named(kg, name, params, engine="oxigraph")
+    reference = answers.run_named(kg, name, params, engine="rdflib")
     assert fast.kind == reference.kind
     if fast.kind == "select":
         assert fast.variables == reference.variables

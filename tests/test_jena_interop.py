@@ -168,7 +168,7 @@ def _jena_answer(path):
 def _stored_cases(kg):
     """(id, airm's result, the text an endpoint gets) for every declared case of every stored query: parameters
     bound by airm's VALUES block, airm's prefixes prepended (what ``--endpoint`` sends)."""
-    from airm import catalog
+    from airm import answers, catalog
     from airm.namespaces import sparql_prologue
     from airm.sparql.binding import bind_values
 
@@ -176,7 +176,7 @@ def _stored_cases(kg):
     for name, query in sorted(catalog.catalog().items()):
         for case, params in query.cases():
             bound = catalog.bind_params(kg, query, params)
-            out.append((f"{name}.{case}", catalog.run_named(kg, name, params),
+            out.append((f"{name}.{case}", answers.run_named(kg, name, params),
                         sparql_prologue() + bind_values(query.text, bound)))
     return out
 

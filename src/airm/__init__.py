@@ -5,7 +5,7 @@ Importing airm loads nothing and touches no file: call :func:`load` for the embe
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["__version__", "load", "validate", "build", "KnowledgeGraph"]
 

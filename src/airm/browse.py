@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .labels import labels_for
+from .labels import best_literal, labels_for
+from .namespaces import PROPOSALS_GRAPH
+from .parsing import parse_file
+from .query_store import has_proposals
 from .vocab import Airm, Prov, Rdf, Rdfs, Skos
 
 # filter key -> the property a record carries its values by (risk: see ``_reach``)
@@ -125,8 +128,6 @@ def _literals(store, prop: str) -> dict[str, list]:
 
 def build(kg) -> BrowseIndex:
     """Read the store once: records, clusters, their values, the concepts' hierarchy and crosswalks."""
-    from .labels import best_literal
-
     store = kg.store
     records = _typed(store, Airm.Mitigation)
     names = _literals(store, Rdfs.label)
@@ -214,13 +215,9 @@ def _evidence(store) -> dict[tuple, list]:
 
 def _proposed(kg) -> dict[str, set]:
     """record -> risks that ``airm classify`` proposed and nobody has reviewed (read from the proposals file)."""
-    from .classify.graphs import PROPOSALS_GRAPH, has_proposals
-
     out: dict[str, set] = defaultdict(set)
     if not has_proposals(kg):
         return out
-    from .parsing import parse_file
-
     for q in parse_file(kg.proposals_file, PROPOSALS_GRAPH):
         if q.predicate.value == Airm.addresses and isinstance(q.object, ox.NamedNode):
             out[q.subject.value].add(q.object.value)

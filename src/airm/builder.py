@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__
 from . import kg as kgmod
 from .atomic import write_files
 from .errors import ValidationFailed
 from .export import canonical_from_store, serialize_all
 from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH, curie
 from .validation import validate as run_validation
+from .version import __version__
 from .vocab import AIRM, Bibo, Foaf, Skos
 
 OUTPUTS = {"airm.ttl": "ttl", "airm.nt": "nt", "airm.jsonld": "jsonld"}

@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from . import __version__
 from .cli_classify import classify_command, review_command
 from .cli_common import _load, _say_workspace, workspace_option
 from .cli_sources import import_command, sources
 from .errors import AirmError, ValidationFailed, shown
 from .severity import SEVERITIES, at_least
+from .version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -208,7 +208,8 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
     airm query run training-methods-for-risk --param risk="value misalignment"
     """
-    from .catalog import annotate, bind_params, get, resolved_report
+    from .answers import annotate, resolved_report
+    from .catalog import bind_params, get
     from .engines import run_stored
 
     q = get(name)

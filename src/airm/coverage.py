@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .classify.graphs import PROPOSALS_GRAPH, store_for
 from .engines import run_stored
-from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, curie, sparql_prologue
+from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, PROPOSALS_GRAPH, curie, sparql_prologue
+from .query_store import store_for
 from .vocab import Airm
 
 AXES = {

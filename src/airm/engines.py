@@ -6,15 +6,23 @@ RDF terms (Oxigraph substitutions, rdflib initBindings), never pasted into text.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import threading
+import traceback
 
+import pyoxigraph as ox
+
+from .convert import rdflib_graph, to_rdflib_term
 from .errors import QueryError, QuerySyntaxError, QueryTimeout, shown
+from .namespaces import prefixes, sparql_prologue
 from .query_checks import check_query, check_size
+from .query_store import has_proposals, store_for
 from .results import QueryResult, term_from_ox, term_from_rdflib
 from .sparql.binding import bind_values, parameter_problem
 from .sparql.client import check_url, run_query
 from .sparql.text import VARIABLE_NAME
+from .sparql_errors import pointed
 
 ENGINES = ("oxigraph", "rdflib", "endpoint")
 DEFAULT_TIMEOUT = 30.0
@@ -29,29 +37,27 @@ def run_stored(kg, query, bound: dict, *, engine: str | None = None, timeout: fl
 
 def run_sparql(kg, text: str, *, timeout: float | None = None, limit: int | None = None, engine: str | None = None,
                allow_service: bool = False, bindings: dict | None = None, endpoint: str | None = None,
-               with_proposals: bool = False) -> QueryResult:
+               with_proposals: bool = False, base: str | None = None) -> QueryResult:
     """An ad-hoc read-only query: updates are refused, and SERVICE unless ``allow_service``.
 
     airm's declared prefixes (ontology/prefixes.ttl) are available without PREFIX lines; the query's own win.
+    ``base`` resolves relative IRIs (a BASE in the query wins); the local engines take it beside the text.
     """
-    from .namespaces import sparql_prologue
-
     check_size(text)
     engine = _pick_engine(engine, endpoint)
     if engine == "endpoint":
-        text = sparql_prologue() + text  # a remote store knows none of our prefixes
-    # the local engines take the prefixes as defaults, so error positions stay those of the user's own text
-    checked = check_query(text, allow_service=allow_service, engine=engine)
+        # a remote store knows none of our prefixes, nor the base: both written before the text
+        text = (f"BASE <{base}>\n" if base else "") + sparql_prologue() + text
+    # the local engines take the prefixes and base beside the text, so error positions stay those of the user's text
+    checked = check_query(text, allow_service=allow_service, engine=engine, base=base)
     check_bindings(checked.text, bindings or {})
     return _run(kg, checked.text, bindings or {}, engine=engine, timeout=timeout, limit=limit, label="the query",
-                endpoint=endpoint, dataset_clause=checked.dataset_clause, with_proposals=with_proposals)
+                endpoint=endpoint, dataset_clause=checked.dataset_clause, with_proposals=with_proposals, base=base)
 
 
 def check_bindings(text: str, bindings: dict) -> None:
     """Ad-hoc bindings get the checks stored parameters get when the catalog loads: rdflib silently ignores a name
     the query does not use or assigns with BIND/AS, and a plain string where a term is meant matches nothing."""
-    import pyoxigraph as ox
-
     for name, value in bindings.items():
         if not isinstance(name, str) or not VARIABLE_NAME.fullmatch(name):
             raise QueryError(f"binding {shown(name)} is not a SPARQL variable name", hint="give names without the '?'")
@@ -71,8 +77,6 @@ MAX_TIMEOUT = 86_400.0  # a day: a deadline must be a number a clock can wait fo
 def check_bounds(timeout, limit) -> tuple[float, int]:
     """The deadline and row cap a query runs under: defaults for None; NaN, infinite, huge or non-positive values
     are the user's mistake, refused rather than clamped (a NaN deadline never fires)."""
-    import math
-
     timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
     if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
         raise QueryError(f"the timeout must be a positive number of seconds up to {MAX_TIMEOUT:,.0f}, "
@@ -96,7 +100,8 @@ def _pick_engine(engine: str | None, endpoint: str | None) -> str:
 
 
 def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | None, limit: int | None, label: str,
-         endpoint: str | None = None, dataset_clause: bool = False, with_proposals: bool = False):
+         endpoint: str | None = None, dataset_clause: bool = False, with_proposals: bool = False,
+         base: str | None = None):
     engine = _pick_engine(engine, endpoint)
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
@@ -112,7 +117,7 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
     # FROM / FROM NAMED select the dataset on Oxigraph: the union default graph only when the query names none
     runner = {"oxigraph": functools.partial(_run_oxigraph, union=not dataset_clause), "rdflib": _run_rdflib}.get(engine)
     if runner is not None:  # classification proposals are read only when asked for
-        runner = functools.partial(runner, with_proposals=with_proposals)
+        runner = functools.partial(runner, with_proposals=with_proposals, base=base)
     join_timeout = timeout
     if engine == "endpoint":
         url = check_url(endpoint)
@@ -126,8 +131,6 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
         try:
             box["result"] = runner(kg, text, bound, limit, deadline_hit)
         except BaseException as e:  # handed to the caller's thread
-            import traceback
-
             # free the frames' locals here: pyoxigraph iterators must be dropped on the thread that made them
             traceback.clear_frames(e.__traceback__)
             box["error"] = e
@@ -157,21 +160,15 @@ def _endpoint_runner(url: str, timeout: float):
 
 
 def _prefixes() -> dict:
-    from .namespaces import prefixes
-
     return prefixes()
 
 
 def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool = True,
-                  with_proposals: bool = False) -> QueryResult:
-    import pyoxigraph as ox
-
-    from .classify.graphs import store_for
-
+                  with_proposals: bool = False, base: str | None = None) -> QueryResult:
     subs = {ox.Variable(k): v for k, v in bound.items()}  # only where VALUES binding was not equivalent
     try:
         res = store_for(kg, with_proposals).query(text, use_default_graph_as_union=union, substitutions=subs or None,
-                                                  prefixes=_prefixes())
+                                                  prefixes=_prefixes(), base_iri=base)
     except RuntimeError as e:
         raise QueryError(f"the query cannot be run: {e}") from None
     except OSError as e:
@@ -206,16 +203,12 @@ def _run_oxigraph(kg, text, bound, limit, stop: threading.Event, *, union: bool 
 def reference_graph(kg, with_proposals: bool = False):
     """The rdflib graph the reference engine queries: every graph of the store, entailments included (the
     classification proposals only when asked for)."""
-    from .classify.graphs import has_proposals, store_for
-
     with_proposals = with_proposals and has_proposals(kg)
     key = "rdflib-graph-with-proposals" if with_proposals else "rdflib-graph"
     return kg.cached(key, lambda: _stoppable_rdflib_graph(store_for(kg, with_proposals)))
 
 
 def _stoppable_rdflib_graph(store):
-    from .convert import rdflib_graph
-
     graph = rdflib_graph(store)
     _make_stoppable(graph.store)
     return graph
@@ -255,22 +248,19 @@ def _rdflib_prepare_query():
     is turned off, once: with it on, a query's FROM <file:///...> makes rdflib read what it names (docs/pitfalls).
     The flag belongs to the process, not to a query, and no airm code wants it on (pySHACL leaves it alone), so
     setting it before every query, as this module did, only hid that it is global."""
-    import rdflib.plugins.sparql as rdflib_sparql
+    import rdflib.plugins.sparql as rdflib_sparql  # here, not on top: the default Oxigraph path never loads rdflib
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     return rdflib_sparql.prepareQuery
 
 
-def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False) -> QueryResult:
-    from .convert import to_rdflib_term
-
+def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: bool = False,
+                base: str | None = None) -> QueryResult:
     prepare_query = _rdflib_prepare_query()
     graph = reference_graph(kg, with_proposals)
     try:
-        prepared = prepare_query(text, initNs=_prefixes())
+        prepared = prepare_query(text, initNs=_prefixes(), base=base)
     except Exception as e:
-        from .sparql_errors import pointed
-
         raise QuerySyntaxError(f"SPARQL syntax error (rdflib) at {pointed(text, str(e))}") from None
     init = {k: to_rdflib_term(v) for k, v in bound.items()}
     _QUERY_STOP.event = stop

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, catalog, dedupe, infer
+from . import catalog, dedupe, infer
+from .answers import run_named
 from .atomic import write_file as atomic_write
-from .catalog import run_named
 from .catalog_rdf import catalog_quads
 from .convert import rdflib_graph
 from .engines import run_sparql
 from .graph import LoadedDataset, Source, embedded_sources, inputs_digest, load_sources, user_sources
 from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH
+from .resolve import resolve
+from .search import search
 from .validation import validate
+from .version import __version__
 from .workspace import classification_sources, imported_sources, proposals_file
 
 CACHE_FORMAT = "3"
@@ -91,14 +96,10 @@ class KnowledgeGraph:
 
     def search(self, text: str, /, *, types=None, sources=None, limit: int = 20):
         """Full-text search (see ``airm.search.search``): ranked hits with type, source and snippet."""
-        from .search import search
-
         return search(self, text, types=types, sources=sources, limit=limit)
 
     def resolve(self, text: str, /, *, cls: str | None = None, scheme: str | None = None):
         """What a parameter value names (see ``airm.resolve.resolve``)."""
-        from .resolve import resolve
-
         return resolve(self, text, cls=cls, scheme=scheme)
 
     def sparql(self, text: str, *, timeout: float | None = None, **options):
@@ -152,15 +153,13 @@ def _cached(kg: KnowledgeGraph) -> KnowledgeGraph:
 
 
 def _with_proposals_file(kg: KnowledgeGraph, workspace) -> KnowledgeGraph:
-    """Proposals stay out of the store: queries add them only when asked (see classify/graphs.py)."""
+    """Proposals stay out of the store: queries add them only when asked (see query_store.py)."""
     kg.proposals_file = proposals_file(workspace)
     return kg
 
 
 def _open_cached(database: Path, dump: Path, in_memory: bool):
     """The cached store, or None (a damaged cache is dropped, to be rebuilt)."""
-    import shutil
-
     if not ((database / "CURRENT").is_file() and dump.is_file()):
         return None
     try:
@@ -177,10 +176,6 @@ def _open_cached(database: Path, dump: Path, in_memory: bool):
 
 def _write_cache(store, database: Path, dump: Path, keep: int = 8) -> None:
     """Persist the store twice (database and N-Quads), each built beside its final name and renamed into place."""
-    import os
-    import shutil
-    import tempfile
-
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(dump, ox.serialize(store, format=ox.RdfFormat.N_QUADS))
@@ -201,8 +196,6 @@ def _write_cache(store, database: Path, dump: Path, keep: int = 8) -> None:
 
 def _prune(directory: Path, keep: int) -> None:
     """Keep the most recent ``keep`` cached stores: each set of inputs leaves one behind."""
-    import shutil
-
     stores = sorted(directory.glob("*.oxigraph"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in stores[keep:]:
         shutil.rmtree(old, ignore_errors=True)

@@ -13,10 +13,13 @@ GRAPH_BASE = ONTOLOGY_IRI + "/graph/"
 ENTAILMENT_GRAPH = GRAPH_BASE + "entailments"
 CATALOG_GRAPH = GRAPH_BASE + "catalog"
 DUPLICATES_GRAPH = GRAPH_BASE + "duplicates"  # derived: links between mitigations stated twice (airm.dedupe)
+PROPOSALS_GRAPH = GRAPH_BASE + "classification/proposals"  # unreviewed classifications, read only when asked for
+CURATED_GRAPH = GRAPH_BASE + "classification/curated"  # reviewed classifications, read by every query
 QUERY_BASE = QUERY
 
-__all__ = ["AIRM", "AIRM_ID", "BASE_IRI", "CATALOG_GRAPH", "DUPLICATES_GRAPH", "ENTAILMENT_GRAPH", "GRAPH_BASE",
-           "ONTOLOGY_IRI", "QUERY_BASE", "bind_all", "curie", "expand", "prefixes", "sparql_prologue"]
+__all__ = ["AIRM", "AIRM_ID", "BASE_IRI", "CATALOG_GRAPH", "CURATED_GRAPH", "DUPLICATES_GRAPH",
+           "ENTAILMENT_GRAPH", "GRAPH_BASE", "ONTOLOGY_IRI", "PROPOSALS_GRAPH", "QUERY_BASE", "bind_all",
+           "curie", "expand", "prefixes", "sparql_prologue"]
 
 
 @functools.cache

@@ -37,12 +37,15 @@ class Checked:
     dataset_clause: bool
 
 
-def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigraph") -> Checked:
-    """Size, escapes, read-only, SERVICE, and on rdflib FROM and GRAPH checks; the text to run."""
+def check_query(text: str, *, allow_service: bool = False, engine: str = "oxigraph",
+                base: str | None = None) -> Checked:
+    """Size, escapes, read-only, SERVICE, and on rdflib FROM and GRAPH checks; the text to run. ``base`` is the IRI
+    relative IRIs resolve against (the query's own BASE wins), given to the parsers rather than written into the
+    text, so error positions are those of the user's text."""
     check_size(text)
     check_utf8(text)
     text = expand_escapes(text.removeprefix("\ufeff"))  # a byte-order mark some editors put first is no syntax
-    parsed = parse_read_only(text)
+    parsed = parse_read_only(text, base=base)
     dataset = _has_dataset_clause(parsed)
     if engine == "rdflib":
         check_slices(parsed)
@@ -151,7 +154,7 @@ def expand_escapes(text: str) -> str:
     return out
 
 
-def parse_read_only(text: str):
+def parse_read_only(text: str, *, base: str | None = None):
     """rdflib's parse of a query; an update, a syntax error or syntax rdflib cannot check is refused."""
     from rdflib.plugins.sparql import parser
 
@@ -170,7 +173,7 @@ def parse_read_only(text: str):
             "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) are refused: airm queries are read-only",
             hint="change the data files and rebuild instead",
         )
-    message = oxigraph_syntax_error(text)
+    message = oxigraph_syntax_error(text, base=base)
     if message is not None:
         from .sparql_errors import pointed
 
@@ -186,14 +189,14 @@ def parse_read_only(text: str):
 _NOT_A_GRAPH = object()
 
 
-def oxigraph_syntax_error(text: str) -> str | None:
+def oxigraph_syntax_error(text: str, *, base: str | None = None) -> str | None:
     """Oxigraph's own syntax message for ``text``, or None when Oxigraph can parse it; never evaluates it.
 
     pyoxigraph parses the query, then converts the dataset arguments, then evaluates: a named graph that is not a
     term stops the call between the first two (tests/hardening/test_no_network.py holds pyoxigraph to that order).
     """
     try:
-        ox.Store().query(text, prefixes=prefixes(), named_graphs=[_NOT_A_GRAPH])
+        ox.Store().query(text, prefixes=prefixes(), named_graphs=[_NOT_A_GRAPH], base_iri=base)
     except SyntaxError as e:
         return str(e)
     except (TypeError, ValueError):

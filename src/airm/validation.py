@@ -12,12 +12,13 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from . import __version__, infer, resources
 from . import graph as graphmod
+from . import infer, resources
 from .convert import rdflib_graph, to_ox_term
 from .namespaces import ENTAILMENT_GRAPH, GRAPH_BASE, curie, expand
 from .parsing import subject_lines
 from .severity import SEVERITY_ORDER
+from .version import __version__
 from .vocab import Dcterms, Rdf, Rdfs, Sh, Skos
 
 VALIDATION_ENTAILMENTS = GRAPH_BASE + "validation-entailments"

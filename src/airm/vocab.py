@@ -20,6 +20,13 @@ from __future__ import annotations
 class _Closed(type):
     """A namespace whose terms are fixed when it is generated: unknown names fail loudly."""
 
+    def __new__(mcs, name: str, bases: tuple, body: dict):
+        # terms by local name (the IRI after the namespace), which need not be a Python identifier: Sh["in"]
+        namespace = body["_namespace"]
+        body["_terms"] = {iri[len(namespace):]: iri for key, iri in body.items()
+                          if not key.startswith("__") and key not in ("_prefix", "_namespace")}
+        return super().__new__(mcs, name, bases, body)
+
     def __getattr__(cls, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
@@ -102,61 +109,15 @@ NEXUS = 'https://w3id.org/ai-atlas-nexus/'
 D3F = 'http://d3fend.mitre.org/ontologies/d3fend.owl#'
 
 PREFIXES = {
-    'airm': AIRM,
-    'airmd': AIRMD,
-    'mitigation': MITIGATION,
-    'technique': TECHNIQUE,
-    'ref': REF,
-    'agent': AGENT,
-    'scheme': SCHEME,
-    'lifecycle': LIFECYCLE,
-    'actor': ACTOR,
-    'rmf': RMF,
-    'mtax': MTAX,
-    'mtaxp': MTAXP,
-    'mitdom': MITDOM,
-    'mitcausal': MITCAUSAL,
-    'llmsr': LLMSR,
-    'curation': CURATION,
-    'mitrisk': MITRISK,
-    'mitpaper': MITPAPER,
-    'mitmit': MITMIT,
-    'mitdoc': MITDOC,
-    'nistgai': NISTGAI,
-    'atlas': ATLAS,
-    'ibmrisk': IBMRISK,
-    'owasp': OWASP,
-    'mapping': MAPPING,
-    'rule': RULE,
-    'query': QUERY,
-    'qparam': QPARAM,
-    'importrec': IMPORTREC,
-    'rdf': RDF,
-    'rdfs': RDFS,
-    'owl': OWL,
-    'xsd': XSD,
-    'skos': SKOS,
-    'dcterms': DCTERMS,
-    'dcat': DCAT,
-    'prov': PROV,
-    'foaf': FOAF,
-    'bibo': BIBO,
-    'fabio': FABIO,
-    'cito': CITO,
-    'schema': SCHEMA,
-    'sh': SH,
-    'vann': VANN,
-    'semapv': SEMAPV,
-    'sssom': SSSOM,
-    'spdx': SPDX,
-    'airo': AIRO,
-    'vair': VAIR,
-    'dpv': DPV,
-    'risk': RISK,
-    'ai': AI,
-    'tech': TECH,
-    'nexus': NEXUS,
-    'd3f': D3F,
+    'airm': AIRM, 'airmd': AIRMD, 'mitigation': MITIGATION, 'technique': TECHNIQUE, 'ref': REF, 'agent': AGENT,
+    'scheme': SCHEME, 'lifecycle': LIFECYCLE, 'actor': ACTOR, 'rmf': RMF, 'mtax': MTAX, 'mtaxp': MTAXP,
+    'mitdom': MITDOM, 'mitcausal': MITCAUSAL, 'llmsr': LLMSR, 'curation': CURATION, 'mitrisk': MITRISK,
+    'mitpaper': MITPAPER, 'mitmit': MITMIT, 'mitdoc': MITDOC, 'nistgai': NISTGAI, 'atlas': ATLAS,
+    'ibmrisk': IBMRISK, 'owasp': OWASP, 'mapping': MAPPING, 'rule': RULE, 'query': QUERY, 'qparam': QPARAM,
+    'importrec': IMPORTREC, 'rdf': RDF, 'rdfs': RDFS, 'owl': OWL, 'xsd': XSD, 'skos': SKOS, 'dcterms': DCTERMS,
+    'dcat': DCAT, 'prov': PROV, 'foaf': FOAF, 'bibo': BIBO, 'fabio': FABIO, 'cito': CITO, 'schema': SCHEMA,
+    'sh': SH, 'vann': VANN, 'semapv': SEMAPV, 'sssom': SSSOM, 'spdx': SPDX, 'airo': AIRO, 'vair': VAIR, 'dpv': DPV,
+    'risk': RISK, 'ai': AI, 'tech': TECH, 'nexus': NEXUS, 'd3f': D3F,
 }
 
 
@@ -241,21 +202,18 @@ class Airm(metaclass=_Closed):
     techniquePlatform = 'https://w3id.org/airm#techniquePlatform'
     threatActor = 'https://w3id.org/airm#threatActor'
     usesTechnique = 'https://w3id.org/airm#usesTechnique'
-    _terms = {'ActorType': ActorType, 'AttackTactic': AttackTactic, 'AttackTechnique': AttackTechnique, 'CaseStudy': CaseStudy, 'CausalClass': CausalClass, 'ClassificationProposal': ClassificationProposal, 'ClassificationRule': ClassificationRule, 'ClassificationSentinel': ClassificationSentinel, 'ConceptMapping': ConceptMapping, 'CurationMethod': CurationMethod, 'LifecycleStage': LifecycleStage, 'Mitigation': Mitigation, 'MitigationCategory': MitigationCategory, 'ProcedureStep': ProcedureStep, 'Risk': Risk, 'RiskAddressing': RiskAddressing, 'RiskCategory': RiskCategory, 'RiskEntry': RiskEntry, 'RiskEvidence': RiskEvidence, 'RiskManagementFunction': RiskManagementFunction, 'StoredQuery': StoredQuery, 'Technique': Technique, 'achievesTactic': achievesTactic, 'actorTaskActor': actorTaskActor, 'actorTaskStage': actorTaskStage, 'actorType': actorType, 'addressedRisk': addressedRisk, 'addresses': addresses, 'aiActorTask': aiActorTask, 'applicationNote': applicationNote, 'arxivId': arxivId, 'caseStudyType': caseStudyType, 'causalEntity': causalEntity, 'causalIntent': causalIntent, 'causalTiming': causalTiming, 'classificationAxis': classificationAxis, 'classificationMethod': classificationMethod, 'classificationRationale': classificationRationale, 'curationMethod': curationMethod, 'designedToAddress': designedToAddress, 'extractedFrom': extractedFrom, 'hasComponentTechnique': hasComponentTechnique, 'hasEvidence': hasEvidence, 'hasProcedureStep': hasProcedureStep, 'hasRiskAddressing': hasRiskAddressing, 'inRelease': inRelease, 'introducedIn': introducedIn, 'isAddressedBy': isAddressedBy, 'isPreliminary': isPreliminary, 'isTechniqueOf': isTechniqueOf, 'leadsTo': leadsTo, 'lifecycleStage': lifecycleStage, 'locator': locator, 'mitigationCategory': mitigationCategory, 'noMatch': noMatch, 'parameterScheme': parameterScheme, 'parameterType': parameterType, 'proposalStatus': proposalStatus, 'recordedIn': recordedIn, 'reportedBy': reportedBy, 'representativeMeasure': representativeMeasure, 'resultVariable': resultVariable, 'riskCategory': riskCategory, 'riskManagementFunction': riskManagementFunction, 'ruleDefault': ruleDefault, 'rulePattern': rulePattern, 'ruleValue': ruleValue, 'ruleWeight': ruleWeight, 'ruleWhenHeld': ruleWhenHeld, 'sourceHeading': sourceHeading, 'stepTactic': stepTactic, 'stepTechnique': stepTechnique, 'subTechniqueOf': subTechniqueOf, 'targetSystem': targetSystem, 'techniqueMaturity': techniqueMaturity, 'techniquePlatform': techniquePlatform, 'threatActor': threatActor, 'usesTechnique': usesTechnique}
 
 
 class Ref(metaclass=_Closed):
     _prefix = 'ref'
     _namespace = REF
     nist_ai_100_1 = 'https://w3id.org/airm/id/ref/nist-ai-100-1'
-    _terms = {'nist-ai-100-1': nist_ai_100_1}
 
 
 class Agent(metaclass=_Closed):
     _prefix = 'agent'
     _namespace = AGENT
     airm_developers = 'https://w3id.org/airm/id/agent/airm-developers'
-    _terms = {'airm-developers': airm_developers}
 
 
 class Scheme(metaclass=_Closed):
@@ -265,7 +223,6 @@ class Scheme(metaclass=_Closed):
     curation_method = 'https://w3id.org/airm/id/scheme/curation-method'
     lifecycle = 'https://w3id.org/airm/id/scheme/lifecycle'
     rmf_function = 'https://w3id.org/airm/id/scheme/rmf-function'
-    _terms = {'actor-type': actor_type, 'curation-method': curation_method, 'lifecycle': lifecycle, 'rmf-function': rmf_function}
 
 
 class Lifecycle(metaclass=_Closed):
@@ -279,7 +236,6 @@ class Lifecycle(metaclass=_Closed):
     plan_and_design = 'https://w3id.org/airm/id/lifecycle/plan-and-design'
     unable_to_classify = 'https://w3id.org/airm/id/lifecycle/unable-to-classify'
     verify_and_validate = 'https://w3id.org/airm/id/lifecycle/verify-and-validate'
-    _terms = {'build-and-use-model': build_and_use_model, 'collect-and-process-data': collect_and_process_data, 'deploy': deploy, 'not-recorded': not_recorded, 'operate-and-monitor': operate_and_monitor, 'plan-and-design': plan_and_design, 'unable-to-classify': unable_to_classify, 'verify-and-validate': verify_and_validate}
 
 
 class Actor(metaclass=_Closed):
@@ -293,7 +249,6 @@ class Actor(metaclass=_Closed):
     not_recorded = 'https://w3id.org/airm/id/actor/not-recorded'
     unable_to_classify = 'https://w3id.org/airm/id/actor/unable-to-classify'
     user = 'https://w3id.org/airm/id/actor/user'
-    _terms = {'affected-stakeholder': affected_stakeholder, 'deployer': deployer, 'developer': developer, 'governance-actor': governance_actor, 'infrastructure-provider': infrastructure_provider, 'not-recorded': not_recorded, 'unable-to-classify': unable_to_classify, 'user': user}
 
 
 class Rmf(metaclass=_Closed):
@@ -305,7 +260,6 @@ class Rmf(metaclass=_Closed):
     measure = 'https://w3id.org/airm/id/rmf/measure'
     not_recorded = 'https://w3id.org/airm/id/rmf/not-recorded'
     unable_to_classify = 'https://w3id.org/airm/id/rmf/unable-to-classify'
-    _terms = {'govern': govern, 'manage': manage, 'map': map, 'measure': measure, 'not-recorded': not_recorded, 'unable-to-classify': unable_to_classify}
 
 
 class Mitcausal(metaclass=_Closed):
@@ -323,7 +277,6 @@ class Mitcausal(metaclass=_Closed):
     timing_other = 'https://w3id.org/airm/id/mit-causal/timing-other'
     timing_post_deployment = 'https://w3id.org/airm/id/mit-causal/timing-post-deployment'
     timing_pre_deployment = 'https://w3id.org/airm/id/mit-causal/timing-pre-deployment'
-    _terms = {'entity-ai': entity_ai, 'entity-human': entity_human, 'entity-not-coded': entity_not_coded, 'entity-other': entity_other, 'intent-intentional': intent_intentional, 'intent-not-coded': intent_not_coded, 'intent-other': intent_other, 'intent-unintentional': intent_unintentional, 'timing-not-coded': timing_not_coded, 'timing-other': timing_other, 'timing-post-deployment': timing_post_deployment, 'timing-pre-deployment': timing_pre_deployment}
 
 
 class Curation(metaclass=_Closed):
@@ -334,7 +287,6 @@ class Curation(metaclass=_Closed):
     published_crosswalk = 'https://w3id.org/airm/id/curation/published-crosswalk'
     source_classification = 'https://w3id.org/airm/id/curation/source-classification'
     source_heading = 'https://w3id.org/airm/id/curation/source-heading'
-    _terms = {'importer-derived': importer_derived, 'manual-curation': manual_curation, 'published-crosswalk': published_crosswalk, 'source-classification': source_classification, 'source-heading': source_heading}
 
 
 class Rdf(metaclass=_Closed):
@@ -345,7 +297,6 @@ class Rdf(metaclass=_Closed):
     nil = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#nil'
     rest = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#rest'
     type = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type'
-    _terms = {'first': first, 'langString': langString, 'nil': nil, 'rest': rest, 'type': type}
 
 
 class Rdfs(metaclass=_Closed):
@@ -359,7 +310,6 @@ class Rdfs(metaclass=_Closed):
     seeAlso = 'http://www.w3.org/2000/01/rdf-schema#seeAlso'
     subClassOf = 'http://www.w3.org/2000/01/rdf-schema#subClassOf'
     subPropertyOf = 'http://www.w3.org/2000/01/rdf-schema#subPropertyOf'
-    _terms = {'comment': comment, 'domain': domain, 'isDefinedBy': isDefinedBy, 'label': label, 'range': range, 'seeAlso': seeAlso, 'subClassOf': subClassOf, 'subPropertyOf': subPropertyOf}
 
 
 class Owl(metaclass=_Closed):
@@ -378,7 +328,6 @@ class Owl(metaclass=_Closed):
     propertyChainAxiom = 'http://www.w3.org/2002/07/owl#propertyChainAxiom'
     versionIRI = 'http://www.w3.org/2002/07/owl#versionIRI'
     versionInfo = 'http://www.w3.org/2002/07/owl#versionInfo'
-    _terms = {'AnnotationProperty': AnnotationProperty, 'Class': Class, 'DatatypeProperty': DatatypeProperty, 'FunctionalProperty': FunctionalProperty, 'ObjectProperty': ObjectProperty, 'Ontology': Ontology, 'SymmetricProperty': SymmetricProperty, 'TransitiveProperty': TransitiveProperty, 'imports': imports, 'inverseOf': inverseOf, 'propertyChainAxiom': propertyChainAxiom, 'versionIRI': versionIRI, 'versionInfo': versionInfo}
 
 
 class Xsd(metaclass=_Closed):
@@ -392,7 +341,6 @@ class Xsd(metaclass=_Closed):
     gYearMonth = 'http://www.w3.org/2001/XMLSchema#gYearMonth'
     integer = 'http://www.w3.org/2001/XMLSchema#integer'
     string = 'http://www.w3.org/2001/XMLSchema#string'
-    _terms = {'anyURI': anyURI, 'boolean': boolean, 'date': date, 'decimal': decimal, 'gYear': gYear, 'gYearMonth': gYearMonth, 'integer': integer, 'string': string}
 
 
 class Skos(metaclass=_Closed):
@@ -421,7 +369,6 @@ class Skos(metaclass=_Closed):
     relatedMatch = 'http://www.w3.org/2004/02/skos/core#relatedMatch'
     scopeNote = 'http://www.w3.org/2004/02/skos/core#scopeNote'
     topConceptOf = 'http://www.w3.org/2004/02/skos/core#topConceptOf'
-    _terms = {'Concept': Concept, 'ConceptScheme': ConceptScheme, 'altLabel': altLabel, 'broadMatch': broadMatch, 'broader': broader, 'broaderTransitive': broaderTransitive, 'closeMatch': closeMatch, 'definition': definition, 'exactMatch': exactMatch, 'example': example, 'hasTopConcept': hasTopConcept, 'inScheme': inScheme, 'mappingRelation': mappingRelation, 'narrowMatch': narrowMatch, 'narrower': narrower, 'narrowerTransitive': narrowerTransitive, 'notation': notation, 'note': note, 'prefLabel': prefLabel, 'related': related, 'relatedMatch': relatedMatch, 'scopeNote': scopeNote, 'topConceptOf': topConceptOf}
 
 
 class Dcterms(metaclass=_Closed):
@@ -441,14 +388,12 @@ class Dcterms(metaclass=_Closed):
     references = 'http://purl.org/dc/terms/references'
     source = 'http://purl.org/dc/terms/source'
     title = 'http://purl.org/dc/terms/title'
-    _terms = {'bibliographicCitation': bibliographicCitation, 'creator': creator, 'date': date, 'description': description, 'hasPart': hasPart, 'identifier': identifier, 'isPartOf': isPartOf, 'issued': issued, 'license': license, 'modified': modified, 'publisher': publisher, 'references': references, 'source': source, 'title': title}
 
 
 class Dcat(metaclass=_Closed):
     _prefix = 'dcat'
     _namespace = DCAT
     Dataset = 'http://www.w3.org/ns/dcat#Dataset'
-    _terms = {'Dataset': Dataset}
 
 
 class Prov(metaclass=_Closed):
@@ -456,7 +401,6 @@ class Prov(metaclass=_Closed):
     _namespace = PROV
     Entity = 'http://www.w3.org/ns/prov#Entity'
     wasDerivedFrom = 'http://www.w3.org/ns/prov#wasDerivedFrom'
-    _terms = {'Entity': Entity, 'wasDerivedFrom': wasDerivedFrom}
 
 
 class Foaf(metaclass=_Closed):
@@ -464,7 +408,6 @@ class Foaf(metaclass=_Closed):
     _namespace = FOAF
     Organization = 'http://xmlns.com/foaf/0.1/Organization'
     name = 'http://xmlns.com/foaf/0.1/name'
-    _terms = {'Organization': Organization, 'name': name}
 
 
 class Bibo(metaclass=_Closed):
@@ -473,21 +416,18 @@ class Bibo(metaclass=_Closed):
     Document = 'http://purl.org/ontology/bibo/Document'
     authorList = 'http://purl.org/ontology/bibo/authorList'
     doi = 'http://purl.org/ontology/bibo/doi'
-    _terms = {'Document': Document, 'authorList': authorList, 'doi': doi}
 
 
 class Fabio(metaclass=_Closed):
     _prefix = 'fabio'
     _namespace = FABIO
     hasPublicationYear = 'http://purl.org/spar/fabio/hasPublicationYear'
-    _terms = {'hasPublicationYear': hasPublicationYear}
 
 
 class Cito(metaclass=_Closed):
     _prefix = 'cito'
     _namespace = CITO
     cites = 'http://purl.org/spar/cito/cites'
-    _terms = {'cites': cites}
 
 
 class Schema(metaclass=_Closed):
@@ -496,7 +436,6 @@ class Schema(metaclass=_Closed):
     keywords = 'https://schema.org/keywords'
     position = 'https://schema.org/position'
     url = 'https://schema.org/url'
-    _terms = {'keywords': keywords, 'position': position, 'url': url}
 
 
 class Sh(metaclass=_Closed):
@@ -559,7 +498,6 @@ class Sh(metaclass=_Closed):
     targetSubjectsOf = 'http://www.w3.org/ns/shacl#targetSubjectsOf'
     uniqueLang = 'http://www.w3.org/ns/shacl#uniqueLang'
     value = 'http://www.w3.org/ns/shacl#value'
-    _terms = {'IRI': IRI, 'Info': Info, 'NodeShape': NodeShape, 'Parameter': Parameter, 'SPARQLAskExecutable': SPARQLAskExecutable, 'SPARQLConstraint': SPARQLConstraint, 'SPARQLConstructExecutable': SPARQLConstructExecutable, 'SPARQLExecutable': SPARQLExecutable, 'SPARQLSelectExecutable': SPARQLSelectExecutable, 'ValidationResult': ValidationResult, 'Violation': Violation, 'Warning': Warning, 'ask': ask, 'class': class_, 'construct': construct, 'datatype': datatype, 'declare': declare, 'defaultValue': defaultValue, 'description': description, 'detail': detail, 'focusNode': focusNode, 'hasValue': hasValue, 'in': in_, 'inversePath': inversePath, 'maxCount': maxCount, 'maxInclusive': maxInclusive, 'message': message, 'minCount': minCount, 'minExclusive': minExclusive, 'minInclusive': minInclusive, 'minLength': minLength, 'name': name, 'namespace': namespace, 'node': node, 'nodeKind': nodeKind, 'optional': optional, 'or': or_, 'order': order, 'parameter': parameter, 'path': path, 'pattern': pattern, 'prefix': prefix, 'prefixes': prefixes, 'property': property, 'resultMessage': resultMessage, 'resultPath': resultPath, 'resultSeverity': resultSeverity, 'select': select, 'severity': severity, 'sourceShape': sourceShape, 'sparql': sparql, 'targetClass': targetClass, 'targetNode': targetNode, 'targetObjectsOf': targetObjectsOf, 'targetSubjectsOf': targetSubjectsOf, 'uniqueLang': uniqueLang, 'value': value}
 
 
 class Vann(metaclass=_Closed):
@@ -567,7 +505,6 @@ class Vann(metaclass=_Closed):
     _namespace = VANN
     preferredNamespacePrefix = 'http://purl.org/vocab/vann/preferredNamespacePrefix'
     preferredNamespaceUri = 'http://purl.org/vocab/vann/preferredNamespaceUri'
-    _terms = {'preferredNamespacePrefix': preferredNamespacePrefix, 'preferredNamespaceUri': preferredNamespaceUri}
 
 
 class Semapv(metaclass=_Closed):
@@ -578,7 +515,6 @@ class Semapv(metaclass=_Closed):
     ManualMappingCuration = 'https://w3id.org/semapv/vocab/ManualMappingCuration'
     MappingChaining = 'https://w3id.org/semapv/vocab/MappingChaining'
     StructuralMatching = 'https://w3id.org/semapv/vocab/StructuralMatching'
-    _terms = {'LLMBasedMatching': LLMBasedMatching, 'LexicalMatching': LexicalMatching, 'ManualMappingCuration': ManualMappingCuration, 'MappingChaining': MappingChaining, 'StructuralMatching': StructuralMatching}
 
 
 class Sssom(metaclass=_Closed):
@@ -597,7 +533,6 @@ class Sssom(metaclass=_Closed):
     similarity_measure = 'https://w3id.org/sssom/similarity_measure'
     similarity_score = 'https://w3id.org/sssom/similarity_score'
     subject_id = 'https://w3id.org/sssom/subject_id'
-    _terms = {'Mapping': Mapping, 'author_id': author_id, 'comment': comment, 'confidence': confidence, 'mapping_date': mapping_date, 'mapping_justification': mapping_justification, 'mapping_tool': mapping_tool, 'mapping_tool_version': mapping_tool_version, 'object_id': object_id, 'predicate_id': predicate_id, 'similarity_measure': similarity_measure, 'similarity_score': similarity_score, 'subject_id': subject_id}
 
 
 class Spdx(metaclass=_Closed):
@@ -609,11 +544,9 @@ class Spdx(metaclass=_Closed):
     checksumAlgorithm_sha256 = 'http://spdx.org/rdf/terms#checksumAlgorithm_sha256'
     checksumValue = 'http://spdx.org/rdf/terms#checksumValue'
     fileName = 'http://spdx.org/rdf/terms#fileName'
-    _terms = {'Checksum': Checksum, 'algorithm': algorithm, 'checksum': checksum, 'checksumAlgorithm_sha256': checksumAlgorithm_sha256, 'checksumValue': checksumValue, 'fileName': fileName}
 
 
 class Dpv(metaclass=_Closed):
     _prefix = 'dpv'
     _namespace = DPV
     isMitigatedByMeasure = 'https://w3id.org/dpv#isMitigatedByMeasure'
-    _terms = {'isMitigatedByMeasure': isMitigatedByMeasure}

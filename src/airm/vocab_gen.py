@@ -58,6 +58,13 @@ from __future__ import annotations
 class _Closed(type):
     """A namespace whose terms are fixed when it is generated: unknown names fail loudly."""
 
+    def __new__(mcs, name: str, bases: tuple, body: dict):
+        # terms by local name (the IRI after the namespace), which need not be a Python identifier: Sh["in"]
+        namespace = body["_namespace"]
+        body["_terms"] = {{iri[len(namespace):]: iri for key, iri in body.items()
+                          if not key.startswith("__") and key not in ("_prefix", "_namespace")}}
+        return super().__new__(mcs, name, bases, body)
+
     def __getattr__(cls, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
@@ -168,7 +175,7 @@ def render() -> str:
     lines.append(f"ONTOLOGY_IRI = {ontology_iri(onto / 'airm.ttl')!r}\n")
     lines.append("# namespaces, in the order ontology/prefixes.ttl declares them")
     lines += [f"{p.upper()} = {ns!r}" for p, ns in prefixes.items()]
-    lines.append("\nPREFIXES = {\n" + "".join(f"    {p!r}: {p.upper()},\n" for p in prefixes) + "}\n")
+    lines.append("\nPREFIXES = {\n" + _wrapped([f"{p!r}: {p.upper()}," for p in prefixes]) + "}\n")
     for prefix, ns in prefixes.items():
         if terms.get(prefix):
             lines.append(_render_class(prefix, ns, sorted(terms[prefix])))
@@ -182,8 +189,17 @@ def _render_class(prefix: str, ns: str, locals_: list[str]) -> str:
     out = [f"\nclass {class_name(prefix)}(metaclass=_Closed):", f"    _prefix = {prefix!r}",
            f"    _namespace = {prefix.upper()}"]
     out += [f"    {name} = {ns + local!r}" for name, local in names.items()]
-    out.append("    _terms = {" + ", ".join(f"{local!r}: {name}" for name, local in names.items()) + "}")
     return "\n".join(out) + "\n"
+
+
+def _wrapped(items: list[str], indent: str = "    ", width: int = 116) -> str:
+    """Items joined by spaces on indented lines of at most ``width`` characters (keeps the module short)."""
+    lines = [indent]
+    for item in items:
+        if len(lines[-1]) > len(indent) and len(lines[-1]) + 1 + len(item) > width:
+            lines.append(indent)
+        lines[-1] += (" " if len(lines[-1]) > len(indent) else "") + item
+    return "".join(line + "\n" for line in lines)
 
 
 def target() -> Path:

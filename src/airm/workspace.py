@@ -11,7 +11,7 @@ from pathlib import Path
 from .atomic import STAGING_NAME, locked, settle, write_files
 from .errors import UserError
 from .graph import Source
-from .namespaces import GRAPH_BASE
+from .namespaces import CURATED_GRAPH, GRAPH_BASE
 
 DEFAULT_WORKSPACE = "airm-data"
 
@@ -66,9 +66,6 @@ def imported_sources(workspace: str | os.PathLike | None = None) -> list[Source]
 
 def classification_sources(workspace: str | os.PathLike | None = None) -> list[Source]:
     """The curated graph of reviewed classifications, read by every query, once a review has written it."""
-    # imported here, not on top: the classify package imports kg, which imports this module
-    from .classify.graphs import CURATED_GRAPH
-
     path = workspace_dir(workspace) / "classification" / "curated.nq"
     return [Source(path=path, graph=CURATED_GRAPH, kind="curated", display=str(path))] if _nonempty(path) else []
 

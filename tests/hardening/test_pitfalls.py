@@ -467,7 +467,7 @@ def test_the_catalog_refuses_a_parameter_assigned_by_bind(tmp_path):
 def test_a_stored_query_takes_an_iri_given_as_a_plain_string(kg, engine):
     """A plain-string IRI bound in rdflib gives zero rows; airm coerces parameter values to terms first."""
     iri = "https://w3id.org/airm/id/mitigation/shi2024-alignment-training"
-    from airm.catalog import run_named
+    from airm.answers import run_named
 
     as_string = run_named(kg, "describe-entity", {"entity": iri}, engine=engine)
     as_curie = run_named(kg, "describe-entity", {"entity": "mitigation:shi2024-alignment-training"}, engine=engine)

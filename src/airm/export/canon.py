@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import functools
 
+import pyoxigraph as ox
+
+from ..convert import to_ox_term
 from ..errors import UserError
 
 
@@ -45,8 +48,6 @@ class CanonicalGraph:
 def canonicalized(quads) -> CanonicalGraph:
     """Oxigraph quads as a :class:`CanonicalGraph` (only the quads with a blank node, or outside the default graph,
     are relabelled)."""
-    import pyoxigraph as ox
-
     NamedNode, Literal, DefaultGraph = ox.NamedNode, ox.Literal, ox.DefaultGraph
     ground, blank = [], []
     for q in quads:
@@ -84,8 +85,6 @@ def _check_canonicalization_cost(quads) -> None:
 
 def _alike_blank_nodes(quads) -> set:
     """The blank nodes whose own statements (other blank nodes left anonymous) match another blank node's."""
-    import pyoxigraph as ox
-
     BlankNode = ox.BlankNode
     signatures: dict = {}
     for q in quads:
@@ -124,13 +123,9 @@ def _largest_linked_group(nodes: set, quads) -> int:
 def canonical(graph) -> CanonicalGraph:
     """``graph`` (an rdflib Graph, an Oxigraph Dataset, an iterable of Oxigraph triples or quads, or already a
     CanonicalGraph) as a :class:`CanonicalGraph`; named graphs are merged into one graph."""
-    import pyoxigraph as ox
-
     if isinstance(graph, CanonicalGraph):
         return graph
     if hasattr(graph, "triples") and hasattr(graph, "namespace_manager"):  # rdflib
-        from ..convert import to_ox_term
-
         term = functools.lru_cache(maxsize=None)(to_ox_term)  # each distinct term converted once
         return canonicalized(ox.Quad(term(s), term(p), term(o)) for s, p, o in graph)
     return canonicalized(ox.Quad(t.subject, t.predicate, t.object) for t in graph)
@@ -138,8 +133,6 @@ def canonical(graph) -> CanonicalGraph:
 
 def canonical_from_store(store, graphs) -> CanonicalGraph:
     """The union of the named graphs ``graphs`` (IRIs) of an Oxigraph store, canonical; no rdflib copy is made."""
-    import pyoxigraph as ox
-
     return canonicalized(ox.Quad(q.subject, q.predicate, q.object)
                          for name in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
 

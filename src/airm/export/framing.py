@@ -11,6 +11,8 @@ from .jsonld import dump_json, expanded_jsonld, jsonld_message, parse_jsonld_wit
 from .published import context, frame_document, pyld_options
 from .terms import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE
 
+# rdflib and PyLD are imported in the functions that need them: every query answer loads this package (results.py)
+
 
 def framed_subgraph(graph):
     """The part of ``graph`` the mitigation frame shows: each mitigation's framed properties, and theirs,

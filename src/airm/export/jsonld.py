@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
+
 from ..errors import InternalError
 from .canon import canonical
 from .compactor import compactor
 from .published import context, list_terms, pyld_options
 from .terms import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, XSD_BOOLEAN, XSD_STRING
+
+# rdflib and PyLD are imported in the functions that need them: every query answer loads this package (results.py)
 
 
 def dump_json(doc) -> bytes:
@@ -25,8 +29,6 @@ def dump_json(doc) -> bytes:
 def _list_items(head, props_of: dict, refs: dict):
     """The items and cells of the well-formed RDF list starting at ``head``, or None: each cell a blank node used
     once, with exactly one rdf:first and one rdf:rest, the last rest rdf:nil."""
-    import pyoxigraph as ox
-
     BlankNode, NamedNode = ox.BlankNode, ox.NamedNode
     items, nodes, node, seen = [], [], head, set()
     while not (isinstance(node, NamedNode) and node.value == RDF_NIL):
@@ -47,8 +49,6 @@ def _list_items(head, props_of: dict, refs: dict):
 def _json_lists(props_of: dict, refs: dict) -> tuple[dict, set]:
     """The RDF lists written as ``@list``: head -> items, and the cells they absorb. JSON-LD holds one list per
     property and node, so where a property has two list objects both stay rdf:first/rest nodes."""
-    import pyoxigraph as ox
-
     BlankNode = ox.BlankNode
     candidates: dict = {}
     for s, props in props_of.items():
@@ -73,8 +73,6 @@ def expanded_jsonld(graph, *, sort_values: bool = True) -> list:
 
     ``sort_values=False`` leaves the values of a property in no set order (compaction sorts its output anyway).
     """
-    import pyoxigraph as ox
-
     BlankNode, Literal = ox.BlankNode, ox.Literal
 
     def node_id(t) -> str:

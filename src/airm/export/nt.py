@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import itertools
 
+import pyoxigraph as ox
+
 from .canon import canonical
 
 
 def sorted_ox_triples(cg) -> list:
     """The canonical graph's triples as Oxigraph Triples, sorted by their N-Triples text (for Oxigraph's writers)."""
-    import pyoxigraph as ox
-
     return sorted((ox.Triple(s, p, o) for s, p, o in cg.triples), key=str)
 
 
 def _default_graph_quads(cg):
     """The canonical graph's statements for a triple writer: its quads as they are (no conversion) when all are in
     the default graph, as they are when built from a graph or a store; otherwise as triples."""
-    import pyoxigraph as ox
-
     DefaultGraph = ox.DefaultGraph
     if all(type(q.graph_name) is DefaultGraph for q in cg.blank):  # the ground quads always are
         return itertools.chain(cg.ground, cg.blank)
@@ -32,8 +30,6 @@ def _default_graph_quads(cg):
 
 def ntriples(graph) -> bytes:
     """Canonical N-Triples: canonical blank-node labels, one triple a line, lines sorted."""
-    import pyoxigraph as ox
-
     data = ox.serialize(_default_graph_quads(canonical(graph)), format=ox.RdfFormat.N_TRIPLES)
     lines = sorted(set(data.split(b"\n")) - {b""})
     return b"\n".join(lines) + b"\n"

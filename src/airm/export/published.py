@@ -6,25 +6,26 @@ get it from the package, so reading or writing airm's JSON-LD never fetches anyt
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 
 from ..errors import InternalError
+from ..namespaces import prefixes
+from ..resources import resource_dir
+
+# rdflib and PyLD are imported in the functions that need them: every query answer loads this package (results.py)
 
 CONTEXT_URL = "https://w3id.org/airm/context.jsonld"
 FRAME_URL = "https://w3id.org/airm/frame.jsonld"
 
 
 def _published(name: str) -> dict:
-    import copy
-
     return copy.deepcopy(_read_published(name))
 
 
 @functools.cache
 def _read_published(name: str) -> dict:
-    from ..resources import resource_dir
-
     path = resource_dir("ontology") / name
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -45,8 +46,6 @@ def context_document() -> dict:
 
 def context() -> dict:
     """The JSON-LD context we compact with (a dict, so nothing is fetched): terms plus every declared prefix."""
-    from ..namespaces import prefixes
-
     ctx = dict(context_document()["@context"])
     for p, ns in prefixes().items():  # the prefix file is the one source: a prefix added there is never missing here
         if p not in ctx:

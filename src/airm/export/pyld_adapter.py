@@ -10,6 +10,8 @@ still answers as PyLD's whole algorithm does.
 
 from __future__ import annotations
 
+# rdflib and PyLD are imported in the functions that need them: every query answer loads this package (results.py)
+
 PYLD_VERSION = "3.3.0"  # the version these private members were read from; pyproject.toml pins the same
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
+
 from ..errors import UserError
+from ..namespaces import curie, prefixes
 from .canon import canonical
 from .nt import sorted_ox_triples
 
@@ -17,17 +20,11 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def write_rdfxml(graph) -> bytes:
     """``graph`` as RDF/XML with the declared prefixes; UserError when XML cannot hold it."""
-    import pyoxigraph as ox
-
-    from ..namespaces import prefixes
-
     cg = canonical(graph)
     for s, _p, o in cg.triples:
         if isinstance(o, ox.Literal):
             bad = _XML_ILLEGAL.search(o.value)
             if bad:
-                from ..namespaces import curie
-
                 raise UserError(f"a literal of {curie(s.value)} holds the character U+{ord(bad.group()):04X}, "
                                 "which XML cannot carry, so the graph cannot be written as RDF/XML",
                                 hint="use ttl, nt or jsonld, or remove the control character from the data")

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import time
 
+import pyoxigraph as ox
+
 from ..errors import InternalError
+from ..namespaces import prefixes
 from .canon import CanonicalGraph, canonical
 from .jsonld import compact_jsonld, dump_json
 from .nt import ntriples, sorted_ox_triples
@@ -72,8 +75,4 @@ def _serialize(cg: CanonicalGraph, fmt: str, verify: bool) -> bytes:
 
 def _oxigraph_turtle(cg: CanonicalGraph) -> bytes:
     """Oxigraph's Turtle for the sorted canonical triples, with the declared prefixes (the fallback writer)."""
-    import pyoxigraph as ox
-
-    from ..namespaces import prefixes
-
     return ox.serialize(sorted_ox_triples(cg), format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes()))

@@ -5,7 +5,10 @@ Collecting, combining and writing the sets is :mod:`airm.sssom`'s job; this modu
 
 from __future__ import annotations
 
+from .. import sssom
 from ..errors import InternalError, UserError
+from ..namespaces import curie, expand
+from .release_info import release
 
 
 def mappings_tsv(kg, *, scope: str = "all", set_id: str | None = None) -> bytes:
@@ -14,9 +17,6 @@ def mappings_tsv(kg, *, scope: str = "all", set_id: str | None = None) -> bytes:
     ``set_id`` picks one mapping set (its IRI or CURIE) and writes it with its own metadata. Verified by reading the
     table back and comparing the mappings.
     """
-    from .. import sssom
-    from .release_info import release
-
     kinds = {"ontology": ("alignment",), "data": ("crosswalk",), "all": ("alignment", "crosswalk")}[scope]
     info = release(kg.store)
     sets = sssom.collect(kg.store, kinds=kinds, version=info["version"])
@@ -34,8 +34,6 @@ def mappings_tsv(kg, *, scope: str = "all", set_id: str | None = None) -> bytes:
 
 def _chosen_set(sets: list, set_id: str, scope: str):
     """The mapping set ``set_id`` (an IRI or CURIE) names; UserError listing the sets when there is none."""
-    from ..namespaces import curie, expand
-
     wanted = expand(set_id) if not set_id.startswith(("http://", "https://")) else set_id
     chosen = [s for s in sets if s.id == wanted]
     if not chosen:

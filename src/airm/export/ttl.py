@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
+from ..namespaces import prefixes
 from .canon import canonical
 from .terms import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, XSD_STRING
 
@@ -28,8 +31,6 @@ MAX_NESTING = 32  # deeper blank-node chains are written with labels: no recursi
 def _term_writer(iri_form):
     """A memoized function writing an Oxigraph term, IRIs through ``iri_form``; a text with a line feed is written
     as a long string."""
-    import pyoxigraph as ox
-
     memo: dict = {}
     NamedNode, BlankNode = ox.NamedNode, ox.BlankNode
 
@@ -81,8 +82,6 @@ def _used_once(refs: dict, b):
 def _well_formed_lists(by_subject: dict, refs: dict) -> tuple[dict, dict]:
     """RDF lists that can be written as ``( ... )``: rdf:first/rest chains of blank nodes used once, each with
     exactly those two properties, ending in rdf:nil. Returns head -> items and every cell -> its head."""
-    import pyoxigraph as ox
-
     BlankNode = ox.BlankNode
     first, rest, nil = ox.NamedNode(RDF_FIRST), ox.NamedNode(RDF_REST), ox.NamedNode(RDF_NIL)
 
@@ -120,8 +119,6 @@ def _nesting_levels(refs: dict, chain_nodes: dict) -> dict:
 
     A node nests when it is used once, is not a list's cell or item, and is within MAX_NESTING levels of a subject
     written on its own; a cycle of such nodes is broken at the node met first in canonical order."""
-    import pyoxigraph as ox
-
     BlankNode = ox.BlankNode
     level: dict = {}
     for b in sorted((b for b in refs if _used_once(refs, b)), key=str):
@@ -144,8 +141,6 @@ def _nesting_levels(refs: dict, chain_nodes: dict) -> dict:
 
 def plan(cg) -> TurtlePlan:
     """The layout of canonical graph ``cg`` as Turtle: what nests where."""
-    import pyoxigraph as ox
-
     BlankNode = ox.BlankNode
     by_subject: dict = {}
     refs: dict = {}
@@ -168,8 +163,6 @@ class _Emitter:
     objects of one predicate in the order of their text."""
 
     def __init__(self, layout: TurtlePlan, write_term):
-        import pyoxigraph as ox
-
         self.layout, self.w = layout, write_term
         self.type_ = ox.NamedNode(RDF_TYPE)
         self.BlankNode = ox.BlankNode
@@ -217,8 +210,6 @@ def turtle(graph) -> bytes:
     """Canonical Turtle: prefixes from the one prefix source (only those used), subjects and predicates sorted,
     ``rdf:type`` first as ``a``; a blank node used once is nested as ``[ ... ]`` and a well-formed RDF list
     as ``( ... )``; other blank nodes keep their canonical labels."""
-    from ..namespaces import prefixes
-
     by_ns = {ns: p for p, ns in prefixes().items()}
     used: set = set()
 

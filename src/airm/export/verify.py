@@ -13,8 +13,14 @@ mangled by the sorting; the test suite holds the bytes to an independent writer 
 
 from __future__ import annotations
 
+import io
+
+import pyoxigraph as ox
+
 from ..errors import InternalError
 from .canon import CanonicalGraph, canonical, canonicalized
+
+# rdflib and PyLD are imported in the functions that need them: every query answer loads this package (results.py)
 
 FORMATS = {  # format -> (rdflib's name, Oxigraph's RdfFormat)
     "ttl": ("turtle", "TURTLE"),
@@ -34,8 +40,6 @@ READERS = {
 
 
 def _read_with_rdflib(data: bytes, fmt: str) -> CanonicalGraph:
-    import io
-
     from rdflib import Graph
 
     g = Graph()
@@ -53,8 +57,6 @@ def read_canonical(data: bytes, fmt: str, *, expected: CanonicalGraph | None = N
     does not compare equal. With ``expected``, the result equals it exactly when the data holds the same graph, and
     is cheaper to get: the expected ground triples are set apart by one set operation and only the rest is
     canonicalized."""
-    import pyoxigraph as ox
-
     base = fmt.split("-")[0]
     if READERS[fmt] == "rdflib":
         return _read_with_rdflib(data, base)

@@ -13,6 +13,8 @@ import os
 import stat
 import zipfile
 
+import yaml
+
 from ..errors import InputFileError
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # one input file, or one member of a wheel or workbook once unpacked
@@ -141,8 +143,6 @@ def load_yaml(data: bytes, display: str, *, expected: str):
     """Plain YAML data (safe loader) from ``data``, refused with the file and line named when it uses aliases (a
     256-byte alias bomb expands to 10^7 nodes), nests deeper than MAX_YAML_DEPTH or holds over MAX_YAML_NODES nodes.
     The events are checked first, then the document is loaded: nothing unbounded is ever built."""
-    import yaml
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         text = data.decode("utf-8-sig")
@@ -164,8 +164,6 @@ def load_yaml(data: bytes, display: str, *, expected: str):
 
 
 def _check_events(events, display: str) -> None:
-    import yaml
-
     depth = nodes = 0
     for event in events:
         if isinstance(event, yaml.AliasEvent):

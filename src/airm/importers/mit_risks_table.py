@@ -143,7 +143,7 @@ def _csv_rows(path: Path, reader, progress) -> list[Row]:
 
 
 def _read_workbook(path: Path, progress) -> tuple[list[Row], str | None]:
-    import openpyxl
+    import openpyxl  # here, not on top: only a workbook input needs it, and it takes a third of a second to load
 
     open_archive(path, expected=EXPECTED).close()  # members and unpacked sizes checked before openpyxl unpacks any
     try:

@@ -16,10 +16,27 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
 from ..errors import InputFileError, UserError, ValidationFailed
-from ..workspace import import_graph_iri, serialize_nquads, stored_triples, workspace_dir, write_source
+from ..graph import embedded_sources, load_sources
+from ..namespaces import curie, expand
+from ..validation import context_digest, validate
+from ..version import __version__
+from ..workspace import (
+    import_graph_iri,
+    imported_sources,
+    serialize_nquads,
+    stored_triples,
+    workspace_dir,
+    write_source,
+)
+from . import REGISTRY, importer
 from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance
-from .toolkit import sha256
+from .inputs import MAX_VALUE_CHARS
+from .toolkit import Triples, V, en, iri, plain, sha256
 
 MAX_REVIEW_VALUE = 300
 
@@ -105,8 +122,6 @@ class ImportSummary:
 
 
 def source_names() -> list[str]:
-    from . import REGISTRY
-
     return sorted(REGISTRY)
 
 
@@ -118,10 +133,6 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False, acc
     file cut short: importers mark such review rows ``damage``) unless ``accept_damage``, ValidationFailed when the
     graph does not conform to the shapes; in each case nothing is written. Accepted damage is listed in the summary.
     """
-    import pyoxigraph as ox
-
-    from . import REGISTRY
-
     if name not in REGISTRY:
         raise UserError(f"unknown source {name!r}", hint="one of: " + ", ".join(source_names()))
     ws = workspace_dir(workspace)
@@ -159,8 +170,6 @@ def import_source(name: str, path, *, workspace=None, dry_run: bool = False, acc
 
 def _read(name: str, path, progress, timings: dict) -> tuple:
     """The importer's module and what it read from ``path`` (with its provenance, or a UserError)."""
-    from . import importer
-
     t0 = time.perf_counter()
     module = importer(name)
     outcome: ImportOutcome = module.read(Path(path), progress=progress)
@@ -204,8 +213,6 @@ def _validated(quads, name: str, ws: Path, provenance: Provenance, progress, tim
 
 def import_record(summary: ImportSummary, module, outcome: ImportOutcome, nq: bytes) -> dict:
     """The source's record (sources/NAME.json): provenance, counts, validation context, when it was imported."""
-    from ..validation import context_digest
-
     name = summary.source
     return {
         "source": name,
@@ -234,11 +241,6 @@ def import_record(summary: ImportSummary, module, outcome: ImportOutcome, nq: by
 def provenance_triples(name: str, prov: Provenance, derived_from: str | None = None) -> list:
     """The import record: importrec:<name> (prov:Entity, dcat:Dataset) with file name, checksum, version, licence
     and attribution. No timestamp, so that the same input gives the same graph."""
-    import pyoxigraph as ox
-
-    from ..namespaces import expand
-    from .toolkit import Triples, V, en, iri, plain
-
     rec = iri("importrec", name)
     checksum = iri("importrec", f"{name}-sha256")
     t = Triples()
@@ -275,10 +277,6 @@ def release_triples(triples, prov: Provenance) -> list:
     in ATLAS 2026.09, "LLM01" in OWASP LLM 2025), and ``airm diff --migration`` compares two releases by it. The
     source's dataset nodes carry their version already (``dcat:version``); a source read without a version pins
     nothing."""
-    import pyoxigraph as ox
-
-    from .toolkit import V, iri, plain
-
     if not prov.version:
         return []
     keys = (V.identifier, V.notation)
@@ -295,8 +293,6 @@ def normalise_text(triples) -> tuple[set, int]:
     """The triples (as a set) with every literal's leading and trailing whitespace removed, and how many were
     changed: the one normalisation applied to every source alike (importers pass text through as the source spells
     it, line breaks and inner spaces included), so that a label never ends in a stray space or newline."""
-    import pyoxigraph as ox
-
     out, trimmed = set(), 0
     for t in triples:
         o = t.object
@@ -311,12 +307,6 @@ def normalise_text(triples) -> tuple[set, int]:
 def check_values(triples, path) -> None:
     """Refuse a text value over MAX_VALUE_CHARS, naming the input and the record: the graph file must be readable
     by every parser airm uses (pyoxigraph stops at a 16 MiB line), or the whole workspace would be unreadable."""
-    import pyoxigraph as ox
-
-    from ..errors import InputFileError
-    from ..namespaces import curie
-    from .inputs import MAX_VALUE_CHARS
-
     for t in triples:
         if isinstance(t.object, ox.Literal) and len(t.object.value) > MAX_VALUE_CHARS:
             raise InputFileError(path, f"record {curie(t.subject.value)}: its {curie(t.predicate.value)} is "
@@ -328,10 +318,6 @@ def check_values(triples, path) -> None:
 def read_back(nq: bytes, expected: int, path) -> None:
     """Parse the N-Quads about to be committed, as every later command will: a graph that does not read back whole
     is never written (it would make every command that loads the workspace fail)."""
-    import pyoxigraph as ox
-
-    from ..errors import InputFileError
-
     try:
         found = sum(1 for _ in ox.parse(nq, format=ox.RdfFormat.N_QUADS))
     except (SyntaxError, ValueError, MemoryError) as e:
@@ -351,8 +337,6 @@ def public_name(source_file: str) -> str:
 
 
 def class_counts(triples) -> dict[str, int]:
-    from ..namespaces import curie
-
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     counts: dict[str, int] = {}
     for t in triples:
@@ -389,12 +373,6 @@ def validate_import(quads, name: str, *, workspace=None):
     """SHACL-validate a new import graph, with the embedded ontology and data and what it links to in the other
     imported sources as context. Only the nodes of the new graph (and the nodes it links to that no other import
     describes) are checked: the curated data is checked by its own tests, the other imports by their own imports."""
-    import pyoxigraph as ox
-
-    from ..graph import embedded_sources, load_sources
-    from ..validation import validate
-    from ..workspace import imported_sources
-
     dataset = load_sources(embedded_sources(include_data=True))
     store = dataset.store
     store.extend(quads)
@@ -424,8 +402,6 @@ def validate_import(quads, name: str, *, workspace=None):
 
 
 def _version() -> str:
-    from .. import __version__
-
     return __version__
 
 
@@ -436,9 +412,6 @@ class TerminalProgress(NullProgress):
     """A rich progress bar on a terminal (the CLI uses it only when stderr is one; pipes stay quiet)."""
 
     def __init__(self, stream):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
         self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                   TimeElapsedColumn(), console=Console(file=stream), transient=True)
         self._task = None

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import resources
 from ..errors import InputFileError
 from ..namespaces import prefixes
 from .inputs import (
@@ -263,8 +264,6 @@ def iso_date(value) -> str | None:
 
 @functools.cache
 def _curated_store():
-    from .. import resources
-
     store = ox.Store()
     quads = []
     for path in resources.data_files():

@@ -7,7 +7,7 @@ value does not resolve to exactly one resource, the answer is the candidates, ne
 
 from __future__ import annotations
 
-from .. import catalog
+from .. import answers, catalog
 from ..errors import QueryError
 from ..namespaces import curie
 from .evidence import link_evidence
@@ -91,7 +91,7 @@ def stored(kg, name: str, args: dict, *, timeout: float, limit: int) -> dict:
     given = {k: v for k, v in args.items() if k in q.params and v is not None}
     bound, resolved = bind(kg, q, given)
     result = run_stored(kg, q, bound, timeout=timeout, limit=limit, with_proposals=with_proposals)
-    catalog.annotate(kg, q, bound, result, with_proposals=with_proposals, timeout=timeout, limit=limit)
+    answers.annotate(kg, q, bound, result, with_proposals=with_proposals, timeout=timeout, limit=limit)
     narrow = ("Narrow it with " + ", ".join(q.params) + f", or raise {ROWS_ARG}.") if q.params \
         else f"Raise {ROWS_ARG}, or use a query with parameters."
     return result_answer(kg, result, query=name, title=q.title, resolved=resolved, limit=limit, narrow=narrow,

@@ -5,7 +5,7 @@ resource or several, the candidates with their labels, schemes and codes, never 
 
 from __future__ import annotations
 
-from .. import catalog
+from .. import answers, catalog
 from ..errors import QueryError
 from ..namespaces import curie
 from ..resolve import TIERS, codes_of, label_of, resolve
@@ -42,7 +42,7 @@ def bind(kg, q: catalog.StoredQuery, given: dict) -> tuple[dict, dict]:
         raise
     import pyoxigraph as ox
 
-    report = catalog.resolved_report(kg, found)
+    report = answers.resolved_report(kg, found)
     resolved = {}
     for p in q.params.values():
         if p.name not in bound:

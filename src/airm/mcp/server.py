@@ -10,7 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from .. import __version__
+from ..version import __version__
 
 INSTRUCTIONS = (
     "airm is a knowledge graph of AI-risk mitigations. Each stored-query tool answers one question; parameters take "

@@ -7,6 +7,14 @@ its worker instead of taking a core, or the server, with it. See app.py and pool
 
 from __future__ import annotations
 
+import logging
+import math
+import socket
+import sys
+
+from .. import kg as kgmod
+from ..engines import check_bounds
+from ..errors import UserError
 from .app import ServerConfig, create_app
 from .http import HEADER_TIMEOUT, MAX_HEADER_BYTES, BoundedH11Protocol
 
@@ -15,16 +23,7 @@ __all__ = ["HEADER_TIMEOUT", "MAX_HEADER_BYTES", "ServerConfig", "create_app", "
 
 def serve(config: ServerConfig, *, echo=print) -> None:
     """Run the server until interrupted. Checks the inputs first (a broken workspace fails here, not in a worker)."""
-    import logging
-    import math
-    import socket
-    import sys
-
-    import uvicorn
-
-    from .. import kg as kgmod
-    from ..engines import check_bounds
-    from ..errors import UserError
+    import uvicorn  # here, not on top: every worker process imports this package too, and serves no HTTP
 
     if config.workers < 1:
         raise UserError("--workers must be at least 1")

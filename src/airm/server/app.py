@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import AirmError
 from .middleware import SECURITY_HEADERS, Guard
+from .pool import QueryPool
 from .respond import answer_error
 from .site import Site
 from .views import browse, catalog, linked_data, pages, sparql
@@ -75,8 +76,6 @@ def create_app(config: ServerConfig, pool=None):
     @asynccontextmanager
     async def lifespan(app):
         if site.pool is None:
-            from .pool import QueryPool
-
             started = QueryPool(config.workers, workspace=config.workspace, files=config.files,
                                 memory_mb=config.memory_mb, max_waiting=config.max_waiting)
             loop = asyncio.get_running_loop()

@@ -7,9 +7,12 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlencode
 
+from .. import catalog
 from ..browse import COLUMNS, FACETS, MEMO, browse_index, code_key, evidence_for, facet_counts, matching, scheme_tree
 from ..browse import risk_schemes as schemes_of
+from ..labels import label_of
 from ..namespaces import curie as _curie
+from .web import href
 
 curie = functools.lru_cache(maxsize=65536)(_curie)  # a page names the same facet values again and again
 
@@ -35,8 +38,6 @@ def page_url(filters: dict, *, page: int | None = None, size: int | None = None,
 def resolve_filters(kg, given: dict) -> tuple[dict, dict]:
     """Each filter value as the IRI it names, resolved as ``browse-mitigations`` resolves its parameters (codes,
     labels, CURIEs; an ambiguous or unknown value is a QueryError naming the candidates)."""
-    from .. import catalog
-
     params = catalog.get("browse-mitigations").params
     iris, resolved = {}, {}
     for key, text in given.items():
@@ -100,8 +101,6 @@ def _memo(index, key, make, *, memo: dict | None = None, keep: int = 2 * MEMO):
 
 
 def _label(kg, iri: str) -> str:
-    from ..labels import label_of
-
     return label_of(kg.store, iri) or curie(iri)
 
 
@@ -163,8 +162,6 @@ def _navigator(kg) -> dict:
 
 def _with_curies(nodes: list) -> list:
     """Each node's addresses made once: the browser filtered by it (curated, proposed) and its own page."""
-    from .web import href
-
     for n in nodes:
         n["curie"] = curie(n["iri"])
         n["browse"] = page_url({}, risk=n["curie"])

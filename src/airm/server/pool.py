@@ -18,6 +18,7 @@ import time
 from dataclasses import asdict, replace
 
 from ..errors import QueryTimeout, ServerBusy, WorkerCrashed
+from . import worker
 from .jobs import Failure, Job, Ready
 
 GRACE = 5.0  # seconds past a job's own deadline before the worker is killed (the engine's deadline fires first)
@@ -38,8 +39,6 @@ class WorkerGone(Exception):
 
 class Worker:
     def __init__(self, ctx, workspace, files, memory_mb: int):
-        from . import worker
-
         parent, child = ctx.Pipe()
         self.conn = parent
         self.proc = ctx.Process(target=worker.main, args=(child, workspace, tuple(files), memory_mb),

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import itertools
 
+import pyoxigraph as ox
+
+from .. import catalog
+from ..engines import run_stored
+from ..errors import AirmError
 from ..labels import best_literal as _best
 from ..labels import label_of, labels_for, result_iris
 from ..namespaces import AIRM, CATALOG_GRAPH, ENTAILMENT_GRAPH, GRAPH_BASE, curie
@@ -76,8 +81,6 @@ def source_name(graph: str, sources=()) -> str:
 
 
 def exists(kg, iri: str) -> bool:
-    import pyoxigraph as ox
-
     node = ox.NamedNode(iri)
     return (next(kg.store.quads_for_pattern(node, None, None, None), None) is not None
             or next(kg.store.quads_for_pattern(None, None, node, None), None) is not None)
@@ -85,8 +88,6 @@ def exists(kg, iri: str) -> bool:
 
 def _list_items(store, head, limit: int = 500) -> list[Term] | None:
     """The members of an RDF list, or None when ``head`` is not one."""
-    import pyoxigraph as ox
-
     first, rest, nil = ox.NamedNode(RDF + "first"), ox.NamedNode(RDF + "rest"), ox.NamedNode(RDF + "nil")
     items, node, seen = [], head, set()
     while node != nil:
@@ -104,8 +105,6 @@ def _list_items(store, head, limit: int = 500) -> list[Term] | None:
 
 def record(kg, iri: str, *, timeout: float, limit: int) -> dict:
     """Everything a page about ``iri`` shows (see the module docstring)."""
-    import pyoxigraph as ox
-
     node = ox.NamedNode(iri)
     out = _outgoing(kg.store, node, kg.sources)
     statements = [{"predicate": group["predicate"],
@@ -143,8 +142,6 @@ def _graph_of(quad) -> str:
 def _outgoing(store, node, sources) -> dict:
     """What ``node`` says: its types, descriptions and labels apart, every other statement grouped by predicate, each
     value with the sources stating it (a blank node opened: an RDF list's items, or its own statements)."""
-    import pyoxigraph as ox
-
     out = {"types": {}, "descriptions": [], "groups": {}, "labels": {}}
     for q in store.quads_for_pattern(node, None, None, None):
         p = q.predicate.value
@@ -170,8 +167,6 @@ def _outgoing(store, node, sources) -> dict:
 
 
 def _value_entry(store, obj) -> dict:
-    import pyoxigraph as ox
-
     entry = {"term": term_from_ox(obj), "sources": [], "items": None, "nested": None}
     if isinstance(obj, ox.BlankNode):
         items = _list_items(store, obj)
@@ -186,8 +181,6 @@ def _value_entry(store, obj) -> dict:
 def _incoming(store, node, sources, limit: int) -> tuple[list, dict, bool]:
     """What points at ``node``, by predicate, at most ``limit`` subjects each: (referrers, the groups, whether the
     scan stopped at SCAN_CAP)."""
-    import pyoxigraph as ox
-
     incoming: dict[str, dict] = {}
     truncated = False
     for scanned, q in enumerate(store.quads_for_pattern(None, None, node, None), start=1):
@@ -244,10 +237,6 @@ def _iris_shown(statements: list, referrers: list, sections: list) -> set:
 
 
 def _sections(kg, iri: str, types: set, *, timeout: float, limit: int) -> list[dict]:
-    from .. import catalog
-    from ..engines import run_stored
-    from ..errors import AirmError
-
     out, done = [], set()
     queries = catalog.catalog()
     for cls, title, name, param in SECTIONS:
@@ -274,8 +263,6 @@ def _sections(kg, iri: str, types: set, *, timeout: float, limit: int) -> list[d
 
 def ontology_terms(kg) -> list[dict]:
     """Classes and properties of the airm ontology, for the ontology page."""
-    import pyoxigraph as ox
-
     kinds = {OWL + "Class": "Classes", OWL + "ObjectProperty": "Object properties",
              OWL + "DatatypeProperty": "Datatype properties", OWL + "AnnotationProperty": "Annotation properties"}
     store = kg.store

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -26,8 +27,6 @@ def wants_html(request: Request) -> bool:
 
 
 def valid_iri(iri: str) -> bool:
-    import pyoxigraph as ox
-
     try:
         ox.NamedNode(iri)
     except ValueError:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from .. import __version__
+from ..version import __version__
 from .jobs import Job
 from .web import environment
 

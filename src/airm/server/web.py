@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from ..namespaces import AIRM, AIRM_ID, GRAPH_BASE, ONTOLOGY_IRI, QUERY_BASE, curie
@@ -91,8 +92,6 @@ def visible_columns(result, labels: dict | None) -> list[str]:
 
 
 def environment():
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(link=link, cell=cell, href=href, short=short, urlencode=urlencode,

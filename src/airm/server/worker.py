@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import signal
 
-from ..sparql_errors import caret
-from . import conneg
+from .. import catalog, report
+from .. import kg as kgmod
+from ..engines import run_sparql, run_stored
+from ..errors import AirmError, InternalError, QueryError, QueryTimeout, ResultTooLarge, WorkerCrashed
+from ..export import serialize
+from ..isolation import limit_memory
+from . import conneg, formats, records
 from .jobs import (
     BrowseJob,
     CoverageJob,
@@ -35,14 +39,6 @@ from .jobs import (
 
 def failure_of(e: BaseException) -> Failure:
     """An exception raised by a job, as the typed error the web process answers with."""
-    from ..errors import (
-        AirmError,
-        InternalError,
-        QueryError,
-        QueryTimeout,
-        WorkerCrashed,
-    )
-
     if isinstance(e, AirmError):
         return Failure.of(e, recycle=isinstance(e, QueryTimeout))
     if isinstance(e, RecursionError):
@@ -54,38 +50,8 @@ def failure_of(e: BaseException) -> Failure:
                                     hint="this is a bug in airm; please report it with the query"))
 
 
-def user_position(message: str, shift: int = 0, text: str | None = None) -> str:
-    """Parser positions as the user counts them. The engines take airm's prefixes as defaults rather than prepending
-    PREFIX lines, so lines are the user's; only the ``BASE <...> `` put before the user's first line (``shift``
-    characters, see ``with_base``) moves the columns of line 1, and shows in the quoted line above the caret: both
-    are given back in the user's ``text``."""
-    if not shift:
-        return message
-    message = re.sub(r"(error at 1:)(\d+)", lambda m: f"{m.group(1)}{max(1, int(m.group(2)) - shift)}", message)
-    at = re.search(r"at line (\d+), column (\d+)", message)
-    if at is None:
-        return message
-    line, column = int(at[1]), int(at[2]) - (shift if at[1] == "1" else 0)
-    head, _, _ = message[at.end():].partition("\n")
-    pointed = f"at line {line}, column {max(1, column)}{head}"
-    return message[:at.start()] + pointed + ("\n" + caret(text, line, column) if text is not None else "")
-
-
-def with_base(text: str, base: str | None) -> tuple[str, int]:
-    """The query with the endpoint's URL as its base IRI (SPARQL 1.1 Protocol: the service defines the base, and it
-    may be the endpoint), so relative IRIs such as ``<s>`` resolve; a BASE of the query's own comes later and wins.
-    The base is the address the server listens on, never a client's Host header."""
-    if not base:
-        return text, 0
-    prefix = f"BASE <{base}> "
-    return prefix + text, len(prefix)
-
-
 def _finish(kg, result, job: ResultJob) -> dict:
     """Choose the format (needs the result's kind), enforce the row limit, build the body or keep the rows."""
-    from ..errors import InternalError, QueryError, ResultTooLarge
-    from . import formats, records
-
     fmt = conneg.choose(result.kind, accept=job.accept, fmt=job.format, html=job.html, prefer_html=job.prefer_html)
     out = {"kind": result.kind, "format": fmt, "truncated": result.truncated, "rows": len(result)}
     if fmt == "html":
@@ -124,23 +90,16 @@ def run(job: Job, kg):
 
 @run.register
 def _(job: SparqlJob, kg) -> dict:
-    from ..engines import run_sparql
-    from ..errors import QueryError
-
-    text, shift = with_base(job.text, job.base)
-    try:
-        result = run_sparql(kg, text, timeout=job.timeout, limit=job.limit)
-    except QueryError as e:
-        e.message = user_position(e.message, shift, job.text)
-        raise
+    # the endpoint's URL is the base IRI (SPARQL 1.1 Protocol: the service defines the base, and it may be the
+    # endpoint), so relative IRIs such as <s> resolve; a BASE of the query's own wins. It is the address the server
+    # listens on, never a client's Host header. Handed to the engine, not written into the text, so error positions
+    # are the user's own.
+    result = run_sparql(kg, job.text, timeout=job.timeout, limit=job.limit, base=job.base or None)
     return _finish(kg, result, job)
 
 
 @run.register
 def _(job: StoredJob, kg) -> dict:
-    from .. import catalog
-    from ..engines import run_stored
-
     q = catalog.get(job.name)
     bound = catalog.bind_params(kg, q, dict(job.params))
     result = run_stored(kg, q, bound, timeout=job.timeout, limit=job.limit, with_proposals=job.with_proposals)
@@ -149,44 +108,32 @@ def _(job: StoredJob, kg) -> dict:
 
 @run.register
 def _(job: RecordJob, kg) -> dict:
-    from . import records
-
     return records.record(kg, job.iri, timeout=job.timeout, limit=job.limit)
 
 
 @run.register
 def _(job: ExistsJob, kg) -> bool:
-    from . import records
-
     return records.exists(kg, job.iri)
 
 
 @run.register
 def _(job: TermsJob, kg) -> list:
-    from . import records
-
     return records.ontology_terms(kg)
 
 
 @run.register
 def _(job: GraphJob, kg) -> dict:
-    from ..export import serialize
-
     graph = kg.to_rdflib(scope=job.scope, entailments=False)
     return {"body": serialize(graph, job.format, verify=False), "media_type": conneg.MEDIA_TYPES[job.format]}
 
 
 @run.register
 def _(job: FigureJob, kg) -> dict:
-    from .. import report
-
     return report.figure_bytes(kg, job.name, job.format, timeout=job.timeout)
 
 
 @run.register
 def _(job: CoverageJob, kg) -> dict:
-    from .. import report
-
     return report.coverage_data(kg, timeout=job.timeout)
 
 
@@ -209,12 +156,7 @@ def warm_up(kg) -> None:
     parser, which checks every free query, the serializers) are paid here, while the pool is one worker short anyway,
     rather than by the first request a new worker answers. Also makes a fresh worker's memory that of a working one.
     Never fatal: a failure here only means the first request pays instead."""
-    from . import formats
-
     try:
-        from .. import catalog
-        from ..engines import run_sparql, run_stored
-
         run_sparql(kg, "ASK { ?s ?p ?o }", timeout=30, limit=1)
         for _name, q in sorted(catalog.catalog().items()):
             example = {p.name: p.example for p in q.params.values() if p.example is not None}
@@ -243,14 +185,9 @@ def _build_browse_index(kg) -> None:
 
 def main(conn, workspace, files, memory_mb: int) -> None:
     """The worker's loop: load the graph, say ready, answer jobs until the pipe closes."""
-    from ..isolation import limit_memory
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
     limit_memory(memory_mb)
     try:
-        from .. import kg as kgmod
-        from ..errors import AirmError
-
         try:
             kg = kgmod.load(workspace=workspace, files=list(files or ()))
         except AirmError as e:

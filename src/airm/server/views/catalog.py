@@ -10,6 +10,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from ... import catalog
 from ...errors import AirmError, BadFormat, NotAcceptable, UserError, shown
 from .. import conneg
 from ..jobs import StoredJob
@@ -25,8 +26,6 @@ TRUE, FALSE = ("1", "true", "on", "yes"), ("", "0", "false", "off", "no")
 
 
 async def queries_list(request: Request) -> Response:
-    from ... import catalog
-
     show_errors_as(request, html=False)
     queries = catalog.catalog()
     try:
@@ -53,8 +52,6 @@ def with_proposals(request: Request) -> bool:
 
 
 async def query_run(request: Request) -> Response:
-    from ... import catalog
-
     html = wants_html(request)
     show_errors_as(request, html=html)
     q = catalog.get(request.path_params["name"])

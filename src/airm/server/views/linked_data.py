@@ -12,6 +12,7 @@ from .. import conneg
 from ..browsing import page_url
 from ..jobs import ExistsJob, GraphJob, RecordJob, StoredJob, TermsJob
 from ..respond import data_response, show_errors_as, valid_iri, wants_html
+from ..web import href
 from .browse import risk_mitigations
 
 RDF_SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
@@ -81,8 +82,6 @@ async def any_resource(request: Request) -> Response:
         show_errors_as(request, html=wants_html(request))
         raise UserError("give the resource as ?iri=...")
     if iri.startswith(AIRM_ID):
-        from ..web import href
-
         return RedirectResponse(href(iri), status_code=301)
     return await resource_page(request, iri)
 

@@ -9,8 +9,10 @@ import json
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ... import __version__
 from ...errors import AirmError, NotFound
+from ...export import context_document_served, frame_document
+from ...report import FIGURES, FORMATS, unmitigated_by_scheme
+from ...version import __version__
 from ..jobs import CoverageJob, FigureJob, StoredJob
 from ..respond import (
     error_info,
@@ -71,8 +73,6 @@ async def search(request: Request) -> Response:
 
 
 async def coverage(request: Request) -> Response:
-    from ...report import FIGURES, unmitigated_by_scheme
-
     site = request.app.state.site
     show_errors_as(request, html=True)
     if site.coverage is None:
@@ -83,8 +83,6 @@ async def coverage(request: Request) -> Response:
 
 
 async def figure(request: Request) -> Response:
-    from ...report import FIGURES, FORMATS
-
     site = request.app.state.site
     show_errors_as(request, html=False)
     name, ext = request.path_params["name"], request.path_params["ext"]
@@ -108,8 +106,6 @@ async def health(request: Request) -> Response:
 async def jsonld_document(request: Request) -> Response:
     """The JSON-LD context (and frame) where their IRIs say, https://w3id.org/airm/context.jsonld: the same
     documents airm compacts and frames with offline."""
-    from ...export import context_document_served, frame_document
-
     doc = context_document_served() if request.url.path == "/context.jsonld" else frame_document()
     return Response(json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8"), media_type="application/ld+json",
                     headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "max-age=3600"})

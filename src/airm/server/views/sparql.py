@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from ... import catalog
 from ...errors import (
     AirmError,
     BodyTimeout,
@@ -198,8 +199,6 @@ def service_description(request: Request) -> Response:
 async def editor(request: Request, *, query_text: str | None = None, result: dict | None = None,
                  error: dict | None = None, status: int = 200) -> Response:
     """The query editor page: a stored query as an example (``?example=``), a query given, or a default one."""
-    from ... import catalog
-
     show_errors_as(request, html=True)
     queries = catalog.catalog()
     example = request.query_params.get("example")
