@@ -18,7 +18,7 @@ from ..engines import run_sparql, run_stored
 from ..errors import AirmError, InternalError, QueryError, QueryTimeout, ResultTooLarge, WorkerCrashed
 from ..export import serialize
 from ..isolation import limit_memory
-from . import conneg, formats, records
+from . import browsing, conneg, formats, records
 from .jobs import (
     BrowseJob,
     CoverageJob,
@@ -139,15 +139,11 @@ def _(job: CoverageJob, kg) -> dict:
 
 @run.register
 def _(job: BrowseJob, kg) -> dict:
-    from . import browsing
-
     return browsing.browse_page(kg, job)
 
 
 @run.register
 def _(job: NavigatorJob, kg) -> dict:
-    from . import browsing
-
     return browsing.navigator(kg)
 
 
