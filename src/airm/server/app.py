@@ -20,7 +20,7 @@ from ..errors import AirmError
 from .middleware import SECURITY_HEADERS, Guard
 from .respond import answer_error
 from .site import Site
-from .views import catalog, linked_data, pages, sparql
+from .views import about, assets, atlas, catalog, linked_data, pages, sparql
 from .web import HERE
 
 __all__ = ["SECURITY_HEADERS", "ServerConfig", "create_app"]
@@ -62,6 +62,10 @@ ROUTES = [
     Route("/ontology", linked_data.ontology),
     Route("/ontology.{suffix}", linked_data.ontology),
     Route("/health", pages.health),
+    Route("/atlas/matrix", atlas.matrix),
+    Route("/about", about.about_list),
+    Route("/about/{name}", about.about_source),
+    Route("/favicon.ico", assets.favicon),
     Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
 ]
 

@@ -95,6 +95,8 @@ def environment():
 
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
+    from .prose import prose
+
     env.globals.update(link=link, cell=cell, href=href, short=short, urlencode=urlencode,
-                       visible_columns=visible_columns)
+                       visible_columns=visible_columns, prose=prose)
     return env

@@ -16,12 +16,14 @@ import signal
 from ..sparql_errors import caret
 from . import conneg
 from .jobs import (
+    AboutJob,
     CoverageJob,
     ExistsJob,
     Failure,
     FigureJob,
     GraphJob,
     Job,
+    MatrixJob,
     Ready,
     RecordJob,
     ResultJob,
@@ -186,6 +188,20 @@ def _(job: CoverageJob, kg) -> dict:
     from .. import report
 
     return report.coverage_data(kg, timeout=job.timeout)
+
+
+@run.register
+def _(job: MatrixJob, kg) -> list:
+    from . import atlas
+
+    return atlas.matrix(kg)
+
+
+@run.register
+def _(job: AboutJob, kg) -> list:
+    from . import about
+
+    return about.sources(kg, job.workspace)
 
 
 def warm_up(kg) -> None:
