@@ -13,9 +13,6 @@ import re
 
 from markupsafe import Markup
 
-from ..namespaces import AIRM_ID
-from .web import href
-
 TAGS = {"p", "br", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "h3", "h4", "h5", "h6",
         "hr", "table", "thead", "tbody", "tr", "th", "td"}
 ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
@@ -40,7 +37,7 @@ def _link_target(element: str, attribute: str, value: str) -> str | None:
         return value
     match = ATLAS_PATH.match(value)
     if match:
-        return href(AIRM_ID + "atlas/" + match.group(1))
+        return "/id/atlas/" + match.group(1)  # the page of atlas:ID (web.href), the id checked by ATLAS_PATH
     return None
 
 

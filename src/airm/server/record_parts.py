@@ -12,7 +12,7 @@ import itertools
 
 import pyoxigraph as ox
 
-from ..labels import best_literal, label_of
+from ..labels import best_literal, label_of, labels_for
 from ..namespaces import AIRM
 from .records import BIBO, DCTERMS, DESCRIPTIONS, RDF, SCHEMA, _graph_of, _list_items, source_name
 
@@ -131,3 +131,16 @@ def parts(kg, iri: str) -> dict:
     iris |= {x for s in out["procedure"] for x in (s["tactic"], s["technique"]) if x}
     out["iris"] = iris
     return out
+
+
+def enrich(kg, rec: dict) -> dict:
+    """``rec`` (a ``records.record``) with the catalogue parts, and every document it shows named by its title."""
+    catalogue = parts(kg, rec["iri"])
+    iris = catalogue.pop("iris")
+    labels = rec["labels"]
+    labels.update(labels_for(kg, iris - labels.keys()))
+    titles = document_titles(kg.store, set(labels) | {rec["iri"]})
+    labels.update(titles)
+    rec["label"] = titles.get(rec["iri"], rec["label"])
+    rec.update(catalogue)
+    return rec

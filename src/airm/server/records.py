@@ -116,16 +116,9 @@ def record(kg, iri: str, *, timeout: float, limit: int) -> dict:
     by_predicate = {st["predicate"].value: st for st in statements}
     iris = {iri} | set(out["types"]) | set(out["groups"]) | set(incoming)
     iris |= _iris_shown(statements, referrers, sections)
-    from .record_parts import document_titles, parts
-
-    catalogue = parts(kg, iri)
-    iris |= catalogue.pop("iris")
     labels = labels_for(kg, iris)
-    titles = document_titles(kg.store, iris)  # documents are shown by their titles, not their citation keys
-    labels.update(titles)
     seen = out["labels"]
-    label = (titles.get(iri) or _best(seen.get(SKOS + "prefLabel", [])) or _best(seen.get(RDFS + "label", []))
-             or labels.get(iri))
+    label = _best(seen.get(SKOS + "prefLabel", [])) or _best(seen.get(RDFS + "label", [])) or labels.get(iri)
     return {
         "iri": iri,
         "curie": curie(iri),
@@ -140,7 +133,6 @@ def record(kg, iri: str, *, timeout: float, limit: int) -> dict:
         "identifiers": _identifiers(out["groups"]),
         "sections": sections,
         "labels": labels,
-        **catalogue,
     }
 
 

@@ -149,9 +149,9 @@ def _(job: StoredJob, kg) -> dict:
 
 @run.register
 def _(job: RecordJob, kg) -> dict:
-    from . import records
+    from . import record_parts, records
 
-    return records.record(kg, job.iri, timeout=job.timeout, limit=job.limit)
+    return record_parts.enrich(kg, records.record(kg, job.iri, timeout=job.timeout, limit=job.limit))
 
 
 @run.register
