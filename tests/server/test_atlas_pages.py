@@ -58,6 +58,14 @@ def test_mitigation_page_shows_each_techniques_use_note_as_text(atlas_server):
     assert '<a href="/id/atlas/AML.T0911" rel="noopener noreferrer nofollow">the technique</a>' in section
 
 
+def test_technique_page_lists_the_mitigations_against_it_with_their_use_notes(atlas_server):
+    page = html(atlas_server, "/id/atlas/AML.T0911.000")
+    section = page.split('id="used-against"', 1)[1].split("</section>", 1)[0]
+    assert '<a href="/id/atlas/AML.M0910"' in section and ">Quokka Input Screening</a>" in section
+    assert "Check labels before training" in section
+    assert 'id="used-against"' not in html(atlas_server, "/id/atlas/AML.T0911")  # listed for its sub-technique only
+
+
 def test_case_study_markdown_is_rendered_and_nothing_in_it_runs(atlas_server):
     page = html(atlas_server, "/id/atlas/AML.CS0910")
     summary = page.split('<div class="description">', 1)[1].split("</div>", 1)[0]

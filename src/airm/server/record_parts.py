@@ -107,6 +107,27 @@ def use_notes(store, iri: str, sources=()) -> list[dict]:
     return out if any(r["notes"] for r in out) else []
 
 
+def used_against(store, iri: str, sources=()) -> list[dict]:
+    """The other side of ``use_notes``: on a technique's page, each mitigation that lists it with a note saying how
+    it is used against it (as ATLAS's technique pages show them)."""
+    out = []
+    addressed, holds = ox.NamedNode(AIRM + "addressedRisk"), ox.NamedNode(AIRM + "hasRiskAddressing")
+    note = ox.NamedNode(AIRM + "applicationNote")
+    links = {q.subject for q in itertools.islice(store.quads_for_pattern(None, addressed, ox.NamedNode(iri), None),
+                                                 SCAN) if isinstance(q.subject, ox.NamedNode)}
+    for link in links:
+        notes = sorted({(q.object.value, source_name(_graph_of(q), sources))
+                        for q in itertools.islice(store.quads_for_pattern(link, note, None, None), SCAN)
+                        if isinstance(q.object, ox.Literal)})
+        if not notes:
+            continue
+        for q in itertools.islice(store.quads_for_pattern(None, holds, link, None), SCAN):
+            if isinstance(q.subject, ox.NamedNode):
+                out.append({"mitigation": q.subject.value, "label": label_of(store, q.subject.value), "notes": notes})
+    unique = {(m["mitigation"], tuple(m["notes"])): m for m in out}
+    return sorted(unique.values(), key=lambda m: ((m["label"] or m["mitigation"]).casefold(), m["mitigation"]))
+
+
 def procedure(store, iri: str, sources=()) -> list[dict]:
     """A case study's steps in order, each with its tactic, its technique and its (Markdown) description."""
     steps = []
@@ -125,9 +146,10 @@ def parts(kg, iri: str) -> dict:
     """The catalogue parts of ``iri``'s page, and every IRI they link to (for labels)."""
     store = kg.store
     out = {"techniques": techniques_used(store, iri), "use_notes": use_notes(store, iri, kg.sources),
-           "document": document_card(store, iri), "procedure": procedure(store, iri, kg.sources)}
+           "document": document_card(store, iri), "procedure": procedure(store, iri, kg.sources),
+           "used_against": used_against(store, iri, kg.sources)}
     iris = {d for t in out["techniques"] for d in t["introducedIn"]} | {t["iri"] for t in out["techniques"]}
-    iris |= {r["risk"] for r in out["use_notes"]}
+    iris |= {r["risk"] for r in out["use_notes"]} | {m["mitigation"] for m in out["used_against"]}
     iris |= {x for s in out["procedure"] for x in (s["tactic"], s["technique"]) if x}
     out["iris"] = iris
     return out
