@@ -159,6 +159,14 @@ def test_techniques_link_to_tactics_and_parents(raw, outcome):
         assert objects(t, node, "airm:techniqueMaturity") == {ox.Literal(tech["maturity"])}
 
 
+def test_tactics_keep_their_column_of_the_matrix(raw, outcome):
+    """The matrix's columns follow the source's list of tactics, which is not the order of their ids."""
+    listed = [t["id"] for t in raw["matrices"][0]["tactics"]]
+    assert listed != sorted(listed)
+    positions = {tid: [int(o.value) for o in objects(outcome.triples, A + tid, "schema:position")] for tid in listed}
+    assert [positions[tid] for tid in listed] == [[i] for i in range(1, len(listed) + 1)]
+
+
 def test_case_study_steps(raw, outcome):
     src = next(c for c in raw["case-studies"] if c["id"] == "AML.CS0000")
     t = outcome.triples

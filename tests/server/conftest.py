@@ -24,6 +24,23 @@ def server(tmp_path_factory, _isolated_cache):
     srv.stop()
 
 
+ATLAS_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "server" / "atlas-pages.yaml"
+
+
+@pytest.fixture(scope="session")
+def atlas_server(tmp_path_factory, _isolated_cache):
+    """A server whose workspace holds a small ATLAS import (tests/fixtures/server/atlas-pages.yaml) beside the
+    embedded data: every kind of page exists on it, the matrix, case studies and "about" pages included."""
+    from airm.importers.store import import_source
+
+    ws = tmp_path_factory.mktemp("atlas-workspace")
+    import_source("atlas", str(ATLAS_FIXTURE), workspace=str(ws))
+    log = tmp_path_factory.mktemp("airm-serve-atlas") / "requests.log"
+    srv = start(log, "--workspace", str(ws), "--workers", "1", "--timeout", "20")
+    yield srv
+    srv.stop()
+
+
 def need_chromium():
     """Browser tests: skipped where Chromium is missing, but a failure in CI (CI=true), where .ci/run installs it."""
     path = os.environ.get("AIRM_CHROMIUM", CHROMIUM)

@@ -48,11 +48,29 @@ def test_search_open_mitigation_follow_source(page, artifacts):
     assert page.get_by_text("Section: Value Misalignment").first.is_visible()
     shot(page, artifacts, "03-mitigation")
 
-    page.locator("dl.facts").get_by_role("link", name="Shi et al. 2024").first.click()
+    page.locator("dl.facts").get_by_role("link", name="Large Language Model Safety: A Holistic Survey").first.click()
     page.wait_for_url("**/id/ref/shi2024-llm-safety-survey")
-    assert "Shi et al. 2024" in page.locator("h1").inner_text()
+    assert page.locator("h1").inner_text() == "Large Language Model Safety: A Holistic Survey"
+    assert page.locator("dl.document").get_by_text("Shi et al. 2024").is_visible()  # the citation key, as a fact
     assert page.get_by_role("link", name="2412.17686", exact=True).is_visible()  # the arXiv identifier, as a link
     shot(page, artifacts, "04-source-paper")
+
+
+def test_from_the_seed_mitigation_to_the_paper_that_introduced_dpo_in_two_clicks(page, artifacts):
+    page.goto("/id/mitigation/shi2024-alignment-training")
+    techniques = page.locator("section[aria-labelledby=techniques]")
+    techniques.get_by_role("link", name="Direct Preference Optimization", exact=True).click()  # click 1: the technique
+    page.wait_for_url("**/id/technique/dpo")
+    assert page.locator("h1").inner_text() == "Direct Preference Optimization"
+    shot(page, artifacts, "04b-technique-dpo")
+    title = "Direct Preference Optimization: Your Language Model is Secretly a Reward Model"
+    page.locator("dl.facts").get_by_role("link", name=title).click()  # click 2: the work that introduced it
+    page.wait_for_url("**/id/ref/rafailov2023-dpo")
+    assert page.locator("h1").inner_text() == title
+    card = page.locator("dl.document")
+    assert "Rafailov, Rafael" in card.inner_text() and "2023" in card.inner_text()
+    assert card.get_by_role("link", name="https://arxiv.org/abs/2305.18290").is_visible()
+    shot(page, artifacts, "04c-paper-dpo")
 
 
 def test_run_a_catalog_query_from_the_page(page, artifacts):

@@ -15,8 +15,8 @@ from airm.server.jobs import Failure, StoredJob
 
 SERVER = Path(__file__).resolve().parents[2] / "src" / "airm" / "server"
 # each module may import only those after it in this order (the views only what is below the views)
-LAYERS = ["app", "middleware", "views", "respond", "site", "pool", "worker", "records", "browsing", "formats", "jobs",
-          "conneg", "web", "http"]
+LAYERS = ["app", "middleware", "views", "respond", "site", "pool", "worker", "record_parts", "records", "browsing",
+          "atlas", "about", "formats", "jobs", "conneg", "web", "prose", "http"]
 
 
 @pytest.mark.parametrize(("exc", "status", "kind"), [

@@ -8,7 +8,8 @@ What it builds, all with IRIs made from ATLAS's own ids (``atlas:AML.TA0002``, `
 - tactics (``airm:AttackTactic``) and techniques (``airm:AttackTechnique``), both risk categories and SKOS concepts of
   the ATLAS matrix scheme; a technique ``airm:achievesTactic`` its tactics, a sub-technique ``airm:subTechniqueOf``
   its parent (both sub-properties of ``skos:broader``, so "a risk and its sub-risks" reaches every technique of a
-  tactic); its maturity and, where the source gives them, its platforms;
+  tactic); its maturity and, where the source gives them, its platforms; a tactic keeps its column of the matrix
+  (``schema:position``, the order of the source's list);
 - mitigations (``airm:Mitigation``) with one ``airm:RiskAddressing`` node per technique they list, carrying ATLAS's
   per-link use note (``airm:applicationNote``): ``airm:addresses`` follows by the ontology's property chain; their
   category (a concept of an ATLAS mitigation-category scheme) and their lifecycle stages mapped onto airm's
@@ -201,8 +202,8 @@ class AtlasBuilder:
         self.progress.start(len(tactics) + len(techniques) + len(mitigations) + len(cases), "MITRE ATLAS")
 
         self._dataset(doc, matrix, version)
-        for rid, item in tactics.items():
-            self._tactic(rid, item)
+        for position, (rid, item) in enumerate(tactics.items(), start=1):
+            self._tactic(rid, item, position)
         for rid, item in techniques.items():
             self._technique(rid, item)
         categories: dict[str, object] = {}
@@ -278,10 +279,12 @@ class AtlasBuilder:
             self.flag(rid, "description", item.get("description"), "no description: imported without a definition")
         self._common(node, rid, item)
 
-    def _tactic(self, rid: str, item: dict) -> None:
+    def _tactic(self, rid: str, item: dict, position: int) -> None:
+        """A tactic, with its column in the matrix (``schema:position``: the source's order, not the ids' order)."""
         node = self.t.iri(f"atlas:{rid}")
         self._concept(node, rid, item, "airm:AttackTactic")
         self.t.add(node, "skos:topConceptOf", self.scheme)
+        self.t.add(node, "schema:position", self.t.typed(str(position), "xsd:integer"))
         self.counts["tactics"] += 1
         self.rows_imported += 1
         self.progress.advance()

@@ -21,7 +21,7 @@ from .middleware import SECURITY_HEADERS, Guard
 from .pool import QueryPool
 from .respond import answer_error
 from .site import Site
-from .views import browse, catalog, linked_data, pages, sparql
+from .views import about, assets, atlas, browse, catalog, linked_data, pages, sparql
 from .web import HERE
 
 __all__ = ["SECURITY_HEADERS", "ServerConfig", "create_app"]
@@ -64,6 +64,10 @@ ROUTES = [
     Route("/ontology", linked_data.ontology),
     Route("/ontology.{suffix}", linked_data.ontology),
     Route("/health", pages.health),
+    Route("/atlas/matrix", atlas.matrix),
+    Route("/about", about.about_list),
+    Route("/about/{name}", about.about_source),
+    Route("/favicon.ico", assets.favicon),
     Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
 ]
 

@@ -123,3 +123,13 @@ class Failure:
         exc = cls.__new__(cls)
         errors.AirmError.__init__(exc, self.message, hint=self.hint)  # not cls.__init__: InputFileError has its own
         return exc
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatrixJob(Job):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class AboutJob(Job):
+    workspace: str | None = None  # the server's --workspace: where the imports' records are

@@ -77,7 +77,9 @@ def cell(term, labels: dict | None = None) -> Markup:
 
 
 def visible_columns(result, labels: dict | None) -> list[str]:
-    """The columns a page shows: a ``fooLabel`` column is left out when the ``foo`` links already read the same."""
+    """The columns a page shows: a ``fooLabel`` column is left out when the ``foo`` links already read the same, and
+    so is a column of text that only repeats, row by row, the text of a link beside it (a document's ``title`` when
+    the page names documents by their titles)."""
     labels = labels or {}
     shown = []
     for v in result.variables:
@@ -87,13 +89,32 @@ def visible_columns(result, labels: dict | None) -> list[str]:
                                          and labels.get(row[base].value) == row[v].value)
                 for row in result.rows):
             continue
+        if _repeats_a_link(v, result.rows, labels):
+            continue
         shown.append(v)
     return shown
+
+
+def _repeats_a_link(column: str, rows, labels: dict) -> bool:
+    """Whether every value of ``column`` is a literal reading exactly as a link in its own row (and one is there)."""
+    seen = False
+    for row in rows:
+        term = row.get(column)
+        if term is None:
+            continue
+        if term.type != "literal" or not any(
+                other.type == "uri" and labels.get(other.value) == term.value
+                for name, other in row.items() if name != column and other is not None):
+            return False
+        seen = True
+    return seen
 
 
 def environment():
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
+    from .prose import prose
+
     env.globals.update(link=link, cell=cell, href=href, short=short, urlencode=urlencode,
-                       visible_columns=visible_columns)
+                       visible_columns=visible_columns, prose=prose)
     return env

@@ -18,8 +18,9 @@ from ..engines import run_sparql, run_stored
 from ..errors import AirmError, InternalError, QueryError, QueryTimeout, ResultTooLarge, WorkerCrashed
 from ..export import serialize
 from ..isolation import limit_memory
-from . import browsing, conneg, formats, records
+from . import about, atlas, browsing, conneg, formats, record_parts, records
 from .jobs import (
+    AboutJob,
     BrowseJob,
     CoverageJob,
     ExistsJob,
@@ -27,6 +28,7 @@ from .jobs import (
     FigureJob,
     GraphJob,
     Job,
+    MatrixJob,
     NavigatorJob,
     Ready,
     RecordJob,
@@ -108,7 +110,7 @@ def _(job: StoredJob, kg) -> dict:
 
 @run.register
 def _(job: RecordJob, kg) -> dict:
-    return records.record(kg, job.iri, timeout=job.timeout, limit=job.limit)
+    return record_parts.enrich(kg, records.record(kg, job.iri, timeout=job.timeout, limit=job.limit))
 
 
 @run.register
@@ -145,6 +147,16 @@ def _(job: BrowseJob, kg) -> dict:
 @run.register
 def _(job: NavigatorJob, kg) -> dict:
     return browsing.navigator(kg)
+
+
+@run.register
+def _(job: MatrixJob, kg) -> list:
+    return atlas.matrix(kg)
+
+
+@run.register
+def _(job: AboutJob, kg) -> list:
+    return about.sources(kg, job.workspace)
 
 
 def warm_up(kg) -> None:
