@@ -320,8 +320,19 @@ def test_shapes_refuse_a_held_value_rule_naming_neither_concept_nor_document(tmp
 
 
 def test_shipped_classifier_data_conforms(kg):
-    report = kg.validate()
+    report = kg.validate()  # the NIST actor-task table, built into the graph
     assert report.conforms, report.to_text()
+
+
+def test_shipped_rules_conform_to_their_shapes_and_stay_out_of_the_graph(kg):
+    from airm.classify.rules import rule_files
+
+    files = rule_files()
+    assert {f.name for f in files} >= {"text-rules.ttl", "held-value-rules.ttl", "learned-lexicon.ttl"}
+    code, out, err = run_cli("validate", *map(str, files))
+    assert code == 0 and "0 violation(s)" in out + err, out + err
+    # classify reads them itself: the graph the queries see holds no rule (the lexicon would nearly double it)
+    assert kg.sparql("ASK { ?r a <https://w3id.org/airm#ClassificationRule> }").boolean is False
 
 
 def test_record_level_crosswalk_from_the_risk_a_mitigation_addresses(ws):
