@@ -6,6 +6,11 @@ or tuned from them. Usage (imports the five sources from ../shared/reference int
 --workspace names one that has them):
 
     python benchmarks/classify.py [--workspace DIR] [--out benchmarks/results/classify.json]
+
+``--dev`` scores the development labels of benchmarks/classify-dev/ instead, the training part and the held-out part
+apart (as that folder's README defines them), and never opens the gold files: the mode to tune rules with.
+
+    python benchmarks/classify.py --dev [--workspace DIR] [--out benchmarks/results/classify-dev.json]
 """
 
 from __future__ import annotations
@@ -21,18 +26,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "classification-gold.tsv"
+RESULTS = ROOT / "benchmarks" / "results"
 REFERENCE = Path(os.environ.get("AIRM_REFERENCE") or ROOT.parent / "shared" / "reference")
 AXES = ("lifecycle-stage", "actor-type", "rmf-function", "risk")
 NONE_SPECIFIC = "none-specific"
 
 
 def predictions(workspace: Path) -> tuple[dict, int, dict, set]:
-    """(mitigation IRI, axis) -> values best first (source and curated values, then proposals by confidence); the
-    last item is the set of (mitigation IRI, axis) where a source or a curator states a value."""
+    """(mitigation IRI, axis) -> values best first (airm.classify.methods.order_values: the text's reading, then source
+    and curated values, then proposals by confidence); the last item is the set of (mitigation IRI, axis) where a
+    source or a curator states a value."""
     from airm.classify import graphs, proposals
     from airm.classify.axes import load_schemes
     from airm.classify.facts import read_facts
-    from airm.classify.methods import order_stated
+    from airm.classify.methods import order_values
     from airm.classify.rules import load_rules
     from airm.kg import load
 
@@ -40,15 +47,15 @@ def predictions(workspace: Path) -> tuple[dict, int, dict, set]:
     schemes = load_schemes(lambda t: graphs.select(kg.store, t))
     facts = read_facts(lambda t: graphs.select(kg.store, t), schemes)
     rules = load_rules(schemes)
-    out: dict = defaultdict(list)
+    made: dict = defaultdict(list)
+    for p in proposals.read(proposals.files(workspace)[0]):
+        if p.status == "proposed" and p.axis in AXES:
+            made[(p.mitigation, p.axis)].append(p)
+    out: dict = {}
     for m in facts.mitigations.values():
         for axis in AXES:
-            out[(m.iri, axis)] += order_stated(rules, m, axis, m.values.get(axis, ()))
-    stated = {key for key, values in out.items() if values}
-    made = [p for p in proposals.read(proposals.files(workspace)[0]) if p.status == "proposed"]
-    for p in sorted(made, key=lambda p: (-p.confidence, p.value)):
-        if p.axis in AXES and p.value not in out[(p.mitigation, p.axis)]:
-            out[(p.mitigation, p.axis)].append(p.value)
+            out[(m.iri, axis)] = order_values(rules, facts, m, axis, m.values.get(axis, ()), made[(m.iri, axis)])
+    stated = {(m.iri, a) for m in facts.mitigations.values() for a in AXES if m.values.get(a)}
     coverage = {a: sum(1 for m in facts.mitigations if out.get((m, a))) for a in AXES}
     return out, len(facts.mitigations), coverage, stated
 
@@ -71,6 +78,8 @@ def score(pred: dict, labels: dict, total: int, coverage: dict) -> dict:
     figures = {}
     for axis in AXES:
         items = {k: v for k, v in labels.items() if k[1] == axis and NONE_SPECIFIC not in v}
+        if not items:
+            continue
         majority = Counter(v[0] for v in items.values()).most_common(1)[0][0]
         top1 = [bool(pred.get(k)) and pred[k][0] == v[0] for k, v in items.items()]
         sets = [f1(set(pred.get(k, [])), set(v)) for k, v in items.items()]
@@ -85,6 +94,40 @@ def score(pred: dict, labels: dict, total: int, coverage: dict) -> dict:
 
 
 DEV = sorted((ROOT / "benchmarks" / "classify-dev").glob("*.tsv"))
+DEV_TRAIN_FILES = ("dev.tsv", "dev-a.tsv")  # wholly training; dev-b.tsv is split at HOLDOUT_FROM
+HOLDOUT_FILE, HOLDOUT_FROM = "dev-b.tsv", 76  # its items from the 76th on (file order) are held out
+
+
+def dev_parts(folder: Path = ROOT / "benchmarks" / "classify-dev") -> dict:
+    """The development labels split as classify-dev/README.md defines: {"training": labels, "held-out": labels}, each
+    (mitigation IRI, axis) -> values by rank. A mitigation labelled in two files counts once, in the first file read."""
+    parts: dict = {"training": {}, "held-out": {}}
+    for name in (*DEV_TRAIN_FILES, HOLDOUT_FILE):
+        order: list = []
+        by: dict = defaultdict(list)
+        with (folder / name).open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                if row["mitigation_iri"] not in order:
+                    order.append(row["mitigation_iri"])
+                part = "held-out" if name == HOLDOUT_FILE and len(order) >= HOLDOUT_FROM else "training"
+                by[(part, row["mitigation_iri"], row["axis"])].append((int(row["rank"]),
+                                                                      row["value"] or row["value_code"]))
+        seen = {m for labels in parts.values() for m, _ in labels}
+        for (part, iri, axis), values in by.items():
+            if iri not in seen:
+                parts[part][(iri, axis)] = [v for _, v in sorted(values)]
+    return parts
+
+
+def dev_report(pred: dict, total: int, coverage: dict, stated: set) -> dict:
+    """Figures per part of the development labels, also split by whether a source states the value."""
+    out = {}
+    for part, labels in dev_parts().items():
+        out[part] = score(pred, labels, total, coverage)
+        out[part + ", source states a value"] = score(pred, {k: v for k, v in labels.items() if k in stated},
+                                                      total, coverage)
+        out[part + ", proposal"] = score(pred, {k: v for k, v in labels.items() if k not in stated}, total, coverage)
+    return out
 TWINS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?a ?b WHERE { GRAPH <https://w3id.org/airm/graph/duplicates> { ?a skos:exactMatch|skos:closeMatch ?b } }"""
 
@@ -115,7 +158,10 @@ def markdown(figures: dict) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workspace", type=Path, default=None)
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "classify.json")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="default benchmarks/results/classify.json (with --dev: classify-dev.json)")
+    ap.add_argument("--dev", action="store_true",
+                    help="score the development labels (training and held-out apart), not the gold set")
     ap.add_argument("--gold", type=Path, default=GOLD,
                     help="labels to score against (development: classify-dev/dev.tsv)")
     ap.add_argument("--no-classify", action="store_true", help="score the proposals the workspace already holds")
@@ -131,6 +177,9 @@ def main(argv=None) -> int:
     if not args.no_classify:
         classify(workspace=workspace)
     pred, total, coverage, stated = predictions(workspace)
+    if args.dev:
+        return _write_dev(pred, total, coverage, stated, args.out or RESULTS / "classify-dev.json")
+    args.out = args.out or RESULTS / "classify.json"
     labels = gold(args.gold)
     figures = score(pred, labels, total, coverage)
     twins = with_dev_twin(workspace, labels) if args.gold == GOLD else set()
@@ -148,6 +197,16 @@ def main(argv=None) -> int:
     print("\nThe same, on the (gold item, axis) pairs where no source or curator states a value, so the answer is a"
           " proposal of airm classify:\n")
     print(markdown(proposed_only))
+    return 0
+
+
+def _write_dev(pred: dict, total: int, coverage: dict, stated: set, out: Path) -> int:
+    report = dev_report(pred, total, coverage, stated)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    for part, figures in report.items():
+        print(f"\nDevelopment labels, {part}:\n")
+        print(markdown(figures))
     return 0
 
 

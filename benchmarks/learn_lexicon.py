@@ -1,11 +1,12 @@
 """Learn a lexicon for `airm classify` from hand-labelled development items: words and two-word phrases that are much
 more frequent in the text of items labelled with one concept than overall, each written as a text rule of
-data/classify/ (same format and shapes as the hand-written rules), so the result is a reviewable data file that the
-classifier reads deterministically like any other. Only development labels may be given (never tests/gold/).
+data/classify/rules/ (same format and shapes as the hand-written rules), so the result is a reviewable data file that
+the classifier reads deterministically like any other. Only development labels may be given (never tests/gold/).
 
     python benchmarks/learn_lexicon.py --workspace WS --labels benchmarks/classify-dev/dev.tsv \\
         benchmarks/classify-dev/dev-a.tsv benchmarks/classify-dev/dev-b.tsv --holdout-from 76 \\
-        --axes lifecycle-stage,rmf-function,risk --scale 0.1 --min-support 2 --out data/classify/learned-lexicon.ttl
+        --axes lifecycle-stage,rmf-function,risk --scale 0.1 --min-support 2 \\
+        --out data/classify/rules/learned-lexicon.ttl
 
 Weight of a rule for word w and concept c: scale * ln(P(c | w) / P(c)), with P(c | w) smoothed towards P(c); kept
 only when w occurs in at least --min-support items labelled c and the lift is at least --min-lift.

@@ -107,7 +107,7 @@ def test_no_alignment_uses_a_property_that_would_make_a_mitigation_an_ai_system(
     assert URIRef("https://w3id.org/airo#isDeployedBy") in risky
     from airm import resources
 
-    for path in resources.ontology_files() + resources.data_files():
+    for path in resources.ontology_files() + resources.data_files() + resources.classifier_rule_files():
         g = Graph().parse(path, format="turtle")
         used = {p for p in g.predicates()} | {o for o in g.objects() if isinstance(o, URIRef)}
         assert not (used & risky), f"{path.name} uses {sorted(used & risky)}"

@@ -26,7 +26,8 @@ def test_every_prefix_used_in_shipped_turtle_is_declared_in_the_prefix_file():
     from airm import resources
 
     declared = namespaces.prefixes()
-    for path in resources.data_files() + resources.ontology_files() + resources.shape_files():
+    for path in (resources.data_files() + resources.classifier_rule_files() + resources.ontology_files()
+                 + resources.shape_files()):
         for m in re.finditer(r"^@prefix\s+([\w-]*):\s*<([^>]+)>", path.read_text(), re.M):
             prefix, ns = m.groups()
             if prefix in ("airmsh",):

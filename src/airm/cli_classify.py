@@ -12,7 +12,7 @@ from .cli_common import workspace_option
               help="instead of classifying, write every classification (curated and proposed) as a TSV to review")
 @click.option("--only", "only", multiple=True, metavar="ID", help="classify only this mitigation (repeatable)")
 @click.option("--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False),
-              help="use this rules file instead of data/classify/ (repeatable)")
+              help="use this rules file instead of data/classify/rules/ (repeatable)")
 @click.option("--llm-endpoint", metavar="URL", default=None,
               help="also ask a language model at this OpenAI-compatible URL (key from $AIRM_LLM_API_KEY)")
 @click.option("--model", metavar="NAME", default=None, help="the model to ask (with --llm-endpoint)")
@@ -23,7 +23,7 @@ def classify_command(export_file, only, rules_files, llm_endpoint, model, llm_ti
     mitigation lacking one, each with a method, confidence and one-sentence rationale.
 
     Methods, strongest first: inherited through skos:exactMatch, structural facts of the source, crosswalks, text
-    rules (data/classify/), and a language model only with --llm-endpoint. Proposals go to their own graph in the
+    rules (data/classify/rules/), and a language model only with --llm-endpoint. Proposals go to their own graph in the
     workspace; queries read them only with --with-proposals. Review with --export FILE and 'airm review'.
     """
     from .errors import UserError

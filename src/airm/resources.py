@@ -43,8 +43,20 @@ def shape_files() -> list[Path]:
     return sorted(resource_dir("ontology").glob("shapes/*.shapes.ttl"))
 
 
+CLASSIFIER_RULES = "classify/rules"  # under data/: the rules `airm classify` reads itself
+
+
 def data_files() -> list[Path]:
-    return sorted(resource_dir("data").rglob("*.ttl"))
+    """The curated data the knowledge graph is built from. The classifier's rules (data/classify/rules/) are not
+    among them: `airm classify` reads them itself, so they neither grow the graph nor reach its queries."""
+    root = resource_dir("data")
+    rules = root / CLASSIFIER_RULES
+    return sorted(p for p in root.rglob("*.ttl") if rules not in p.parents)
+
+
+def classifier_rule_files() -> list[Path]:
+    """The shipped rules of `airm classify` (text rules, held-value rules, the learned lexicon)."""
+    return sorted((resource_dir("data") / CLASSIFIER_RULES).glob("*.ttl"))
 
 
 def relative_name(path: Path) -> str:

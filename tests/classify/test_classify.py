@@ -320,8 +320,19 @@ def test_shapes_refuse_a_held_value_rule_naming_neither_concept_nor_document(tmp
 
 
 def test_shipped_classifier_data_conforms(kg):
-    report = kg.validate()
+    report = kg.validate()  # the NIST actor-task table, built into the graph
     assert report.conforms, report.to_text()
+
+
+def test_shipped_rules_conform_to_their_shapes_and_stay_out_of_the_graph(kg):
+    from airm.classify.rules import rule_files
+
+    files = rule_files()
+    assert {f.name for f in files} >= {"text-rules.ttl", "held-value-rules.ttl", "learned-lexicon.ttl"}
+    code, out, err = run_cli("validate", *map(str, files))
+    assert code == 0 and "0 violation(s)" in out + err, out + err
+    # classify reads them itself: the graph the queries see holds no rule (the lexicon would nearly double it)
+    assert kg.sparql("ASK { ?r a <https://w3id.org/airm#ClassificationRule> }").boolean is False
 
 
 def test_record_level_crosswalk_from_the_risk_a_mitigation_addresses(ws):
@@ -379,3 +390,64 @@ def test_link_coverage_counts_proposals_apart_from_curated_values(ws):
     assert stages and all(before[k]["proposed"] == 0 for k in on_axis)
     assert sum(after[k]["proposed"] for k in on_axis) == len(stages)  # each source counts its own mitigations
     assert all(after[k]["linked"] == before[k]["linked"] for k in on_axis)
+
+
+READING_RULES = (  # a text reading that disagrees with GV-9.9-002's stated function and T0001's crosswalk subdomain
+    "@prefix airm: <https://w3id.org/airm#> .\n"
+    "<https://example.org/f1> a airm:ClassificationRule ;\n"
+    '  airm:classificationAxis "rmf-function" ; airm:ruleWeight 1.0 ; airm:rulePattern "register" ;\n'
+    "  airm:ruleValue <https://w3id.org/airm/id/rmf/manage> .\n"
+    "<https://example.org/r1> a airm:ClassificationRule ;\n"
+    '  airm:classificationAxis "risk" ; airm:ruleWeight 1.0 ; airm:rulePattern "personal data" ;\n'
+    "  airm:ruleValue <https://w3id.org/airm/id/mit-risk-domain/2.2> .\n")
+
+
+def _ordered(ws, rules, ident, axis, result):
+    import airm
+    from airm.classify import graphs
+    from airm.classify.axes import load_schemes
+    from airm.classify.facts import read_facts
+    from airm.classify.methods import order_values
+    from airm.classify.rules import load_rules
+
+    kg = airm.load(workspace=ws)
+    schemes = load_schemes(lambda t: graphs.select(kg.store, t))
+    facts = read_facts(lambda t: graphs.select(kg.store, t), schemes)
+    m = facts.mitigations[ident]
+    return order_values(load_rules(schemes, [rules]), facts, m, axis, m.values.get(axis, ()), _by(result, ident, axis))
+
+
+def test_text_reading_is_proposed_beside_a_stated_value_which_stays_and_ranks_first(ws, tmp_path):
+    rules = tmp_path / "reading.ttl"
+    rules.write_text(READING_RULES, encoding="utf-8")
+    result = _classify(ws, rules_files=[rules])
+    (reading,) = _by(result, NIST + "GV-9.9-002", "rmf-function")  # the stated Govern is not proposed again
+    assert (reading.value, reading.method) == (ID + "rmf/manage", "text-rules")
+    assert "reads mostly as Manage" in reading.rationale and "'register'" in reading.rationale
+    assert "the source states Govern, which stays stated" in reading.rationale
+    assert _ordered(ws, rules, NIST + "GV-9.9-002", "rmf-function", result) == [ID + "rmf/manage", ID + "rmf/govern"]
+    # the stated value is still a source fact, not a proposal: the mitigation counts as having had a value only
+    had, more = result.coverage["rmf-function"]
+    with_proposal = {p.mitigation for p in result.proposed if p.axis == "rmf-function"}
+    assert NIST + "GV-9.9-002" in with_proposal and more == len(with_proposal) - 1 and had + more <= result.mitigations
+
+
+def test_text_reading_is_proposed_beside_a_crosswalk_and_ranks_first(ws, tmp_path):
+    rules = tmp_path / "reading.ttl"
+    rules.write_text(READING_RULES, encoding="utf-8")
+    result = _classify(ws, rules_files=[rules])
+    by_value = {p.value: p for p in _by(result, MIT + "T0001", "risk")}
+    assert by_value[ID + "mit-risk-domain/2.1"].method == "crosswalk"
+    assert by_value[ID + "mit-risk-domain/2.2"].method == "text-rules"
+    assert "the crosswalk method's 2.1" in by_value[ID + "mit-risk-domain/2.2"].rationale
+    assert _ordered(ws, rules, MIT + "T0001", "risk", result)[:2] == [ID + "mit-risk-domain/2.2",
+                                                                      ID + "mit-risk-domain/2.1"]
+
+
+def test_no_reading_where_the_text_agrees_or_no_rule_matches(ws, tmp_path):
+    rules = tmp_path / "agree.ttl"
+    rules.write_text(READING_RULES.replace("rmf/manage", "rmf/govern").replace("2.2>", "2.1>"), encoding="utf-8")
+    result = _classify(ws, rules_files=[rules])
+    assert not _by(result, NIST + "GV-9.9-002", "rmf-function")
+    assert [p.method for p in _by(result, MIT + "T0001", "risk")] == ["crosswalk"]
+    assert not _by(result, NIST + "GV-9.9-002", "actor-type")  # no actor rule matched: the stated Deployer alone

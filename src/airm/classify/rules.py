@@ -1,8 +1,8 @@
-"""The offline text classifier: a lexicon of rules kept as data (data/classify/*.ttl), each counting for one concept
-when a pattern is found in the text or when the mitigation already holds a given concept (its MIT taxonomy category,
-its NIST function), a hint the text alone often lacks. Deterministic: the same text, facts and rules give the same
-proposals, with the matched words and facts as the reason. A rules file naming a concept outside the schemes is
-refused, naming the file and line."""
+"""The offline text classifier: a lexicon of rules kept as data (data/classify/rules/*.ttl, read here, not built into
+the knowledge graph), each counting for one concept when a pattern is found in the text or when the mitigation already
+holds a given concept (its MIT taxonomy category, its NIST function), a hint the text alone often lacks.
+Deterministic: the same text, facts and rules give the same proposals, with the matched words and facts as the reason.
+A rules file naming a concept outside the schemes is refused, naming the file and line."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputFileError, UserError
-from ..resources import resource_dir
+from ..resources import classifier_rule_files
 from ..vocab import Airm, Rdf
 from .axes import AXES, Schemes
 
@@ -36,7 +36,7 @@ class Rule:
 
 
 def rule_files() -> list[Path]:
-    return sorted((resource_dir("data") / "classify").glob("*.ttl"))
+    return classifier_rule_files()
 
 
 def load_rules(schemes: Schemes, paths=None) -> list[Rule]:

@@ -66,6 +66,7 @@ def classify(kg=None, *, workspace=None, only=None, rules_files=None, llm=None) 
     for m in chosen:
         for axis in AXES:
             if m.values.get(axis):
+                new += _reading_beside_stated(facts, m, axis, rules, set(rejected))
                 continue
             picked = _propose(facts, m, axis, rules, set(rejected))
             if picked and picked[0].method == "text-rules" and llm is not None and axis != "mitigation-category":
@@ -75,8 +76,8 @@ def classify(kg=None, *, workspace=None, only=None, rules_files=None, llm=None) 
     if asked:
         new += _ask_llm(llm, facts, asked, result)
     result.proposed = sorted(new, key=proposals.Proposal.key)
-    result.coverage = {a: (sum(1 for m in chosen if m.values.get(a)),
-                           len({p.mitigation for p in new if p.axis == a})) for a in AXES}
+    had = {a: {m.iri for m in chosen if m.values.get(a)} for a in AXES}
+    result.coverage = {a: (len(had[a]), len({p.mitigation for p in new if p.axis == a} - had[a])) for a in AXES}
     proposals.save(ws, list(rejected.values()) + result.proposed, curated)
     return result
 
@@ -106,8 +107,28 @@ def _propose(facts, m, axis, rules, rejected: set) -> list:
                 scored = score(rules, axis, f"{m.label}. {m.text}", methods.held(m, facts))
                 text_scores = {s.value: s.score for s in scored if not s.default}
             ranked = methods.rank(found, text_scores)
-            return ranked[:MAX_VALUES] if AXES[axis].multi else ranked[:1]
+            kept = ranked[:MAX_VALUES] if AXES[axis].multi else ranked[:1]
+            if kept[0].method in methods.READ_BESIDE and axis != "mitigation-category":
+                why = f"the {kept[0].method} method's {_values_named(facts, axis, kept)} stay proposed beside it"
+                kept += [p for p in methods.text_reading(facts, m, axis, rules, {p.value for p in kept}, why)
+                         if p.key() not in rejected]
+            return kept
     return []
+
+
+def _reading_beside_stated(facts, m, axis, rules, rejected: set) -> list:
+    """The text's own reading where a source states other values on the axis (they stay stated): see
+    methods.READ_BESIDE. Not for the taxonomy category, which only a source or a match fixes."""
+    if axis == "mitigation-category":
+        return []
+    stated = m.values[axis]
+    why = f"the source states {_values_named(facts, axis, stated)}, which stay{'s' if len(stated) == 1 else ''} stated"
+    return [p for p in methods.text_reading(facts, m, axis, rules, stated, why) if p.key() not in rejected]
+
+
+def _values_named(facts, axis, values) -> str:
+    named = [methods.value_label(facts, axis, v if isinstance(v, str) else v.value) for v in values]
+    return ", ".join(sorted(named))
 
 
 def _ask_llm(llm, facts, asked, result) -> list:
