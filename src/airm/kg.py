@@ -20,6 +20,9 @@ from .validation import validate
 from .workspace import classification_sources, imported_sources, proposals_file
 
 CACHE_FORMAT = "3"
+# in_memory=None bulk-loads the cached N-Quads dump into memory up to this size, else opens the on-disk store
+# (benchmarks/README.md, "Where the time goes": memory answers 3-9x faster, opening costs about 1 s per 10 MB of dump)
+IN_MEMORY_MAX_BYTES = 256 * 1024 * 1024
 
 
 def cache_dir() -> Path:
@@ -111,7 +114,7 @@ def load(
     workspace=None,
     include_embedded: bool = True,
     cache: bool = True,
-    in_memory: bool = False,
+    in_memory: bool | None = False,
 ) -> KnowledgeGraph:
     """Load the embedded ontology and data (plus ``files`` and the workspace's imports) with entailments.
 
@@ -122,7 +125,8 @@ def load(
     Offline; the only thing written is a cache of the loaded store, keyed by a hash of the inputs: an on-disk
     Oxigraph database, which the next load of the same inputs opens read-only at once (right for one-off queries),
     and an N-Quads copy, which ``in_memory=True`` bulk-loads into memory (slower to open, faster to query: right for
-    a server or a notebook asking many questions). Neither re-parses the sources nor re-reasons.
+    a server or a notebook asking many questions). ``in_memory=None`` takes memory when the dump is at most
+    ``IN_MEMORY_MAX_BYTES`` (what the server's workers do). Neither re-parses the sources nor re-reasons.
     """
     sources = (embedded_sources(include_data=include_embedded) + imported_sources(workspace)
                + classification_sources(workspace) + user_sources(files))
@@ -157,17 +161,20 @@ def _with_proposals_file(kg: KnowledgeGraph, workspace) -> KnowledgeGraph:
     return kg
 
 
-def _open_cached(database: Path, dump: Path, in_memory: bool):
+def _open_cached(database: Path, dump: Path, in_memory: bool | None):
     """The cached store, or None (a damaged cache is dropped, to be rebuilt)."""
     import shutil
 
     if not ((database / "CURRENT").is_file() and dump.is_file()):
         return None
     try:
+        if in_memory is None:
+            in_memory = dump.stat().st_size <= IN_MEMORY_MAX_BYTES
         if not in_memory:
             return ox.Store.read_only(str(database))  # RocksDB files: opened, not parsed
         store = ox.Store()
-        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        # lenient: the dump is pyoxigraph's own output, written whole and renamed into place (checks cost half the load)
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True)
         return store
     except (OSError, SyntaxError):
         shutil.rmtree(database, ignore_errors=True)
