@@ -79,10 +79,15 @@ class _Handlers:
             res = self.raw.query(text, use_default_graph_as_union=True, prefixes=prefixes)
             return 1 if isinstance(res, ox.QueryBoolean) else sum(1 for _ in res)  # every solution read
 
+        def rows(result):
+            return {"select": lambda: len(result.rows), "construct": lambda: len(result.triples)}.get(
+                result.kind, lambda: 1)()
+
         out = {}
         for label, run in (("disk", lambda: catalog.run_named(self.disk, name, params)),
                            ("mem", lambda: catalog.run_named(self.mem, name, params)), ("raw", raw)):
-            run()  # warm-up: caches made once per graph (labels, candidates) are not what is measured
+            first = run()  # warm-up: caches made once per graph (labels, candidates) are not what is measured
+            out[f"{label}_rows"] = first if label == "raw" else rows(first)
             times = []
             while len(times) < repeats and sum(times) < 20.0:
                 t = time.perf_counter()
