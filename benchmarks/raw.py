@@ -190,7 +190,8 @@ def render(report: dict) -> str:
              "running the same bound text; ×: airm / raw."
              + (" Quick mode: a smoke test, not a measurement." if report["settings"]["quick"] else ""), ""]
     graphs = report["graphs"]
-    lines += ["| graph | quads | N-Quads dump | open disk s | open mem s | default open |", "|---|---:|---:|---:|---:|---|"]
+    lines += ["| graph | quads | N-Quads dump | open disk s | open mem s | default open |",
+              "|---|---:|---:|---:|---:|---|"]
     for g in graphs:
         o = g["open"]
         lines.append(f"| {g['name']} | {o['quads']:,} | {(o['dump_bytes'] or 0) / 1e6:.1f} MB | "

@@ -155,8 +155,8 @@ def test_raw_comparison_times_every_case_on_the_same_text(tmp_path):
     """benchmarks/raw.py: each case through the on-disk and in-memory paths and raw pyoxigraph, with the same rows
     on all three (the raw side runs the text the engine was handed); figures only, nothing timed here."""
     out = tmp_path / "raw.json"
-    proc = subprocess.run([sys.executable, str(BENCH / "raw.py"), "--quick", "--graphs", "generated", "--out", str(out)],
-                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    command = [sys.executable, str(BENCH / "raw.py"), "--quick", "--graphs", "generated", "--out", str(out)]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
     (graph,) = report["graphs"]

@@ -78,13 +78,14 @@ class StoredQuery:
         return out
 
 
-def parse_query_file(path: Path) -> StoredQuery:
+def parse_query_file(path: Path, text: str | None = None) -> StoredQuery:
+    """``text``: the file's text when the caller has read it already (with query_checks.read_query_file)."""
     import yaml
 
     from .query_checks import read_query_file
 
     path = Path(path)
-    text = read_query_file(path)
+    text = read_query_file(path) if text is None else text
     name = path.stem
     if not NAME_RE.match(name):
         raise InputFileError(path, f"query name {name!r} must be lowercase words joined by '-'")
@@ -169,11 +170,20 @@ def _safe_loader():
 
 @functools.cache
 def _load_dir(directory: str) -> dict:
+    from . import catalog_cache
+    from .query_checks import read_query_file
+
     d = Path(directory)
+    files = [(path, read_query_file(path)) for path in sorted(d.glob("*.rq"))]
+    entry = catalog_cache.key(d, files)
+    cached = catalog_cache.load(entry)
+    if cached is not None:
+        return cached
     queries = {}
-    for path in sorted(d.glob("*.rq")):
-        q = parse_query_file(path)
+    for path, text in files:
+        q = parse_query_file(path, text)
         queries[q.name] = q
+    catalog_cache.save(entry, queries)
     return queries
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pyoxigraph as ox
 
 from . import __version__, catalog, dedupe, infer, reach
 from .atomic import write_file as atomic_write
+from .cache_paths import cache_dir
 from .catalog import run_named
 from .catalog_rdf import catalog_quads
 from .convert import rdflib_graph
@@ -23,14 +23,6 @@ CACHE_FORMAT = "4"  # 4: airm:reaches materialised (airm.reach)
 # in_memory=None bulk-loads the cached N-Quads dump into memory up to this size, else opens the on-disk store
 # (benchmarks/README.md, "Where the time goes": memory answers 3-9x faster, opening costs about 1 s per 10 MB of dump)
 IN_MEMORY_MAX_BYTES = 256 * 1024 * 1024
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("AIRM_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "airm"
 
 
 class KnowledgeGraph:

@@ -195,7 +195,7 @@ _CHECKS_KEEP = 2000  # texts remembered (stored queries and recent ad-hoc ones);
 
 
 def _checks_path():
-    from ..kg import cache_dir
+    from ..cache_paths import cache_dir
 
     return cache_dir() / _CHECKS_FILE
 
