@@ -40,6 +40,7 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/raw.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

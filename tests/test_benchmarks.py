@@ -148,3 +148,25 @@ def test_quick_run_writes_its_figures(tmp_path):
     text = readme.read_text(encoding="utf-8")
     assert "STALE-FIGURES" not in text and text.endswith("after\n") and "whole catalog" in text
     assert "whole catalog" in proc.stdout
+
+
+@pytest.mark.slow
+def test_raw_comparison_times_every_case_on_the_same_text(tmp_path):
+    """benchmarks/raw.py: each case through the on-disk and in-memory paths and raw pyoxigraph, with the same rows
+    on all three (the raw side runs the text the engine was handed); figures only, nothing timed here."""
+    out = tmp_path / "raw.json"
+    command = [sys.executable, str(BENCH / "raw.py"), "--quick", "--graphs", "generated", "--out", str(out)]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    (graph,) = report["graphs"]
+    assert graph["open"]["quads"] > 2000 and graph["default_open"] in ("mem", "disk")
+    from airm import catalog
+
+    assert {r["query"] for r in graph["queries"]} == set(catalog.catalog()), "every stored query is measured"
+    for r in graph["queries"]:
+        assert "error" not in r, r
+        assert r["disk"]["median_ms"] > 0 and r["mem"]["median_ms"] > 0 and r["raw"]["median_ms"] > 0, r
+        assert r["disk_rows"] == r["mem_rows"] == r["raw_rows"], f"{r['query']} ({r['case']}): rows differ"
+        assert r["mem_ratio"] > 0 and isinstance(r["mem_within_target"], bool)
+    assert "| query (case) |" in proc.stdout

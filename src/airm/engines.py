@@ -20,7 +20,6 @@ from .query_checks import check_query, check_size
 from .query_store import has_proposals, store_for
 from .results import QueryResult, term_from_ox, term_from_rdflib
 from .sparql.binding import bind_values, parameter_problem
-from .sparql.client import check_url, run_query
 from .sparql.text import VARIABLE_NAME
 from .sparql_errors import pointed
 
@@ -120,6 +119,8 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
         runner = functools.partial(runner, with_proposals=with_proposals, base=base)
     join_timeout = timeout
     if engine == "endpoint":
+        from .sparql.client import check_url
+
         url = check_url(endpoint)
         label = f"{label} on the SPARQL endpoint {url}"
         join_timeout = timeout + 2.0  # the HTTP client's own deadline (naming the endpoint) fires first
@@ -153,6 +154,8 @@ def _run(kg, text: str, bound: dict, *, engine: str | None, timeout: float | Non
 
 
 def _endpoint_runner(url: str, timeout: float):
+    from .sparql.client import run_query  # the HTTP client only for an endpoint
+
     def run(_kg, text, bound, limit, _stop: threading.Event) -> QueryResult:
         return run_query(url, text, bound, timeout=timeout, limit=limit)
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import catalog, dedupe, infer
+from . import catalog, dedupe, infer, reach
 from .answers import run_named
 from .atomic import write_file as atomic_write
+from .cache_paths import cache_dir
 from .catalog_rdf import catalog_quads
 from .convert import rdflib_graph
 from .engines import run_sparql
@@ -24,15 +25,10 @@ from .validation import validate
 from .version import __version__
 from .workspace import classification_sources, imported_sources, proposals_file
 
-CACHE_FORMAT = "3"
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("AIRM_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "airm"
+CACHE_FORMAT = "4"  # 4: airm:reaches materialised (airm.reach)
+# in_memory=None bulk-loads the cached N-Quads dump into memory up to this size, else opens the on-disk store
+# (benchmarks/README.md, "Where the time goes": memory answers 3-9x faster, opening costs about 1 s per 10 MB of dump)
+IN_MEMORY_MAX_BYTES = 256 * 1024 * 1024
 
 
 class KnowledgeGraph:
@@ -112,7 +108,7 @@ def load(
     workspace=None,
     include_embedded: bool = True,
     cache: bool = True,
-    in_memory: bool = False,
+    in_memory: bool | None = False,
 ) -> KnowledgeGraph:
     """Load the embedded ontology and data (plus ``files`` and the workspace's imports) with entailments.
 
@@ -123,7 +119,8 @@ def load(
     Offline; the only thing written is a cache of the loaded store, keyed by a hash of the inputs: an on-disk
     Oxigraph database, which the next load of the same inputs opens read-only at once (right for one-off queries),
     and an N-Quads copy, which ``in_memory=True`` bulk-loads into memory (slower to open, faster to query: right for
-    a server or a notebook asking many questions). Neither re-parses the sources nor re-reasons.
+    a server or a notebook asking many questions). ``in_memory=None`` takes memory when the dump is at most
+    ``IN_MEMORY_MAX_BYTES`` (what the server's workers do). Neither re-parses the sources nor re-reasons.
     """
     sources = (embedded_sources(include_data=include_embedded) + imported_sources(workspace)
                + classification_sources(workspace) + user_sources(files))
@@ -141,6 +138,7 @@ def load(
     dataset.store.extend(catalog_quads(CATALOG_GRAPH, queries))
     dedupe.materialise(dataset.store)  # derived before the entailments, so they cover its links too
     infer.materialise(dataset.store)
+    reach.materialise(dataset.store)  # after the entailments: symmetric matches count
     if cache:
         _write_cache(dataset.store, database, dump)
     kg = KnowledgeGraph(dataset, digest)
@@ -158,15 +156,18 @@ def _with_proposals_file(kg: KnowledgeGraph, workspace) -> KnowledgeGraph:
     return kg
 
 
-def _open_cached(database: Path, dump: Path, in_memory: bool):
+def _open_cached(database: Path, dump: Path, in_memory: bool | None):
     """The cached store, or None (a damaged cache is dropped, to be rebuilt)."""
     if not ((database / "CURRENT").is_file() and dump.is_file()):
         return None
     try:
+        if in_memory is None:
+            in_memory = dump.stat().st_size <= IN_MEMORY_MAX_BYTES
         if not in_memory:
             return ox.Store.read_only(str(database))  # RocksDB files: opened, not parsed
         store = ox.Store()
-        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        # lenient: the dump is pyoxigraph's own output, written whole and renamed into place (checks cost half the load)
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True)
         return store
     except (OSError, SyntaxError):
         shutil.rmtree(database, ignore_errors=True)

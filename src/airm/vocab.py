@@ -182,6 +182,7 @@ class Airm(metaclass=_Closed):
     parameterScheme = 'https://w3id.org/airm#parameterScheme'
     parameterType = 'https://w3id.org/airm#parameterType'
     proposalStatus = 'https://w3id.org/airm#proposalStatus'
+    reaches = 'https://w3id.org/airm#reaches'
     recordedIn = 'https://w3id.org/airm#recordedIn'
     reportedBy = 'https://w3id.org/airm#reportedBy'
     representativeMeasure = 'https://w3id.org/airm#representativeMeasure'

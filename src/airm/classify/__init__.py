@@ -5,6 +5,15 @@ from __future__ import annotations
 
 from .axes import AXES
 from .graphs import CURATED_GRAPH, PROPOSALS_GRAPH
-from .run import ClassifyResult, classify
 
 __all__ = ["AXES", "CURATED_GRAPH", "PROPOSALS_GRAPH", "ClassifyResult", "classify"]
+
+
+def __getattr__(name: str):
+    """The command itself (run.py, which loads the graph machinery) only when asked for: every query reads
+    ``classify.graphs`` and should not pay for the rules and scorers."""
+    if name in ("ClassifyResult", "classify"):
+        from . import run
+
+        return getattr(run, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -168,11 +168,65 @@ def _unsafe(node, top: bool, params: set, found: list) -> None:
         _unsafe(node.p, False, params, found)
 
 
-@functools.lru_cache(maxsize=512)
 def _unsafe_uses(text: str, params: frozenset) -> tuple:
+    """The (variable, place) pairs of ``params`` that VALUES at the start would not bind in time. Each variable is
+    judged on its own, so the answer for every variable of the query is worked out once per text (rdflib's parser,
+    0.3-0.5 s to import) and kept on disk: a one-off CLI query of a stored text then never imports rdflib."""
+    return tuple((var, what) for var, what in _unsafe_uses_all(text) if var in params)
+
+
+@functools.lru_cache(maxsize=512)
+def _unsafe_uses_all(text: str) -> tuple:
+    import hashlib
+
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    known = _read_checks()
+    if key in known:
+        return tuple(tuple(pair) for pair in known[key])
+    algebra = _algebra(text)
     found: list = []
-    _unsafe(_algebra(text), True, set(params), found)
+    _unsafe(algebra, True, _variables(algebra, set()), found)
+    _remember_check(key, found)
     return tuple(found)
+
+
+_CHECKS_FILE = "values-binding-checks.json"
+_CHECKS_KEEP = 2000  # texts remembered (stored queries and recent ad-hoc ones); the oldest go first
+
+
+def _checks_path():
+    from ..cache_paths import cache_dir
+
+    return cache_dir() / _CHECKS_FILE
+
+
+def _read_checks() -> dict:
+    import json
+
+    try:
+        data = json.loads(_checks_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remember_check(key: str, found: list) -> None:
+    """Add one text's answer to the file (written whole and renamed into place; a lost race only costs time)."""
+    import json
+
+    from ..atomic import write_file
+    from ..errors import UserError
+
+    known = _read_checks()
+    known[key] = [list(pair) for pair in found]
+    while len(known) > _CHECKS_KEEP:
+        known.pop(next(iter(known)))
+    try:
+        path = _checks_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, json.dumps(known).encode("utf-8"))
+    except (OSError, UserError):
+        pass
 
 
 def check_values_binding(text: str, params: set) -> None:
