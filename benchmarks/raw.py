@@ -7,7 +7,7 @@ the generated graph of benchmarks/generate.py) one worker process opens the buil
 - **mem**: ``airm.load(in_memory=True)``, the N-Quads dump bulk-loaded into memory (what a server keeps);
 - **raw**: a plain in-memory ``pyoxigraph.Store`` holding the same quads,
 
-and times every catalog case (tests/test_catalog.py's default and example cases) through ``airm.catalog.run_named``
+and times every catalog case (tests/test_catalog.py's default and example cases) through ``airm.answers.run_named``
 on the first two (parameter checks and resolution, binding, execution, result conversion, notes) and, on raw, the
 exact text the engine is handed (parameters bound by the same VALUES block), solutions read to the end. The ratios
 disk/raw and mem/raw say what the query layer costs; the issue's target is mem (the path the server and the CLI
@@ -69,7 +69,7 @@ class _Handlers:
     def case(self, name, params, repeats):
         import pyoxigraph as ox
 
-        from airm import catalog
+        from airm import answers, catalog
         from airm.engines import _prefixes
         from airm.sparql.binding import bind_values
 
@@ -87,8 +87,8 @@ class _Handlers:
                 result.kind, lambda: 1)()
 
         out = {}
-        for label, run in (("disk", lambda: catalog.run_named(self.disk, name, params)),
-                           ("mem", lambda: catalog.run_named(self.mem, name, params)), ("raw", raw)):
+        for label, run in (("disk", lambda: answers.run_named(self.disk, name, params)),
+                           ("mem", lambda: answers.run_named(self.mem, name, params)), ("raw", raw)):
             first = run()  # warm-up: caches made once per graph (labels, candidates) are not what is measured
             out[f"{label}_rows"] = first if label == "raw" else rows(first)
             times = []

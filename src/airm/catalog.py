@@ -176,14 +176,14 @@ def _load_dir(directory: str) -> dict:
     d = Path(directory)
     files = [(path, read_query_file(path)) for path in sorted(d.glob("*.rq"))]
     entry = catalog_cache.key(d, files)
-    cached = catalog_cache.load(entry)
+    cached = catalog_cache.load(entry, StoredQuery, Param)
     if cached is not None:
         return cached
     queries = {}
     for path, text in files:
         q = parse_query_file(path, text)
         queries[q.name] = q
-    catalog_cache.save(entry, queries)
+    catalog_cache.save(entry, queries, StoredQuery, Param)
     return queries
 
 

@@ -34,27 +34,24 @@ def _path(entry: str) -> Path:
     return cache_dir() / f"catalog-{entry}.json"
 
 
-def load(entry: str) -> dict | None:
-    """The queries stored under ``entry``, or None."""
-    from .catalog import Param, StoredQuery
-
+def load(entry: str, stored_query: type, param: type) -> dict | None:
+    """The queries stored under ``entry`` (rebuilt as ``stored_query`` with ``param`` parameters), or None."""
     try:
         data = json.loads(_path(entry).read_text(encoding="utf-8"))
-        return {name: _query(StoredQuery, Param, q) for name, q in data.items()}
+        return {name: _query(stored_query, param, q) for name, q in data.items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
-def save(entry: str, queries: dict) -> None:
+def save(entry: str, queries: dict, stored_query: type, param: type) -> None:
     """Store ``queries`` under ``entry`` if they come back equal from JSON (else nothing is stored)."""
     from .atomic import write_file
-    from .catalog import Param, StoredQuery
     from .errors import UserError
 
     try:
         data = {name: {**asdict(q), "path": str(q.path)} for name, q in queries.items()}
         text = json.dumps(data)
-        if {n: _query(StoredQuery, Param, q) for n, q in json.loads(text).items()} != queries:
+        if {n: _query(stored_query, param, q) for n, q in json.loads(text).items()} != queries:
             return
         path = _path(entry)
         path.parent.mkdir(parents=True, exist_ok=True)
