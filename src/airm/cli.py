@@ -196,22 +196,26 @@ def _bounded(work, timeout, limit, memory):
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
 @click.option("--with-proposals", is_flag=True, help="include unreviewed classifications from 'airm classify'")
+@click.option("--long", "long_rows", is_flag=True,
+              help="one row per link and piece of evidence: run the query's long form (e.g. mitigations-for-risk-evidence)")
+@click.option("--wide", is_flag=True, help="show every column in the table, IRIs included (the table shows labels)")
 @click.option("--follow", type=click.Choice(["none", "related", "category", "candidates", "all"]),
               help="weaker crosswalk steps to follow too, for queries that take a 'follow' parameter "
                    "(same as --param follow=...)")
 @click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True,
               help="csv puts a ' before cells a spreadsheet would run as formulas (= + - @ tab CR); csv-raw does not")
 @_engine_options
-def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, workspace, with_proposals, follow):
+def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, workspace, with_proposals, follow,
+              long_rows, wide):
     """Run a stored query on the embedded data and imported sources.
 
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
     airm query run training-methods-for-risk --param risk="value misalignment"
     """
-    from .catalog import annotate, bind_params, get, resolved_report
+    from .catalog import annotate, bind_params, get, long_form, resolved_report
     from .engines import run_stored
 
-    q = get(name)
+    q = long_form(get(name)) if long_rows else get(name)
     given = _with_follow(q, _parse_params(params), follow)
     # labels and codes are resolved on the local build; an endpoint run needs it only for that
     needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
