@@ -42,3 +42,81 @@ def test_to_pandas_without_pandas_names_the_extra(kg, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_pandas)
     with pytest.raises(ImportError, match=r"airm\[pandas\]"):
         kg.query("consensus-categories").to_pandas()
+
+
+# --- the CLI's table ------------------------------------------------------------------------------------------------
+
+def test_a_table_fits_the_width_it_is_given_and_shows_labels_not_iris(kg):
+    result = kg.query("mitigations-for-risk")
+    for width in (60, 80, 120, 200):
+        text = result.to_table(width=width)
+        assert max(len(line) for line in text.splitlines()[:-1]) <= width, width
+    text = result.to_table(width=100)
+    assert "Alignment training" in text and "mitigation:shi2024-alignment-training" not in text
+    lines = text.splitlines()
+    assert "risk: llmsr:value-misalignment" in lines and "follow: none" in lines  # one value in every row: said once
+    assert "sourceLabel: Large Language Model Safety: A Holistic Survey" in lines and "source: " not in text
+    # mitigation and source (each has a label column) and method (empty) are left out
+    assert lines[-1] == "(6 rows; not shown: 3 column(s) (IRIs with a label column, empty ones): --wide)"
+
+
+def test_a_wide_table_shows_every_column_with_whole_iris(kg):
+    result = kg.query("mitigations-for-risk")
+    text = result.to_table(width=400, wide=True)
+    header = text.splitlines()[0].split()
+    assert header == result.variables
+    assert "mitigation:shi2024-alignment-training" in text and "not shown" not in text
+
+
+def test_long_cells_are_cut_and_wrapped_never_lost_from_csv(kg):
+    from airm.results import TEXT_CELL
+
+    result = kg.query("mitigations-for-risk")
+    long = max((r["description"].value for r in result.rows), key=len)
+    assert len(long) > 100
+    assert long in result.to_delimited(",")  # CSV keeps the cell whole
+    table = result.to_table(width=80)
+    assert long not in table and all(len(line) <= 80 for line in table.splitlines())
+    assert all(len(word) < TEXT_CELL for word in table.split())
+
+
+def test_table_width_follows_columns_and_has_a_default_for_pipes(monkeypatch):
+    from airm.results import PIPE_WIDTH, table_width
+
+    monkeypatch.setenv("COLUMNS", "73")
+    assert table_width() == 73
+    monkeypatch.delenv("COLUMNS")
+    monkeypatch.setattr("sys.stdout.isatty", lambda: False, raising=False)
+    assert table_width() == PIPE_WIDTH
+
+
+def test_cli_adds_label_columns_to_csv_and_json_and_keeps_the_iris():
+    import json
+
+    from helpers import run_cli
+
+    code, out, err = run_cli("query", "run", "mitigations-for-risk", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    names = doc["head"]["vars"]
+    assert names.index("riskLabel") == names.index("risk") + 1  # added next to the IRI column it names
+    row = doc["results"]["bindings"][0]
+    assert row["risk"] == {"type": "uri", "value": "https://w3id.org/airm/id/llm-safety-risk/value-misalignment"}
+    assert row["riskLabel"]["value"] == "Value Misalignment"
+    code, out, err = run_cli("query", "run", "mitigations-for-risk", "--format", "csv")
+    header = out.splitlines()[0].split(",")
+    assert header[:2] == ["risk", "riskLabel"] and "source" in header and "sourceLabel" in header
+    assert "https://w3id.org/airm/id/mitigation/shi2024-alignment-training" in out
+
+
+def test_cli_table_honours_columns_and_wide(monkeypatch):
+    from helpers import run_cli
+
+    monkeypatch.setenv("COLUMNS", "70")
+    code, out, err = run_cli("query", "run", "mitigations-for-risk")
+    assert code == 0, err
+    assert all(len(line) <= 70 for line in out.splitlines())
+    monkeypatch.setenv("COLUMNS", "500")
+    code, out, err = run_cli("query", "run", "mitigations-for-risk", "--wide")
+    assert code == 0, err
+    assert "mitigation:shi2024-alignment-training" in out

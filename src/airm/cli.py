@@ -109,11 +109,11 @@ def _with_follow(query, given: dict, follow: str | None) -> dict:
     return {**given, "follow": follow}
 
 
-def _emit(result, fmt):
+def _emit(result, fmt, *, wide: bool = False):
     if result.kind == "construct" and fmt == "table":
         fmt = "ttl"
     try:
-        text = result.format(fmt)
+        text = result.format(fmt, wide=wide)
     except ValueError as e:
         from .errors import QueryError
 
@@ -214,6 +214,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     """
     from .catalog import annotate, bind_params, get, long_form, resolved_report
     from .engines import run_stored
+    from .labels import add_label_columns
 
     q = long_form(get(name)) if long_rows else get(name)
     given = _with_follow(q, _parse_params(params), follow)
@@ -231,6 +232,8 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
         result = run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
                             with_proposals=with_proposals)
         result.resolved = resolved_report(graph, resolved)
+        if graph is not None:
+            add_label_columns(graph, result)
         if endpoint is None:
             annotate(graph, q, bound, result, with_proposals=with_proposals, engine=engine, timeout=timeout,
                      limit=limit)
@@ -241,7 +244,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
 
     for param, found in result.resolved.items():
         click.echo(resolved_line(param, found), err=True)
-    _emit(result, fmt)
+    _emit(result, fmt, wide=wide)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
 
