@@ -197,7 +197,8 @@ def _bounded(work, timeout, limit, memory):
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
 @click.option("--with-proposals", is_flag=True, help="include unreviewed classifications from 'airm classify'")
 @click.option("--long", "long_rows", is_flag=True,
-              help="one row per link and piece of evidence: run the query's long form (e.g. mitigations-for-risk-evidence)")
+              help="one row per link and piece of evidence: run the query's long form "
+                   "(e.g. mitigations-for-risk-evidence)")
 @click.option("--wide", is_flag=True, help="show every column in the table, IRIs included (the table shows labels)")
 @click.option("--follow", type=click.Choice(["none", "related", "category", "candidates", "all"]),
               help="weaker crosswalk steps to follow too, for queries that take a 'follow' parameter "

@@ -232,7 +232,7 @@ class QueryResult:
         cells = {v: [display(row.get(v)).replace("\n", " ") for row in self.rows] for v in self.variables}
         shown, above = list(self.variables), []
         if not wide:
-            shown = [v for v in shown if f"{v}Label" not in self.variables and any(cells[v])]
+            shown = [v for v in shown if f"{v}Label" not in self.variables and (any(cells[v]) or not self.rows)]
             if len(self.rows) > 1:
                 above = [v for v in shown if len(set(cells[v])) == 1]
                 shown = [v for v in shown if v not in above] or shown
@@ -241,11 +241,15 @@ class QueryResult:
 
         width = width or table_width()
         left = [v for v in self.variables if v not in shown and v not in above]
+        unshown = f"; not shown: {len(left)} column(s) (IRIs with a label column, empty ones): --wide" if left else ""
         footer = (f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
-                  f"{', truncated' if self.truncated else ''}"
-                  f"{f'; not shown: {len(left)} column(s) (IRIs with a label column, empty ones): --wide' if left else ''})")
+                  f"{', truncated' if self.truncated else ''}{unshown})")
         lines = [line for v in above for line in textwrap.wrap(f"{v}: {cells[v][0]}", width, subsequent_indent="  ")]
-        return "\n".join(lines + [self._render(shown, cells, width, wide)] + textwrap.wrap(footer, width))
+        if not self.rows:  # no cells to size the columns by: their names, as a list
+            body = "\n".join(textwrap.wrap("columns: " + ", ".join(shown), width, subsequent_indent="  "))
+        else:
+            body = self._render(shown, cells, width, wide)
+        return "\n".join(lines + [body] + textwrap.wrap(footer, width))
 
     def _render(self, shown: list[str], cells: dict, width: int, wide: bool) -> str:
         from rich import box
@@ -262,8 +266,8 @@ class QueryResult:
         for i in range(len(self.rows)):
             table.add_row(*(cells[v][i] for v in shown))
         out = io.StringIO()
-        Console(file=out, width=width, color_system=None, force_terminal=False, highlight=False, markup=False,
-                emoji=False).print(table)
+        Console(file=out, width=width, color_system=None, force_terminal=False, force_jupyter=False,
+                highlight=False, markup=False, emoji=False).print(table)
         return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
     def to_rdf(self, fmt: str) -> bytes:

@@ -204,8 +204,9 @@ def sources_table(found: list[dict]) -> str:
     for e in found:
         counts = ", ".join(f"{k} {v}" for k, v in (e.get("counts") or {}).items())
         lic = e.get("license") or ""
-        rows.append([e["name"], e.get("path") or e.get("file") or "", (e.get("sha256") or "")[:12], e.get("version") or "",
-                     spdx_id(lic) or lic, str(e.get("triples") or ""), counts if e["status"] == "ok" else e["status"]])
+        given = e.get("path") or e.get("file") or ""
+        rows.append([e["name"], given, (e.get("sha256") or "")[:12], e.get("version") or "", spdx_id(lic) or lic,
+                     str(e.get("triples") or ""), counts if e["status"] == "ok" else e["status"]])
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header) - 1)]
     lines = []
     for r in [header] + rows:

@@ -34,7 +34,18 @@ from ..licenses import spdx_iri
 from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .nexus_package import EXPECTED, HINT, package_files
 from .toolkit import (
-    Triples, V, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain, readable_label,
+    Triples,
+    V,
+    codes,
+    curated_documents,
+    doc_key,
+    en,
+    input_identity,
+    iri,
+    load_yaml,
+    one_line,
+    plain,
+    readable_label,
 )
 
 NAME = "nist-ai-600-1"

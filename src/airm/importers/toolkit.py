@@ -204,7 +204,8 @@ def one_line(text: str) -> str:
 _CLAUSE_END = re.compile(r"(?<!\bvs)(?<!\betc)(?<=[a-z0-9)\]])\.\s|[;:]\s")
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:)])")
-_DANGLING = re.compile(r"[\s,;:(-]+$|\s+(and|or|to|of|the|a|an|for|in|with|by|as|including|against|on|from|into|about|that|e\.g|i\.e)$", re.IGNORECASE)
+_DANGLING = re.compile(r"[\s,;:(-]+$|\s+(and|or|to|of|the|a|an|for|in|with|by|as|including|against|on|from|into|about|"
+                       r"that|e\.g|i\.e)$", re.IGNORECASE)
 
 
 def readable_label(text: str, limit: int = 90, shortest: int = 40) -> str:
