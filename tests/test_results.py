@@ -120,3 +120,17 @@ def test_cli_table_honours_columns_and_wide(monkeypatch):
     code, out, err = run_cli("query", "run", "mitigations-for-risk", "--wide")
     assert code == 0, err
     assert "mitigation:shi2024-alignment-training" in out
+
+
+def test_help_and_query_list_load_neither_rdflib_nor_rich():
+    """Start-up stays quick: the table writer's rich and the reference engine load only when a query runs."""
+    import subprocess
+    import sys
+
+    code = ("import contextlib, io, sys\nfrom airm.cli import main\n"
+            "for argv in (['--help'], ['query', 'list'], ['query', 'run', '--help']):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()):\n"
+            "        main(argv)\n"
+            "print(sorted(m for m in ('rdflib', 'rich') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
