@@ -134,3 +134,12 @@ def test_help_and_query_list_load_neither_rdflib_nor_rich():
             "print(sorted(m for m in ('rdflib', 'rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_table_of_identical_rows_stays_a_table():
+    from airm.results import QueryResult, Term
+
+    rows = [{"a": Term("literal", "x"), "b": Term("uri", "https://w3id.org/airm#Mitigation")}] * 3
+    text = QueryResult("select", ["a", "b"], rows).to_table(width=50)
+    assert text.splitlines()[0].split() == ["a", "b"] and text.count("airm:Mitigation") == 3
+    assert text.splitlines()[-1] == "(3 rows)"

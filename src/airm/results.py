@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -233,12 +234,12 @@ class QueryResult:
         shown, above = list(self.variables), []
         if not wide:
             shown = [v for v in shown if f"{v}Label" not in self.variables and (any(cells[v]) or not self.rows)]
-            if len(self.rows) > 1:
-                above = [v for v in shown if len(set(cells[v])) == 1]
-                shown = [v for v in shown if v not in above] or shown
+            above = [v for v in shown if len(set(cells[v])) == 1] if len(self.rows) > 1 else []
+            if len(above) < len(shown):  # (a table whose every column is constant stays a table)
+                shown = [v for v in shown if v not in above]
+            else:
+                above = []
             cells = {v: [_cut(c, TEXT_CELL) for c in cells[v]] for v in cells}
-        import textwrap
-
         width = width or table_width()
         left = [v for v in self.variables if v not in shown and v not in above]
         unshown = f"; not shown: {len(left)} column(s) (IRIs with a label column, empty ones): --wide" if left else ""
