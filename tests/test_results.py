@@ -143,3 +143,21 @@ def test_a_table_of_identical_rows_stays_a_table():
     text = QueryResult("select", ["a", "b"], rows).to_table(width=50)
     assert text.splitlines()[0].split() == ["a", "b"] and text.count("airm:Mitigation") == 3
     assert text.splitlines()[-1] == "(3 rows)"
+
+
+def test_a_label_column_right_after_an_iri_column_names_it():
+    """browse-mitigations pairs mitigationCategory with categoryLabel: no second label column is added, and the
+    table shows the label in the IRI's place."""
+    import airm
+    from airm.labels import add_label_columns
+    from airm.results import label_column
+
+    kg = airm.load()
+    result = kg.query("browse-mitigations")
+    before = list(result.variables)
+    assert label_column(before, "mitigationCategory") == "categoryLabel"
+    assert label_column(before, "categoryLabel") is None and label_column(before, "memberCount") is None
+    add_label_columns(kg, result)
+    assert [v for v in result.variables if v not in before] == []  # every IRI column there already has its label
+    header = result.to_table(width=300).splitlines()
+    assert "mitigationCategory" not in " ".join(header[:3]) and "categoryLabel" in " ".join(header)

@@ -66,17 +66,17 @@ def result_iris(result) -> set:
 
 
 def add_label_columns(kg, result) -> None:
-    """Give every IRI column of a SELECT result that has no label column of its own a ``<column>Label`` column
-    next to it, where the graph has a label for its IRIs: CSV and JSON keep the IRIs and gain the names people
-    read, and a table can show the names instead."""
-    from .results import Term
+    """Give every IRI column of a SELECT result that has no label column of its own (``results.label_column``) a
+    ``<column>Label`` column next to it, where the graph has a label for its IRIs: CSV and JSON keep the IRIs and
+    gain the names people read, and a table can show the names instead."""
+    from .results import Term, label_column
 
     if result.kind != "select":
         return
     variables = list(result.variables)
     for var in list(variables):
         name = f"{var}Label"
-        if name in variables:
+        if label_column(variables, var) is not None:
             continue
         iris = {row[var].value for row in result.rows if var in row and row[var].type == "uri"}
         found = labels_for(kg, iris)

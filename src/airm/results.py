@@ -124,6 +124,16 @@ def table_width() -> int:
     return PIPE_WIDTH
 
 
+def label_column(variables: list[str], var: str) -> str | None:
+    """The column that names ``var``'s resources: ``<var>Label``, or a ``...Label`` column right after it (as
+    ``mitigationCategory``, ``categoryLabel``); None when it has none."""
+    if f"{var}Label" in variables:
+        return f"{var}Label"
+    i = variables.index(var)
+    following = variables[i + 1] if i + 1 < len(variables) else ""
+    return following if following.endswith("Label") and not var.endswith("Label") else None
+
+
 def _cut(text: str, limit: int) -> str:
     """``text`` cut at a word to at most ``limit`` characters, with "…" when anything was left out."""
     if len(text) <= limit:
@@ -233,7 +243,8 @@ class QueryResult:
         cells = {v: [display(row.get(v)).replace("\n", " ") for row in self.rows] for v in self.variables}
         shown, above = list(self.variables), []
         if not wide:
-            shown = [v for v in shown if f"{v}Label" not in self.variables and (any(cells[v]) or not self.rows)]
+            shown = [v for v in shown if (any(cells[v]) or not self.rows)
+                     and not (label_column(self.variables, v) and self._has_iris(v))]
             above = [v for v in shown if len(set(cells[v])) == 1] if len(self.rows) > 1 else []
             if len(above) < len(shown):  # (a table whose every column is constant stays a table)
                 shown = [v for v in shown if v not in above]
@@ -251,6 +262,9 @@ class QueryResult:
         else:
             body = self._render(shown, cells, width, wide)
         return "\n".join(lines + [body] + textwrap.wrap(footer, width))
+
+    def _has_iris(self, var: str) -> bool:
+        return any(row[var].type == "uri" for row in self.rows if var in row) or not self.rows
 
     def _render(self, shown: list[str], cells: dict, width: int, wide: bool) -> str:
         from rich import box
