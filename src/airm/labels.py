@@ -12,8 +12,7 @@ import pyoxigraph as ox
 
 from .vocab import Dcterms, Rdfs, Skos
 
-# the first that has a value wins; a document's title before its rdfs:label (a citation key such as shi2024)
-LABELS = (Skos.prefLabel, Dcterms.title, Rdfs.label, Skos.notation)
+LABELS = (Skos.prefLabel, Rdfs.label, Dcterms.title, Skos.notation)  # the first that has a value wins
 SCAN = 20  # literals of one label property read per resource: enough to find an English one
 
 
