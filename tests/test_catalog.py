@@ -28,6 +28,8 @@ EXTRA_CASES = {
     "mitigations-by-stage-and-actor": [("stage", {"stage": "3"}, ())],
     "mitigations-for-risk": [("sub-risk", {"risk": "privacy"}, ()),
                              ("follow-all", {"risk": "7.1", "follow": "all"}, ())],
+    "mitigations-for-risk-evidence": [("sub-risk", {"risk": "privacy"}, ()),
+                                      ("follow-all", {"risk": "7.1", "follow": "all"}, ())],
     "technique-provenance": [("all", {}, ())],
     "consensus-categories": [("strict", {"minSources": 17}, ())],
 }
@@ -188,3 +190,41 @@ def test_readme_lists_every_stored_query():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     missing = [name for name in catalog.catalog() if f"`{name}`" not in readme]
     assert not missing, f"README's query catalog table lacks: {missing}"
+
+
+LONG_FORMS = sorted((name, q.long) for name, q in catalog.catalog().items() if q.long)
+
+
+def test_some_query_declares_a_long_form():
+    assert ("mitigations-for-risk", "mitigations-for-risk-evidence") in LONG_FORMS
+
+
+@pytest.mark.parametrize(("name", "long"), LONG_FORMS)
+def test_a_query_with_a_long_form_lists_each_mitigation_once_and_the_same_ones(name, long, kg):
+    """The short form folds the long form's rows: one row per mitigation, none lost or added, in every case."""
+    for _case, params in catalog.get(name).cases() + [(c, p) for c, p, _f in EXTRA_CASES.get(name, [])]:
+        short, full = kg.query(name, **params), kg.query(long, **params)
+        mitigations = [r["mitigation"].value for r in short.rows]
+        assert len(mitigations) == len(set(mitigations)), (name, params)
+        assert set(mitigations) == {r["mitigation"].value for r in full.rows}, (name, params)
+    assert len(full.rows) >= len(short.rows)
+
+
+def test_query_run_long_runs_the_declared_long_form():
+    code, out, err = run_cli("query", "run", "mitigations-for-risk", "--long", "--format", "csv")
+    assert code == 0, err
+    header = out.splitlines()[0].split(",")
+    assert "linkEvidence" in header and "path" in header
+    code, out, err = run_cli("query", "run", "mitigations-for-risk", "--format", "csv")
+    assert code == 0, err
+    header = out.splitlines()[0].split(",")
+    assert "linkEvidence" not in header and {"description", "evidence", "addressedRisks"} <= set(header)
+
+
+def test_a_long_form_that_is_not_a_stored_query_is_refused(tmp_path):
+    from airm.errors import InputFileError
+
+    text = catalog.get("mitigations-for-risk").path.read_text(encoding="utf-8")
+    (tmp_path / "mitigations-for-risk.rq").write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError, match="not a stored query"):
+        catalog.catalog(tmp_path)

@@ -56,3 +56,12 @@ def test_readme_python_example_runs(index):
     runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} of {result.attempted} README example(s) failed (see output above)"
+
+
+def test_the_readme_lists_every_predeclared_prefix():
+    """The prefixes a query may use undeclared are listed in the README, each with its namespace, and no other."""
+    from airm.namespaces import prefixes
+
+    section = README.split("may use these prefixes without declaring them", 1)[1].split("```text\n", 1)[1]
+    listed = dict(line.split(None, 1) for line in section.split("```", 1)[0].splitlines())
+    assert listed == prefixes()

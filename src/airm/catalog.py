@@ -18,7 +18,7 @@ from .sparql.text import VARIABLE_NAME, query_form, result_kind
 
 PARAM_TYPES = ("resource", "iri", "string", "integer", "decimal", "boolean")
 REQUIRED_KEYS = ("title", "description", "question")
-ALLOWED_KEYS = {"title", "description", "question", "params", "returns", "tags", "kind", "example"}
+ALLOWED_KEYS = {"title", "description", "question", "params", "returns", "tags", "kind", "example", "long"}
 PARAM_KEYS = {"type", "required", "default", "example", "description", "class", "scheme", "values"}
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -48,6 +48,7 @@ class StoredQuery:
     params: dict = field(default_factory=dict)
     returns: tuple = ()
     tags: tuple = ()
+    long: str | None = None  # the companion query that gives this one's rows in long form (one row per link)
 
     def header(self) -> dict:
         return {
@@ -64,6 +65,7 @@ class StoredQuery:
             },
             "returns": list(self.returns),
             "tags": list(self.tags),
+            **({"long": self.long} if self.long else {}),
         }
 
     def cases(self) -> list[tuple[str, dict]]:
@@ -128,10 +130,13 @@ def parse_query_file(path: Path, text: str | None = None) -> StoredQuery:
     tags = header.get("tags") or []
     if not isinstance(returns, list) or not isinstance(tags, list):
         raise InputFileError(path, "'returns' and 'tags' must be YAML lists")
+    long = header.get("long")
+    if long is not None and (not isinstance(long, str) or not NAME_RE.match(long) or long == name):
+        raise InputFileError(path, f"'long' must name another stored query, not {long!r}")
     return StoredQuery(
         name=name, path=path, title=header["title"].strip(), description=" ".join(header["description"].split()),
         question=header["question"].strip(), text=text, kind=kind, params=params,
-        returns=tuple(str(r) for r in returns), tags=tuple(str(t) for t in tags),
+        returns=tuple(str(r) for r in returns), tags=tuple(str(t) for t in tags), long=long,
     )
 
 
@@ -183,8 +188,29 @@ def _load_dir(directory: str) -> dict:
     for path, text in files:
         q = parse_query_file(path, text)
         queries[q.name] = q
+    for q in queries.values():
+        _check_long_form(q, queries)
     catalog_cache.save(entry, queries, StoredQuery, Param)
     return queries
+
+
+def _check_long_form(query: StoredQuery, queries: dict) -> None:
+    """A declared long form exists and takes the same parameters, so ``--long`` runs it with what the user gave."""
+    if query.long is None:
+        return
+    companion = queries.get(query.long)
+    if companion is None:
+        raise InputFileError(query.path, f"'long' names {query.long!r}, which is not a stored query")
+    if set(companion.params) != set(query.params):
+        raise InputFileError(query.path, f"'long' names {query.long!r}, whose parameters "
+                                         f"({', '.join(companion.params) or 'none'}) differ from this query's "
+                                         f"({', '.join(query.params) or 'none'})")
+
+
+def long_form(query: StoredQuery, directory=None) -> StoredQuery:
+    """The query that gives ``query``'s rows in long form: its declared companion, or itself when it has none
+    (its rows are already one per link)."""
+    return get(query.long, directory) if query.long else query
 
 
 def catalog(directory=None) -> dict[str, StoredQuery]:

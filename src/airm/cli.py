@@ -109,11 +109,11 @@ def _with_follow(query, given: dict, follow: str | None) -> dict:
     return {**given, "follow": follow}
 
 
-def _emit(result, fmt):
+def _emit(result, fmt, *, wide: bool = False):
     if result.kind == "construct" and fmt == "table":
         fmt = "ttl"
     try:
-        text = result.format(fmt)
+        text = result.format(fmt, wide=wide)
     except ValueError as e:
         from .errors import QueryError
 
@@ -196,23 +196,29 @@ def _bounded(work, timeout, limit, memory):
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
 @click.option("--with-proposals", is_flag=True, help="include unreviewed classifications from 'airm classify'")
+@click.option("--long", "long_rows", is_flag=True,
+              help="one row per link and piece of evidence: run the query's long form "
+                   "(e.g. mitigations-for-risk-evidence)")
+@click.option("--wide", is_flag=True, help="show every column in the table, IRIs included (the table shows labels)")
 @click.option("--follow", type=click.Choice(["none", "related", "category", "candidates", "all"]),
               help="weaker crosswalk steps to follow too, for queries that take a 'follow' parameter "
                    "(same as --param follow=...)")
 @click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default="table", show_default=True,
               help="csv puts a ' before cells a spreadsheet would run as formulas (= + - @ tab CR); csv-raw does not")
 @_engine_options
-def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, workspace, with_proposals, follow):
+def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, workspace, with_proposals, follow,
+              long_rows, wide):
     """Run a stored query on the embedded data and imported sources.
 
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
     airm query run training-methods-for-risk --param risk="value misalignment"
     """
     from .answers import annotate, resolved_report
-    from .catalog import bind_params, get
+    from .catalog import bind_params, get, long_form
     from .engines import run_stored
+    from .labels import add_label_columns
 
-    q = get(name)
+    q = long_form(get(name)) if long_rows else get(name)
     given = _with_follow(q, _parse_params(params), follow)
     # labels and codes are resolved on the local build; an endpoint run needs it only for that
     needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
@@ -228,6 +234,8 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
         result = run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
                             with_proposals=with_proposals)
         result.resolved = resolved_report(graph, resolved)
+        if graph is not None:
+            add_label_columns(graph, result)
         if endpoint is None:
             annotate(graph, q, bound, result, with_proposals=with_proposals, engine=engine, timeout=timeout,
                      limit=limit)
@@ -238,7 +246,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
 
     for param, found in result.resolved.items():
         click.echo(resolved_line(param, found), err=True)
-    _emit(result, fmt)
+    _emit(result, fmt, wide=wide)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
 

@@ -77,7 +77,10 @@ def explain(kg, query, bound: dict, result) -> list[str]:
 
 
 def _left_out_by_follow(kg, query, bound, result) -> list[str]:
-    wider = run_stored(kg, query, {**bound, "follow": ox.Literal("all")}, engine="oxigraph")
+    from .catalog import long_form
+
+    # the long form names each row's path, which tells the weaker steps apart
+    wider = run_stored(kg, long_form(query), {**bound, "follow": ox.Literal("all")}, engine="oxigraph")
     shown = {r["mitigation"].value for r in result.rows if "mitigation" in r}
     extra: dict[str, set] = {}
     for r in wider.rows:

@@ -62,3 +62,28 @@ def result_iris(result) -> set:
         for triple in result.triples:
             iris.update(t.value for t in triple if t.type == "uri")
     return iris
+
+
+def add_label_columns(kg, result) -> None:
+    """Give every IRI column of a SELECT result that has no label column of its own (``results.label_column``) a
+    ``<column>Label`` column next to it, where the graph has a label for its IRIs: CSV and JSON keep the IRIs and
+    gain the names people read, and a table can show the names instead."""
+    from .results import Term, label_column
+
+    if result.kind != "select":
+        return
+    variables = list(result.variables)
+    for var in list(variables):
+        name = f"{var}Label"
+        if label_column(variables, var) is not None:
+            continue
+        iris = {row[var].value for row in result.rows if var in row and row[var].type == "uri"}
+        found = labels_for(kg, iris)
+        if not found:
+            continue
+        variables.insert(variables.index(var) + 1, name)
+        for row in result.rows:
+            term = row.get(var)
+            if term is not None and term.type == "uri" and term.value in found:
+                row[name] = Term("literal", found[term.value])
+    result.variables = variables

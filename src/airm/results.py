@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -105,6 +106,42 @@ def escape_formula(cell: str) -> str:
     return cell
 
 
+TEXT_CELL = 160  # most characters of a cell a (not --wide) table shows; longer text ends in "…"
+SHORT_CELL = 14  # a column whose cells are all this short is never wrapped
+PIPE_WIDTH = 120  # a table's width when the output is not a terminal (a pipe, a file) and COLUMNS is not set
+
+
+def table_width() -> int:
+    """The terminal's width (COLUMNS first, as shutil reads it), or PIPE_WIDTH when there is no terminal."""
+    import os
+    import shutil
+    import sys
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return max(40, int(os.environ["COLUMNS"]))
+    if sys.stdout.isatty():
+        return max(40, shutil.get_terminal_size((PIPE_WIDTH, 24)).columns)
+    return PIPE_WIDTH
+
+
+def label_column(variables: list[str], var: str) -> str | None:
+    """The column that names ``var``'s resources: ``<var>Label``, or a ``...Label`` column right after it (as
+    ``mitigationCategory``, ``categoryLabel``); None when it has none."""
+    if f"{var}Label" in variables:
+        return f"{var}Label"
+    i = variables.index(var)
+    following = variables[i + 1] if i + 1 < len(variables) else ""
+    return following if following.endswith("Label") and not var.endswith("Label") else None
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters, with "…" when anything was left out."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+
+
 def display(term: Term | None, *, curies: bool = True) -> str:
     if term is None:
         return ""
@@ -196,17 +233,57 @@ class QueryResult:
         lines += ["| " + " | ".join(esc(c) for c in cells) + " |" for cells in self._cells(True)]
         return "\n".join(lines) + "\n"
 
-    def to_table(self, *, max_width: int = 60) -> str:
+    def to_table(self, *, width: int | None = None, wide: bool = False) -> str:
+        """The rows as a table that fits ``width`` characters (the terminal's, or 120 when output goes to a pipe or
+        file). Unless ``wide``: an IRI column that has a label column is left out, a column with one value in every
+        row is said once above the table, empty columns go, and long text is cut to TEXT_CELL characters; short
+        cells stay on one line and long ones wrap at words."""
         if self.kind == "ask":
             return "yes" if self.boolean else "no"
-        cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in self._cells(True)]
-        cells = [[c.replace("\n", " ") for c in row] for row in cells]
-        widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(self.variables)]
-        fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
-        out = [fmt(self.variables), fmt(["-" * w for w in widths])] + [fmt(r) for r in cells]
-        out.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
-                   f"{', truncated' if self.truncated else ''})")
-        return "\n".join(out)
+        cells = {v: [display(row.get(v)).replace("\n", " ") for row in self.rows] for v in self.variables}
+        shown, above = list(self.variables), []
+        if not wide:
+            shown = [v for v in shown if (any(cells[v]) or not self.rows)
+                     and not (label_column(self.variables, v) and self._has_iris(v))]
+            above = [v for v in shown if len(set(cells[v])) == 1] if len(self.rows) > 1 else []
+            if len(above) < len(shown):  # (a table whose every column is constant stays a table)
+                shown = [v for v in shown if v not in above]
+            else:
+                above = []
+            cells = {v: [_cut(c, TEXT_CELL) for c in cells[v]] for v in cells}
+        width = width or table_width()
+        left = [v for v in self.variables if v not in shown and v not in above]
+        unshown = f"; not shown: {len(left)} column(s) (IRIs with a label column, empty ones): --wide" if left else ""
+        footer = (f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
+                  f"{', truncated' if self.truncated else ''}{unshown})")
+        lines = [line for v in above for line in textwrap.wrap(f"{v}: {cells[v][0]}", width, subsequent_indent="  ")]
+        if not self.rows:  # no cells to size the columns by: their names, as a list
+            body = "\n".join(textwrap.wrap("columns: " + ", ".join(shown), width, subsequent_indent="  "))
+        else:
+            body = self._render(shown, cells, width, wide)
+        return "\n".join(lines + [body] + textwrap.wrap(footer, width))
+
+    def _has_iris(self, var: str) -> bool:
+        return any(row[var].type == "uri" for row in self.rows if var in row) or not self.rows
+
+    def _render(self, shown: list[str], cells: dict, width: int, wide: bool) -> str:
+        from rich import box
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for v in shown:
+            longest = max([len(c) for c in cells[v]] + [len(v)])
+            if longest <= SHORT_CELL:  # codes, counts, statuses: on one line, never squeezed
+                table.add_column(v, no_wrap=True, min_width=longest)
+            else:
+                table.add_column(v, overflow="fold" if wide else "ellipsis", ratio=min(longest, TEXT_CELL))
+        for i in range(len(self.rows)):
+            table.add_row(*(cells[v][i] for v in shown))
+        out = io.StringIO()
+        Console(file=out, width=width, color_system=None, force_terminal=False, force_jupyter=False,
+                highlight=False, markup=False, emoji=False).print(table)
+        return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
     def to_rdf(self, fmt: str) -> bytes:
         from rdflib import BNode, Graph, Literal, URIRef
@@ -225,7 +302,7 @@ class QueryResult:
             g.add((conv(s), conv(p), conv(o)))
         return serialize(g, fmt)
 
-    def format(self, fmt: str) -> str:
+    def format(self, fmt: str, *, wide: bool = False) -> str:
         if self.kind == "construct":
             if fmt in GRAPH_FORMATS:
                 return self.to_rdf(fmt).decode("utf-8")
@@ -239,7 +316,7 @@ class QueryResult:
         if self.kind == "ask":
             return "yes" if self.boolean else "no"
         return {
-            "table": self.to_table,
+            "table": lambda: self.to_table(wide=wide),
             "csv": lambda: self.to_delimited(","),
             # the name CSV with escaped formulas had before it was the default
             "csv-safe": lambda: self.to_delimited(","),

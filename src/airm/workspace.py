@@ -150,7 +150,7 @@ def list_sources(workspace: str | os.PathLike | None = None) -> list[dict]:
 
 def _source_entry(nq: Path) -> dict:
     name = nq.stem
-    entry = {"name": name, "graph": import_graph_iri(name), "file": None, "sha256": None, "version": None,
+    entry = {"name": name, "graph": import_graph_iri(name), "file": None, "path": None, "sha256": None, "version": None,
              "license": None, "triples": None, "rows": None, "counts": {}, "classes": {}, "importedAt": None,
              "status": "ok"}
     try:
@@ -160,7 +160,7 @@ def _source_entry(nq: Path) -> dict:
         return entry
     inp = record.get("input", {})
     entry.update(
-        file=inp.get("source_file"), sha256=inp.get("sha256"), version=inp.get("version"),
+        file=inp.get("source_file"), path=_as_given(inp), sha256=inp.get("sha256"), version=inp.get("version"),
         license=_spdx(inp.get("license")), attribution=inp.get("attribution"), triples=record.get("triples"),
         rows=record.get("rows"), counts=record.get("counts", {}), classes=record.get("classes", {}),
         importedAt=record.get("importedAt"),
@@ -168,6 +168,20 @@ def _source_entry(nq: Path) -> dict:
     if record.get("file_sha256") and record["file_sha256"] != hashlib.sha256(nq.read_bytes()).hexdigest():
         entry["status"] = "graph file changed since the import: import the source again"
     return entry
+
+
+def _as_given(inp: dict) -> str | None:
+    """The input's path as the user gave it to ``airm import``; for a record made before that was kept, its
+    absolute path relative to the current folder when it lies below it."""
+    if inp.get("given"):
+        return inp["given"]
+    if not inp.get("path"):
+        return None
+    path = Path(inp["path"])
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _spdx(license_iri):
@@ -178,7 +192,8 @@ def _spdx(license_iri):
 
 
 def sources_table(found: list[dict]) -> str:
-    """``airm sources`` as aligned columns (licences by SPDX id, whatever form an older import recorded)."""
+    """``airm sources`` as aligned columns: each input by the path it was imported from, as it was given (relative
+    stays relative), and licences by SPDX id, whatever form an older import recorded."""
     from .licenses import spdx_id
 
     header = ["source", "file", "sha256", "version", "license", "triples", "counts"]
@@ -186,8 +201,9 @@ def sources_table(found: list[dict]) -> str:
     for e in found:
         counts = ", ".join(f"{k} {v}" for k, v in (e.get("counts") or {}).items())
         lic = e.get("license") or ""
-        rows.append([e["name"], e.get("file") or "", (e.get("sha256") or "")[:12], e.get("version") or "",
-                     spdx_id(lic) or lic, str(e.get("triples") or ""), counts if e["status"] == "ok" else e["status"]])
+        given = e.get("path") or e.get("file") or ""
+        rows.append([e["name"], given, (e.get("sha256") or "")[:12], e.get("version") or "", spdx_id(lic) or lic,
+                     str(e.get("triples") or ""), counts if e["status"] == "ok" else e["status"]])
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header) - 1)]
     lines = []
     for r in [header] + rows:

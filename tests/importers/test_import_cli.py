@@ -146,3 +146,22 @@ def test_help_lists_the_sources():
     assert code == 0
     for name in ("mit-risks", "mit-mitigations", "nist-ai-600-1", "atlas", "nexus-mappings"):
         assert name in out
+
+
+def test_sources_shows_each_input_as_it_was_given(tmp_path, monkeypatch):
+    """A path given relative stays relative in `airm sources` (not the absolute path of the machine it ran on); the
+    licence is one form, the SPDX id."""
+    import shutil
+
+    (tmp_path / "downloads").mkdir()
+    shutil.copy(EDGE, tmp_path / "downloads" / "edge-cases.csv")
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run_cli("import", "mit-risks", "downloads/edge-cases.csv", "--workspace", "ws")
+    assert code == 0, err
+    code, out, err = run_cli("sources", "--workspace", "ws")
+    assert code == 0, err
+    row = out.splitlines()[1]
+    assert row.split()[:2] == ["mit-risks", "downloads/edge-cases.csv"] and str(tmp_path) not in row
+    assert " CC-BY-4.0 " in row and "creativecommons" not in row
+    (entry,) = json.loads(run_cli("sources", "--workspace", "ws", "--format", "json")[1])
+    assert entry["path"] == "downloads/edge-cases.csv" and entry["file"] == "edge-cases.csv"

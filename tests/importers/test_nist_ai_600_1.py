@@ -75,7 +75,10 @@ def test_risk_links_are_the_union_of_both_directions(risks, actions, g):
 def test_action_gv_1_1_001(actions, g):
     (a,) = [a for a in actions if a["id"] == "GV-1.1-001"]
     m = "nistgai:GV-1.1-001"
-    assert g.values(m, "rdfs:label") == {"GV-1.1-001"}
+    # a readable label from the action's own words; the code stays its notation and identifier
+    assert g.values(m, "rdfs:label") == {
+        "Align GAI development and use with applicable laws and regulations, including those…"}
+    assert g.values(m, "skos:notation") == g.values(m, "dcterms:identifier") == {"GV-1.1-001"}
     assert g.values(m, "dcterms:description") == {a["description"].strip()}
     assert g.objects(m, "airm:extractedFrom") == {term("ref:nist-ai-600-1")}
     assert g.objects(m, "airm:riskManagementFunction") == {term("rmf:govern")}
@@ -179,3 +182,34 @@ def test_bad_inputs(tmp_path):
     (tmp_path / "nist_ai_rmf_data.yaml").write_text("entries:\n  - id: x\n    name: [\n", encoding="utf-8")
     with pytest.raises(InputFileError, match=r"nist_ai_rmf_data\.yaml:\d+:\d+: not valid YAML"):
         nist.read(tmp_path)
+
+
+def test_every_action_has_a_readable_label_of_its_own(actions, g):
+    """No action is named by its code alone (issue 15): each label is the start of its own description, at most 90
+    characters, and no two actions share one."""
+    labels = {}
+    for a in actions:
+        (label,) = g.values(f"nistgai:{a['id']}", "rdfs:label")
+        assert len(label) <= 90 and not label.startswith(a["id"]), (a["id"], label)
+        assert " ".join(a["description"].split())[:20].replace(" .", ".") in " ".join(label.split()), a["id"]
+        labels[label] = a["id"]
+    assert len(labels) == len(actions)
+
+
+def test_readable_label_cuts_at_a_clause_or_a_word():
+    from airm.importers.toolkit import readable_label
+
+    assert readable_label("Establish terms of use and terms of service for GAI systems.") == (
+        "Establish terms of use and terms of service for GAI systems")
+    # a colon that opens a list ends the clause, unless the words before it leave it hanging
+    assert readable_label("Consider the following factors when decommissioning GAI systems: Data retention; x") == (
+        "Consider the following factors when decommissioning GAI systems")
+    long = readable_label("Conduct AI red-teaming to assess issues such as: Outputting of training data samples, "
+                          "and subsequent reverse engineering, model extraction, and membership inference risks")
+    assert long.startswith("Conduct AI red-teaming to assess issues such as: Outputting") and long.endswith("…")
+    # asides in brackets go before anything is cut; no label ends on a dangling word or inside brackets
+    assert readable_label("Define relevant groups of interest (e.g., demographic groups, subject matter experts, "
+                          "experience with GAI technology) within the context of use as part of plans for gathering "
+                          "structured public feedback.") == (
+        "Define relevant groups of interest within the context of use as part of plans…")
+    assert all(len(readable_label("word " * n)) <= 90 for n in range(1, 60))

@@ -6,7 +6,8 @@ files are used:
 - ``nist_ai_rmf_data.yaml``: the 12 generative-AI risks, each an ``airm:RiskCategory`` ``nistgai:<id>``
   (``nistgai:nist-data-privacy``) in the concept scheme ``nistgai:gai-risks``;
 - ``nist_ai_rmf_actions_data.yaml``: the 212 suggested actions, each an ``airm:Mitigation`` ``nistgai:<id>``
-  (``nistgai:GV-1.1-001``), extracted from NIST AI 600-1 (``ref:nist-ai-600-1``), with
+  (``nistgai:GV-1.1-001``), extracted from NIST AI 600-1 (``ref:nist-ai-600-1``), labelled by the first clause
+  of its own description (cut near 90 characters with "…"; the code is its ``skos:notation`` and identifier), with
 
   * its NIST AI RMF function from the code prefix of its id (GV, MP, MS, MG: the ``skos:notation`` of the curated
     ``rmf:`` concepts), and its AI RMF subcategory (``nistgai:GV-1.1``, broader ``nistgai:GV-1``) as its category;
@@ -32,7 +33,20 @@ from ..errors import InputFileError
 from ..licenses import spdx_iri
 from .base import NO_PROGRESS, ImportOutcome, NullProgress, Provenance, ReviewRow
 from .nexus_package import EXPECTED, HINT, package_files
-from .toolkit import Triples, V, codes, curated_documents, doc_key, en, input_identity, iri, load_yaml, one_line, plain
+from .toolkit import (
+    Triples,
+    V,
+    codes,
+    curated_documents,
+    doc_key,
+    en,
+    input_identity,
+    iri,
+    load_yaml,
+    one_line,
+    plain,
+    readable_label,
+)
 
 NAME = "nist-ai-600-1"
 DESCRIPTION = ("NIST AI 600-1 (Generative AI Profile): 12 risks and 212 actions with functions, risks and AI actor "
@@ -208,13 +222,15 @@ class _Builder:
             self.action_nodes[aid] = node
             t = self.t
             t.add(node, V.type, V.Mitigation)
-            t.add(node, V.label, en(aid))
             t.add(node, V.identifier, plain(aid))
+            t.add(node, V.notation, plain(aid))
             description = str(a.get("description") or "")
             if description.strip():
                 t.add(node, V.description, en(description))
+                t.add(node, V.label, en(readable_label(description)))
             else:
-                self.note(where, "description", "", "an action without a description")
+                t.add(node, V.label, en(aid))
+                self.note(where, "description", "", f"an action without a description; labelled {aid}")
             t.add(node, V.extractedFrom, self.doc)
             for doc in self._list(where, "hasDocumentation", a.get("hasDocumentation")):
                 if curated.get(doc_key(doc)) != self.doc:

@@ -220,7 +220,9 @@ def import_record(summary: ImportSummary, module, outcome: ImportOutcome, nq: by
         "graph": summary.graph,
         "file": f"sources/{name}.nq",
         "file_sha256": sha256(nq),
-        "input": {"path": str(Path(summary.input).resolve()), **asdict(outcome.provenance)},
+        # path: where the input is; given: the path as the user typed it, which `airm sources` shows
+        "input": {"path": str(Path(summary.input).resolve()), "given": str(summary.input),
+                  **asdict(outcome.provenance)},
         "rows": {"read": outcome.rows_read, "imported": outcome.rows_imported,
                  "not_imported": outcome.rows_read - outcome.rows_imported, "in_review": summary.review_rows},
         "review": {"file": f"review/{name}.tsv", "entries": len(outcome.review)},

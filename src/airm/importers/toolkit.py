@@ -202,6 +202,38 @@ def one_line(text: str) -> str:
     return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
+_CLAUSE_END = re.compile(r"(?<!\bvs)(?<!\betc)(?<=[a-z0-9)\]])\.\s|[;:]\s")
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:)])")
+_DANGLING = re.compile(r"[\s,;:(-]+$|\s+(and|or|to|of|the|a|an|for|in|with|by|as|including|against|on|from|into|about|"
+                       r"that|e\.g|i\.e)$", re.IGNORECASE)
+
+
+def readable_label(text: str, limit: int = 90, shortest: int = 40) -> str:
+    """A short name made from a record's own description, for sources that name records only by a code: its first
+    clause (up to the first full stop, colon or semicolon at least ``shortest`` characters in), with asides in
+    brackets dropped and cut at a word boundary with "…" when still longer than ``limit`` characters. Whitespace
+    runs become one space; a space the source left before punctuation goes."""
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", one_line(text))
+    ends = [m.start() for m in _CLAUSE_END.finditer(text)
+            if m.start() >= shortest and not _DANGLING.search(text[: m.start()])]
+    clause = text[: ends[0]] if ends else text
+    clause = clause.rstrip(" .")
+    if len(clause) > limit:
+        clause = _ASIDE.sub("", clause)
+    if len(clause) <= limit:
+        return clause
+    cut = clause[: limit - 1]
+    if " " in cut and not clause[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    if cut.count("(") > cut.count(")"):  # no label ends inside an aside that was cut short
+        cut = cut[: cut.rindex("(")]
+    previous = None
+    while previous != cut:  # no label ends on "and", "of the" or a comma
+        previous, cut = cut, _DANGLING.sub("", cut)
+    return cut + "…"
+
+
 def slug(text: str, limit: int = 48) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
     return s[:limit].rstrip("-") or "x"

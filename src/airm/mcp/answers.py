@@ -94,12 +94,17 @@ def stored(kg, name: str, args: dict, *, timeout: float, limit: int) -> dict:
     answers.annotate(kg, q, bound, result, with_proposals=with_proposals, timeout=timeout, limit=limit)
     narrow = ("Narrow it with " + ", ".join(q.params) + f", or raise {ROWS_ARG}.") if q.params \
         else f"Raise {ROWS_ARG}, or use a query with parameters."
+    # a query that folds its evidence into one row per mitigation: the links come from its long form
+    evidence = None if q.long is None else run_stored(kg, catalog.long_form(q), bound, timeout=timeout, limit=limit,
+                                                      with_proposals=with_proposals)
     return result_answer(kg, result, query=name, title=q.title, resolved=resolved, limit=limit, narrow=narrow,
-                         timeout=timeout)
+                         timeout=timeout, evidence=evidence)
 
 
 def result_answer(kg, result, *, query: str | None, title: str, resolved: dict, limit: int, narrow: str,
-                  timeout: float) -> dict:
+                  timeout: float, evidence=None) -> dict:
+    """The tool's answer: structured content and text; ``evidence``, when given, is the result the mitigation-risk
+    links are read from (the long form of a query whose rows fold them)."""
     structured: dict = {"query": query, "kind": result.kind, "resolved": resolved}
     lines = [title]
     for name, r in resolved.items():
@@ -118,7 +123,7 @@ def result_answer(kg, result, *, query: str | None, title: str, resolved: dict, 
     else:
         rows = rows_of(result)
         structured.update(columns=list(result.variables), rows=rows, count=len(rows), truncated=result.truncated)
-        links = link_evidence(kg, result, timeout=timeout)
+        links = link_evidence(kg, evidence if evidence is not None else result, timeout=timeout)
         if links is not None:
             structured["links"] = links
         lines.append(f"{len(rows)} row(s)" + (f"; {len(links)} mitigation-risk link(s) with their evidence "

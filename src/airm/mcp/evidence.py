@@ -1,7 +1,8 @@
 """The evidence of each mitigation-risk link in a result, so an assistant can say who says so.
 
-A query that carries the evidence in its own columns (``mitigations-for-risk``: path, mapping, justification,
-linkEvidence, locator, source, status) is read as it is; for any other result with a mitigation and a risk column,
+A query that carries the evidence in its own columns (``mitigations-for-risk-evidence``, the long form the tool of
+``mitigations-for-risk`` reads its links from: path, mapping, justification, linkEvidence, locator, source, status)
+is read as it is; for any other result with a mitigation and a risk column,
 the qualified links (``airm:hasRiskAddressing``: the document, the place in it, how the link was curated) are
 looked up for the pairs it returned.
 """
