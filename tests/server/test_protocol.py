@@ -3,6 +3,7 @@ results format read back with a standard parser (rdflib's result parsers, SPARQL
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import time
@@ -216,7 +217,7 @@ def test_huge_result_hits_the_limit(server):
     assert f"more than {LIMIT:,} rows" in r.text
     ok = server.get("/sparql", query=HUGE + f" LIMIT {LIMIT}", accept="text/csv")
     assert ok.status == 200
-    assert len(ok.text.strip().splitlines()) == LIMIT + 1
+    assert len(list(csv.reader(io.StringIO(ok.text)))) == LIMIT + 1  # cells may hold line breaks
 
 
 @pytest.mark.parametrize(("name", "kwargs", "status"), [
