@@ -24,7 +24,9 @@ def test_an_answer_says_what_related_matches_would_add(kg):
     assert result.notes == ["left out: 6 mitigation(s) reached only by related matches: --follow related"]
     related = kg.query("mitigations-for-risk", risk="7.1", follow="related")
     assert len({r["mitigation"] for r in related.rows}) == 6 and related.notes == []
-    assert {r["path"].value for r in related.rows} == {
+    assert {r["reachedBy"].value for r in related.rows} == {"related match"}
+    evidence = kg.query("mitigations-for-risk-evidence", risk="7.1", follow="related")
+    assert {r["path"].value for r in evidence.rows} == {
         "related match (followed on request: the two risks only overlap)"}
 
 
