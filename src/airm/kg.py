@@ -9,7 +9,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__, catalog, dedupe, infer
-from .atomic import write_file as atomic_write
 from .catalog import run_named
 from .catalog_rdf import catalog_quads
 from .convert import rdflib_graph
@@ -176,20 +175,27 @@ def _open_cached(database: Path, dump: Path, in_memory: bool):
 
 
 def _write_cache(store, database: Path, dump: Path, keep: int = 8) -> None:
-    """Persist the store twice (database and N-Quads), each built beside its final name and renamed into place."""
+    """Persist the store twice (database and N-Quads), each built beside its final name and renamed into place.
+    Both are streamed by Oxigraph (the dump written to a file, the database bulk-loaded from it): at a million
+    triples an in-memory copy of the dump and a Python pass over every quad doubled the peak memory of a cold load."""
     import os
     import shutil
     import tempfile
 
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(dump, ox.serialize(store, format=ox.RdfFormat.N_QUADS))
         tmp = Path(tempfile.mkdtemp(prefix=database.name + ".", suffix=".tmp", dir=database.parent))
         try:
+            text = tmp / "dump.nq"
+            with open(text, "wb") as f:
+                store.dump(f, format=ox.RdfFormat.N_QUADS)
+                f.flush()
+                os.fsync(f.fileno())
             disk = ox.Store(str(tmp / "db"))
-            disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            disk.bulk_load(path=str(text), format=ox.RdfFormat.N_QUADS)
             disk.flush()
             del disk
+            os.replace(text, dump)
             if not database.exists():
                 os.replace(tmp / "db", database)
         finally:
