@@ -57,14 +57,18 @@ def measure_cold_load(path: str) -> dict:
     from airm import kg as kgmod
 
     stages: dict = {}
+
+    def timing(label, f):
+        def timed(*a, **k):
+            t, c = time.perf_counter(), time.process_time()
+            out = f(*a, **k)
+            stages[label] = {"wall_s": round(time.perf_counter() - t, 2), "cpu_s": round(time.process_time() - c, 2)}
+            return out
+        return timed
+
     for module, name, label in ((kgmod, "load_sources", "parse"), (dedupe, "materialise", "dedupe"),
                                 (infer, "materialise", "inference"), (kgmod, "_write_cache", "cache")):
-        def timed(*a, _f=getattr(module, name), _label=label, **k):
-            t, c = time.perf_counter(), time.process_time()
-            out = _f(*a, **k)
-            stages[_label] = {"wall_s": round(time.perf_counter() - t, 2), "cpu_s": round(time.process_time() - c, 2)}
-            return out
-        setattr(module, name, timed)
+        setattr(module, name, timing(label, getattr(module, name)))
     t = time.perf_counter()
     graph = airm.load(files=[path])
     return {"wall_s": round(time.perf_counter() - t, 2), "quads": len(graph.store), "stages": stages, **_usage()}
@@ -107,10 +111,11 @@ def measure_queries(path: str, repeats: int, timeout: float) -> dict:
 def measure_virtuoso(path: str, buffers: int) -> dict:
     """The cached build pushed to a fresh Virtuoso (tests/virtuoso_server.py) and to a fresh Oxigraph server."""
     sys.path.insert(0, str(ROOT / "tests"))
-    import airm
-    from airm import endpoint as ep
     from oxigraph_server import OxigraphServer, oxigraph_binary
     from virtuoso_server import VirtuosoServer, virtuoso_binary
+
+    import airm
+    from airm import endpoint as ep
 
     graph = airm.load(files=[path])
     out: dict = {}

@@ -33,11 +33,12 @@ SCHEMA_GRAPH = "urn:airm:graph:infer-schema"
 ROUND_GRAPH = "urn:airm:graph:infer-round-"
 _S = "urn:airm:infer:"  # private predicates of the schema graph, never in data
 
-# (name, query over the union of graphs, private predicate of the pairs it yields)
+# (kind, query over the union of graphs): its pairs are written as (a, <urn:airm:infer:KIND>, b)
 _SCHEMA_PAIRS = [
     ("superclass", "SELECT DISTINCT ?a ?b WHERE { ?a rdfs:subClassOf+ ?b FILTER(isIRI(?b) && ?a != ?b) }"),
     ("superproperty", "SELECT DISTINCT ?a ?b WHERE { ?a rdfs:subPropertyOf+ ?b FILTER(isIRI(?b) && ?a != ?b) }"),
-    ("inverse", "SELECT DISTINCT ?a ?b WHERE { { ?a owl:inverseOf ?b } UNION { ?b owl:inverseOf ?a } FILTER(isIRI(?b)) }"),
+    ("inverse",
+     "SELECT DISTINCT ?a ?b WHERE { { ?a owl:inverseOf ?b } UNION { ?b owl:inverseOf ?a } FILTER(isIRI(?b)) }"),
     ("symmetric", "SELECT DISTINCT ?a (?a AS ?b) WHERE { ?a a owl:SymmetricProperty }"),
     ("domain", "SELECT DISTINCT ?a ?b WHERE { ?a rdfs:domain ?b FILTER(isIRI(?b)) }"),
     ("range", "SELECT DISTINCT ?a ?b WHERE { ?a rdfs:range ?b FILTER(isIRI(?b)) }"),
