@@ -165,7 +165,11 @@ def run(triples: int, *, repeats: int = 5, timeout: float = 30.0, validate: bool
     from common import machine, versions
 
     tmp = Path(tempfile.mkdtemp(prefix="airm-scale-"))
-    env = dict(os.environ, AIRM_CACHE_DIR=str(tmp / "cache"), PYTHONPATH=os.pathsep.join(sys.path))
+    import airm
+
+    # the workers import the very airm this process runs (an editable install elsewhere must not win)
+    here = str(Path(airm.__file__).resolve().parents[1])
+    env = dict(os.environ, AIRM_CACHE_DIR=str(tmp / "cache"), PYTHONPATH=os.pathsep.join([here, *sys.path]))
     path = tmp / f"generated-{triples}.nt"
     say(f"[scale] generating {triples} triples")
     info = generate.write(path, triples, seed=seed)
