@@ -39,7 +39,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --scale 1000000
 	$(BIN)/python benchmarks/raw.py
 
 clean:

@@ -615,6 +615,8 @@ def parse_args(argv):
                                                 "benchmarks/README.md, none with --quick)")
     ap.add_argument("--no-readme", action="store_true", help="do not touch any README")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (graphs, cache, worker log)")
+    ap.add_argument("--scale", type=int, metavar="TRIPLES",
+                    help="then run benchmarks/scale.py at this size (1000000 in make bench: minutes)")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     a.triples = a.triples or (2000 if a.quick else 100_000)
@@ -681,6 +683,10 @@ def main(argv=None) -> int:
         update_readme(a.readme, text)
     print(text)
     print(f"figures written to {a.out}" + (f"; {a.readme} updated" if a.readme else ""))
+    if a.scale:
+        import scale
+
+        return scale.main(["--triples", str(a.scale)] + (["--no-readme"] if a.readme is None else []))
     return 0
 
 

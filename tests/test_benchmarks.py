@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -170,3 +171,38 @@ def test_raw_comparison_times_every_case_on_the_same_text(tmp_path):
         assert r["disk_rows"] == r["mem_rows"] == r["raw_rows"], f"{r['query']} ({r['case']}): rows differ"
         assert r["mem_ratio"] > 0 and isinstance(r["mem_within_target"], bool)
     assert "| query (case) |" in proc.stdout
+
+
+def test_scale_run_at_a_small_size_writes_its_figures(tmp_path):
+    """benchmarks/scale.py (the 1M figures of `make bench`) end to end on a small graph: every step measured in its
+    own process, every catalog case timed, the README section filled between its markers."""
+    import scale
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# figures\n\n{scale.MARK_START}\nSTALE\n{scale.MARK_END}\n\nafter\n", encoding="utf-8")
+    out = tmp_path / "scale.json"
+    import os
+
+    import airm
+
+    src = str(Path(airm.__file__).resolve().parents[1])  # the airm under test, whatever the cwd
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, str(BENCH / "scale.py"), "--triples", "3000", "--repeats", "1",
+                           "--no-virtuoso", "--out", str(out), "--readme", str(readme)],
+                          capture_output=True, text=True, timeout=900, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["triples"] >= 3000
+    for step in ("bulk", "cold", "validate"):
+        assert "error" not in report[step], report[step]
+        assert report[step]["wall_s"] > 0 and report[step]["peak_mb"] > 0
+    assert report["cold"]["quads"] > report["bulk"]["quads"]  # the embedded data, entailments and catalog too
+    assert set(report["cold"]["stages"]) == {"parse", "dedupe", "inference", "cache"}
+    assert report["validate"]["conforms"] is True
+    from airm import catalog
+
+    cases = {f"{name} ({case})" for name, q in catalog.catalog().items() for case, _p in q.cases()}
+    assert set(report["queries"]) == cases, report["queries"].get("error")
+    assert all(c["median_ms"] is not None and c["rows"] is not None for c in report["queries"].values())
+    text = readme.read_text(encoding="utf-8")
+    assert "STALE" not in text and text.endswith("after\n") and "airm cold load" in text

@@ -53,3 +53,21 @@ def test_structural_axioms_drive_inference_but_stay_out_of_the_store(kg):
                "?b <http://www.w3.org/2004/02/skos/core#narrower> ?a }")
     assert ask("ASK { ?m <https://w3id.org/airm#extractedFrom> ?d . ?m <http://purl.org/dc/terms/source> ?d }")
     assert ask("ASK { ?t <https://w3id.org/airm#hasComponentTechnique> ?c . ?t <http://purl.org/dc/terms/hasPart> ?c }")
+
+
+def test_an_entailed_schema_triple_is_used_in_the_next_round(tmp_path):
+    """Later rounds join only with the last round's new triples, on the schema compiled at the start; a round that
+    entails a schema triple (here a sub-class axiom, through a sub-property of rdfs:subClassOf) makes the next
+    round read everything with the schema compiled again, as a naive fixpoint would."""
+    import airm
+
+    f = tmp_path / "schema.ttl"
+    f.write_text("@prefix ex: <https://example.org/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                 "ex:kindOf rdfs:subPropertyOf rdfs:subClassOf .\nex:A ex:kindOf ex:B .\nex:x a ex:A .\n",
+                 encoding="utf-8")
+    kg = airm.load(files=[f], cache=False)
+    ask = lambda q: bool(kg.store.query(q, use_default_graph_as_union=True))  # noqa: E731
+    assert ask("ASK { <https://example.org/A> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+               "<https://example.org/B> }")
+    assert ask("ASK { <https://example.org/x> a <https://example.org/B> }")
+    assert not [g for g in kg.store.named_graphs() if g.value.startswith("urn:airm:graph:infer-")]

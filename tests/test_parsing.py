@@ -55,3 +55,26 @@ def test_subject_lines_index_curies_and_iris(tmp_path):
                  "ex:a ex:p 1 .\n<http://example.org/b> ex:p 2 .\n  ex:c ex:p 3 .\n")
     lines = subject_lines(f)
     assert lines == {"http://example.org/a": 3, "http://example.org/b": 4}
+
+
+def test_a_large_file_loaded_in_bulk_holds_what_parse_file_reads(tmp_path, monkeypatch):
+    """Above parsing.BULK_MIN_BYTES a new store is filled by Oxigraph directly: the same triples in the same graph
+    (blank nodes relabelled), and a syntax error still names the file and the line."""
+    import pyoxigraph as ox
+
+    from airm import parsing
+    from airm.graph import Source, load_sources
+
+    good = tmp_path / "big.ttl"
+    good.write_text("@prefix ex: <https://example.org/> .\nex:a ex:p ex:b , [ ex:q \"x\"@en ] .\n", encoding="utf-8")
+    monkeypatch.setattr(parsing, "BULK_MIN_BYTES", 1)
+    source = Source(path=good, graph="https://example.org/g", kind="user", display="big.ttl")
+    assert parsing.loads_in_bulk(good)
+    store = load_sources([source]).store
+    norm = lambda qs: sorted(tuple("_" if isinstance(t, ox.BlankNode) else str(t) for t in q) for q in qs)  # noqa: E731
+    assert norm(store) == norm(parse_file(good, "https://example.org/g")) and len(store) == 3
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n<oops\n")
+    with pytest.raises(InputFileError) as e:
+        load_sources([Source(path=bad, graph="https://example.org/g", kind="user", display="bad.nt")])
+    assert "bad.nt" in str(e.value) and "line 2" in str(e.value)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from . import resources
 from .errors import InputFileError
 from .namespaces import GRAPH_BASE
-from .parsing import parse_file
+from .parsing import load_into, loads_in_bulk, parse_file
 
 
 @dataclass(frozen=True)
@@ -84,12 +84,17 @@ class LoadedDataset:
 
 
 def load_sources(sources: list[Source], store=None) -> LoadedDataset:
-    """Parse every source (all or nothing: a parse error leaves the store untouched)."""
+    """Parse every source (all or nothing: a parse error leaves the store untouched). Into a new store, a large
+    triples file is loaded by Oxigraph directly (``parsing.load_into``): a failure discards that store anyway."""
+    fresh = store is None
     store = store if store is not None else ox.Store()
     quads = []
     for s in sources:
         try:
-            quads += parse_file(s.path, s.graph)
+            if fresh and loads_in_bulk(s.path):
+                load_into(store, s.path, s.graph)
+            else:
+                quads += parse_file(s.path, s.graph)
         except InputFileError as e:
             if s.kind == "import":  # a workspace file the user did not write: say how to get a readable one back
                 e.hint = (f"this is the graph of the imported source '{s.path.stem}': import it again "

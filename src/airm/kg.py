@@ -12,7 +12,6 @@ import pyoxigraph as ox
 
 from . import catalog, dedupe, infer, reach
 from .answers import run_named
-from .atomic import write_file as atomic_write
 from .cache_paths import cache_dir
 from .catalog_rdf import catalog_quads
 from .convert import rdflib_graph
@@ -176,16 +175,23 @@ def _open_cached(database: Path, dump: Path, in_memory: bool | None):
 
 
 def _write_cache(store, database: Path, dump: Path, keep: int = 8) -> None:
-    """Persist the store twice (database and N-Quads), each built beside its final name and renamed into place."""
+    """Persist the store twice (database and N-Quads), each built beside its final name and renamed into place.
+    The dump is streamed to its file by Oxigraph (an in-memory copy of it was 0.3 GB at a million triples)."""
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(dump, ox.serialize(store, format=ox.RdfFormat.N_QUADS))
         tmp = Path(tempfile.mkdtemp(prefix=database.name + ".", suffix=".tmp", dir=database.parent))
         try:
+            text = tmp / "dump.nq"
+            with open(text, "wb") as f:
+                store.dump(f, format=ox.RdfFormat.N_QUADS)
+                f.flush()
+                os.fsync(f.fileno())
             disk = ox.Store(str(tmp / "db"))
+            # from the store, not the dump: a parse would give every blank node a new label
             disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
             disk.flush()
             del disk
+            os.replace(text, dump)
             if not database.exists():
                 os.replace(tmp / "db", database)
         finally:

@@ -1,7 +1,7 @@
 """A SPARQL 1.1 Protocol client: queries sent to any SPARQL endpoint, answers read into the ``QueryResult`` the
 embedded engines return, so every output format works.
 
-The query goes as ``POST application/sparql-query`` with its parameters bound by a VALUES block
+The query goes as a form-encoded ``POST`` (``query=``) with its parameters bound by a VALUES block
 (``airm.sparql.binding``); SELECT and ASK come back as SPARQL JSON, read by pyoxigraph's results parser, CONSTRUCT
 and DESCRIBE as N-Triples (or Turtle). Every request runs under a total deadline and an answer size cap, redirects
 stay on http(s), and every failure names the endpoint. This module sits below the push (``airm.endpoint``) and the
@@ -173,8 +173,11 @@ def run_query(url: str, text: str, bound: dict | None = None, *, timeout: float 
         raise QueryError("no SELECT, CONSTRUCT, ASK or DESCRIBE in the query")
     text = bind_values(text, bound or {})
     accept = ACCEPT_GRAPH if kind == "construct" else ACCEPT_RESULTS
-    resp = _request("POST", url, data=text.encode("utf-8"), timeout=timeout, what="the SPARQL endpoint",
-                    headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+    # the form encoding, not a bare application/sparql-query body: both are the protocol's, but Virtuoso 7.2 waits
+    # on the second until the request times out
+    body = urllib.parse.urlencode({"query": text}).encode("ascii")
+    resp = _request("POST", url, data=body, timeout=timeout, what="the SPARQL endpoint",
+                    headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
     if kind == "construct":
         return _graph_result(resp, url, limit)
     return _table_result(resp, url, limit)

@@ -1,0 +1,277 @@
+"""airm at scale (issue 17): a generated graph of a million triples (or any size), its cold load against
+pyoxigraph's bulk load of the same file, validation, every catalog case on the built graph, and the push of the
+build to Virtuoso beside Oxigraph's server. Figures, never assertions.
+
+    python benchmarks/scale.py --triples 1000000             # minutes; rewrites the "At scale" figures
+    python benchmarks/scale.py --triples 3000 --no-readme    # the smoke test the suite runs
+    python benchmarks/run.py --scale 1000000                 # the same after the main benchmark (make bench)
+
+Each measurement runs in a fresh process, so its peak memory (getrusage's maximum resident set) is its own. CPU
+seconds are given beside wall seconds: on a shared machine the wall clock measures the neighbours too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+README = HERE / "README.md"
+RESULTS = HERE / "results"
+MARK_START = "<!-- bench:scale:start -->"
+MARK_END = "<!-- bench:scale:end -->"
+COLD_FACTOR, MEMORY_FACTOR, VALIDATE_S, QUERY_MS = 10.0, 3.0, 60.0, 200.0  # the issue's targets at 1M
+
+
+# -- measurements, each in its own process ------------------------------------------------------------------------
+
+def _usage() -> dict:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return {"cpu_s": round(r.ru_utime + r.ru_stime, 2), "peak_mb": r.ru_maxrss // 1024}
+
+
+def measure_bulk_load(path: str) -> dict:
+    """pyoxigraph alone: the file bulk-loaded into an in-memory store."""
+    import pyoxigraph as ox
+
+    t = time.perf_counter()
+    store = ox.Store()
+    store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:bench"))
+    return {"wall_s": round(time.perf_counter() - t, 2), "quads": len(store), **_usage()}
+
+
+def measure_cold_load(path: str) -> dict:
+    """``airm.load(files=[path])`` with an empty cache: parse, de-duplication, inference, cache written."""
+    import airm
+    from airm import dedupe, infer
+    from airm import kg as kgmod
+
+    stages: dict = {}
+
+    def timing(label, f):
+        def timed(*a, **k):
+            t, c = time.perf_counter(), time.process_time()
+            out = f(*a, **k)
+            stages[label] = {"wall_s": round(time.perf_counter() - t, 2), "cpu_s": round(time.process_time() - c, 2)}
+            return out
+        return timed
+
+    for module, name, label in ((kgmod, "load_sources", "parse"), (dedupe, "materialise", "dedupe"),
+                                (infer, "materialise", "inference"), (kgmod, "_write_cache", "cache")):
+        setattr(module, name, timing(label, getattr(module, name)))
+    t = time.perf_counter()
+    graph = airm.load(files=[path])
+    return {"wall_s": round(time.perf_counter() - t, 2), "quads": len(graph.store), "stages": stages, **_usage()}
+
+
+def measure_validate(path: str) -> dict:
+    """``airm validate`` of the file, as the CLI runs it (the embedded data as context)."""
+    from airm.validation import validate
+
+    t = time.perf_counter()
+    report = validate([path])
+    return {"wall_s": round(time.perf_counter() - t, 2), "conforms": report.conforms,
+            "problems": len(report.problems), **_usage()}
+
+
+def measure_queries(path: str, repeats: int, timeout: float) -> dict:
+    """Every catalog case on the cached build (the default, read-only on-disk path the CLI opens)."""
+    import airm
+    from airm import answers, catalog
+    from airm.errors import QueryTimeout
+
+    graph = airm.load(files=[path])
+    out = {}
+    for name, q in sorted(catalog.catalog().items()):
+        for case, params in q.cases():
+            times, rows = [], None
+            for _ in range(repeats + 1):  # the first run warms up and is dropped
+                t = time.perf_counter()
+                try:
+                    rows = len(answers.run_named(graph, name, params, timeout=timeout))
+                except QueryTimeout:
+                    times = None
+                    break
+                times.append((time.perf_counter() - t) * 1000)
+            out[f"{name} ({case})"] = ({"median_ms": round(statistics.median(times[1:] or times), 1), "rows": rows}
+                                       if times else {"median_ms": None, "timeout_s": timeout})
+    return out
+
+
+def measure_virtuoso(path: str, buffers: int) -> dict:
+    """The cached build pushed to a fresh Virtuoso (tests/virtuoso_server.py) and to a fresh Oxigraph server."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from oxigraph_server import OxigraphServer, oxigraph_binary
+    from virtuoso_server import VirtuosoServer, virtuoso_binary
+
+    import airm
+    from airm import endpoint as ep
+
+    graph = airm.load(files=[path])
+    out: dict = {}
+    work = Path(tempfile.mkdtemp(prefix="airm-scale-stores-"))
+    engines = [("oxigraph", oxigraph_binary, lambda: OxigraphServer(work / "oxigraph", timeout_s=600)),
+               ("virtuoso", virtuoso_binary, lambda: VirtuosoServer(work / "virtuoso", buffers=buffers,
+                                                                     timeout_s=600))]
+    for name, binary, make in engines:
+        if binary() is None:
+            out[name] = {"skipped": "not installed"}
+            continue
+        server = make().start()
+        try:
+            update = getattr(server, "update_url", None)
+            t = time.perf_counter()
+            report = ep.push(graph, server.query_url, update=update, timeout=3600)
+            out[name] = {"push_s": round(time.perf_counter() - t, 2), "triples": report.triples}
+        except Exception as e:  # a figure, not a test: say what failed and go on
+            out[name] = {"error": f"{type(e).__name__}: {e}"[:300]}
+        finally:
+            server.stop()
+    return out
+
+
+WORKERS = {"bulk": measure_bulk_load, "cold": measure_cold_load, "validate": measure_validate,
+           "queries": measure_queries, "virtuoso": measure_virtuoso}
+
+
+def _in_process(kind: str, *args, env: dict, timeout: float) -> dict:
+    cmd = [sys.executable, str(Path(__file__)), "--worker", kind, *map(str, args)]
+    try:
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"did not finish within {timeout:g} s"}
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1][:300] if done.stderr.strip() else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- the run ------------------------------------------------------------------------------------------------------
+
+def run(triples: int, *, repeats: int = 5, timeout: float = 30.0, validate: bool = True, virtuoso: bool = True,
+        buffers: int = 170_000, seed: int = 42, say=print) -> dict:
+    """Generate the graph and take every measurement; returns the figures (JSON-ready)."""
+    sys.path.insert(0, str(HERE))
+    import generate
+    from common import machine, versions
+
+    tmp = Path(tempfile.mkdtemp(prefix="airm-scale-"))
+    import airm
+
+    # the workers import the very airm this process runs (an editable install elsewhere must not win)
+    here = str(Path(airm.__file__).resolve().parents[1])
+    env = dict(os.environ, AIRM_CACHE_DIR=str(tmp / "cache"), PYTHONPATH=os.pathsep.join([here, *sys.path]))
+    path = tmp / f"generated-{triples}.nt"
+    say(f"[scale] generating {triples} triples")
+    info = generate.write(path, triples, seed=seed)
+    report = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(),
+              "versions": versions("airm-kg", "pyoxigraph", "rdflib", "pyshacl"),
+              "triples": info["triples"], "mitigations": info["mitigations"], "seed": seed, "repeats": repeats}
+    cap = max(600.0, triples / 1000)
+    steps = [("bulk", (path,)), ("cold", (path,)), ("queries", (path, repeats, timeout))]
+    steps += [("validate", (path,))] if validate else []
+    steps += [("virtuoso", (path, buffers))] if virtuoso else []
+    for kind, args in steps:
+        say(f"[scale] {kind}")
+        report[kind] = _in_process(kind, *args, env=env, timeout=cap * (6 if kind in ("validate", "virtuoso") else 2))
+    report["verdict"] = verdict(report)
+    return report
+
+
+def verdict(r: dict) -> dict:
+    bulk, cold = r.get("bulk", {}), r.get("cold", {})
+    out = {}
+    if "wall_s" in bulk and "wall_s" in cold:
+        out["cold_wall_ratio"] = round(cold["wall_s"] / bulk["wall_s"], 1)
+        out["cold_cpu_ratio"] = round(cold["cpu_s"] / max(bulk["cpu_s"], 0.01), 1)
+        out["memory_ratio"] = round(cold["peak_mb"] / max(bulk["peak_mb"], 1), 1)
+    if "wall_s" in r.get("validate", {}):
+        out["validate_s"] = r["validate"]["wall_s"]
+    cases = [c for c in r.get("queries", {}).values() if isinstance(c, dict)]
+    if cases:
+        out["cases_over_target"] = sum(1 for c in cases if c.get("median_ms") is None or c["median_ms"] >= QUERY_MS)
+        out["cases"] = len(cases)
+    return out
+
+
+def render(r: dict) -> str:
+    """The README's "At scale" figures."""
+    v, bulk, cold = r["verdict"], r.get("bulk", {}), r.get("cold", {})
+    m = r["machine"]
+    lines = [f"Run of {r['date']} on {m['cpu']} ({m['cores']} cores, load average {m['load_average']} at start); "
+             f"{r['triples']:,} generated triples ({r['mitigations']:,} mitigations), medians of {r['repeats']} runs.",
+             "", "| step | wall s | CPU s | peak MB | ratio |", "|---|---:|---:|---:|---|"]
+
+    def row(label, fig, ratio=""):
+        if "error" in fig:
+            return f"| {label} | {fig['error']} | | | |"
+        return f"| {label} | {fig.get('wall_s', '-')} | {fig.get('cpu_s', '-')} | {fig.get('peak_mb', '-')} | {ratio} |"
+
+    lines.append(row("pyoxigraph bulk load", bulk))
+    ratio = (f"{v['cold_wall_ratio']}× wall, {v['cold_cpu_ratio']}× CPU, {v['memory_ratio']}× memory "
+             f"(targets {COLD_FACTOR:g}×, {MEMORY_FACTOR:g}×)" if "cold_wall_ratio" in v else "")
+    lines.append(row("airm cold load", cold, ratio))
+    for stage, fig in cold.get("stages", {}).items():
+        lines.append(f"| &nbsp; {stage} | {fig['wall_s']} | {fig['cpu_s']} | | |")
+    if "validate" in r:
+        lines.append(row("airm validate", r["validate"], f"target {VALIDATE_S:g} s"))
+    for engine, fig in (r.get("virtuoso") or {}).items():
+        if isinstance(fig, dict):
+            shown = fig.get("error") or fig.get("skipped") or f"{fig['push_s']} s for {fig['triples']:,} triples"
+            lines.append(f"| push to {engine} | {shown} | | | |")
+    queries = r.get("queries", {})
+    if "error" in queries:
+        lines += ["", f"Catalog cases: {queries['error']}"]
+    elif queries:
+        lines += ["", f"**Catalog cases** (median ms on the cached build; target < {QUERY_MS:g} ms: "
+                      f"{v['cases'] - v['cases_over_target']} of {v['cases']} met)", "",
+                  "| case | ms | rows |", "|---|---:|---:|"]
+        for case, fig in queries.items():
+            ms = f"{fig['median_ms']:g}" if fig.get("median_ms") is not None else f"> {fig['timeout_s'] * 1000:g}"
+            lines.append(f"| {case} | {ms} | {fig.get('rows', '-')} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        kind, args = argv[1], argv[2:]
+        typed = [a if not a.replace(".", "", 1).isdigit() else (float(a) if "." in a else int(a)) for a in args]
+        print(json.dumps(WORKERS[kind](*typed)))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--triples", type=int, default=1_000_000)
+    ap.add_argument("--repeats", type=int, default=5, help="runs per catalog case, median reported")
+    ap.add_argument("--timeout", type=float, default=30.0, help="cap per catalog case run, seconds")
+    ap.add_argument("--no-validate", action="store_true", help="skip the validation figure")
+    ap.add_argument("--no-virtuoso", action="store_true", help="skip the pushes to Oxigraph's server and Virtuoso")
+    ap.add_argument("--buffers", type=int, default=170_000, help="Virtuoso NumberOfBuffers (8 KB pages)")
+    ap.add_argument("--out", type=Path, default=RESULTS / "scale.json")
+    ap.add_argument("--readme", type=Path, default=README)
+    ap.add_argument("--no-readme", action="store_true")
+    a = ap.parse_args(argv)
+    report = run(a.triples, repeats=a.repeats, timeout=a.timeout, validate=not a.no_validate,
+                 virtuoso=not a.no_virtuoso, buffers=a.buffers)
+    text = render(report)
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if not a.no_readme:
+        sys.path.insert(0, str(HERE))
+        from common import fill_section
+
+        fill_section(a.readme, MARK_START, MARK_END, text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

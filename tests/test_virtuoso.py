@@ -1,0 +1,104 @@
+"""`airm push` to a second engine, Virtuoso Open Source: a real server in a temporary folder (tests/virtuoso_server.py),
+the embedded build pushed to it, and every catalog case giving the embedded engine's rows (issue 17). Skipped where
+Virtuoso is not installed; a failure when CI=true (.ci/run installs it)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from virtuoso_server import VirtuosoServer, require_binary
+
+from airm import catalog
+from airm import endpoint as ep
+from airm.engines import run_stored
+from airm.skolem import GENID
+from helpers import run_cli
+
+# Measured on Debian 12's Virtuoso 7.2 (07.20.3229), 2 December 2026: 35 of the 44 catalog cases give the embedded
+# rows. The others are Virtuoso's, not the push's: the same triples are there (the count check and the other cases
+# say so). Listed so that a change either way is seen; benchmarks/README.md, "At scale", has the same list.
+_WRONG_ROWS = "Virtuoso 7.2 returns fewer rows: it evaluates zero-length and repeated property paths " \
+              "(p*, (p/q*)?) otherwise than SPARQL 1.1 says"
+KNOWN_DIFFERENT = {
+    ("browse-mitigations", "example"): _WRONG_ROWS,
+    ("taxonomy-tree", "default"): _WRONG_ROWS,
+    ("taxonomy-tree", "example"): _WRONG_ROWS,
+    ("training-methods-for-risk", "default"): _WRONG_ROWS,
+    ("training-methods-for-risk", "example"): _WRONG_ROWS,
+    ("dataset-summary", "default"): "Virtuoso 7.2 refuses the query (SQ074) that Oxigraph, rdflib and Jena run",
+}
+# Cases Virtuoso does not finish in minutes (the crosswalk reach of mitigations-for-risk): not run, since the server
+# keeps working on them and every later case then times out.
+TOO_SLOW = {("mitigations-for-risk", "default"), ("mitigations-for-risk", "example"),
+            ("coverage-category-by-domain", "default")}
+
+
+def _marked(name, case, params):
+    marks = []
+    if (name, case) in KNOWN_DIFFERENT:
+        marks.append(pytest.mark.xfail(reason=KNOWN_DIFFERENT[(name, case)], strict=True))
+    if (name, case) in TOO_SLOW:
+        marks.append(pytest.mark.xfail(reason="Virtuoso 7.2 does not finish it within 20 s", run=False))
+    return pytest.param(name, case, params, marks=marks, id=f"{name}-{case}")
+
+
+CASES = [_marked(name, case, params) for name, q in sorted(catalog.catalog().items()) for case, params in q.cases()]
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    require_binary()
+    srv = VirtuosoServer(tmp_path_factory.mktemp("virtuoso") / "db", buffers=20_000).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def pushed(virtuoso, kg):
+    report = ep.push(kg, virtuoso.query_url, update=virtuoso.update_url)
+    return report
+
+
+def _cell(term) -> str:
+    """A cell as text; a blank node (embedded) and its skolem IRI (on the store) both read as one blank."""
+    text = str(term)
+    if type(term).__name__ == "BNode" or text.startswith(GENID):
+        return "[blank]"
+    return f"{type(term).__name__}:{text}"
+
+
+def _rows(result) -> Counter:
+    return Counter(tuple(sorted((v, _cell(t)) for v, t in row.items())) for row in result.rows)
+
+
+def test_push_to_virtuoso_is_checked_and_repeatable(virtuoso, pushed, kg):
+    assert pushed.triples == sum(n for _g, n in pushed.graphs) > 10_000
+    assert not pushed.warnings, pushed.warnings  # Virtuoso's default graph is the union of its graphs
+    again = ep.push(kg, virtuoso.query_url, update=virtuoso.update_url)
+    assert again.attempts == 1 and again.graphs == pushed.graphs  # idempotent, and checked by counting
+
+
+@pytest.mark.parametrize(("name", "case", "params"), CASES)
+def test_every_catalog_case_gives_the_embedded_rows(virtuoso, pushed, kg, name, case, params):
+    q = catalog.get(name)
+    bound = catalog.bind_params(kg, q, params)
+    local = run_stored(kg, q, bound, engine="oxigraph")
+    remote = run_stored(kg, q, bound, endpoint=virtuoso.query_url, timeout=120)
+    assert remote.kind == local.kind
+    if local.kind == "select":
+        assert _rows(remote) == _rows(local), f"{name} ({case}): {len(remote)} rows on Virtuoso, {len(local)} embedded"
+    else:
+        assert sorted(map(str, remote.triples)) == sorted(map(str, local.triples))
+
+
+def test_the_cli_pushes_to_virtuoso_and_queries_it(virtuoso, pushed):
+    code, out, err = run_cli("push", "--endpoint", virtuoso.query_url, "--update", virtuoso.update_url)
+    assert code == 0, err
+    assert "checked: the store holds exactly the build" in out
+    code, remote, err = run_cli("query", "run", "sources-of-mitigation", "--format", "csv",
+                                "--endpoint", virtuoso.query_url)
+    assert code == 0, err
+    code, local, err = run_cli("query", "run", "sources-of-mitigation", "--format", "csv")
+    assert code == 0, err
+    assert sorted(remote.splitlines()) == sorted(local.splitlines()) and len(local.splitlines()) > 2
