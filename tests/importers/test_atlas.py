@@ -212,7 +212,9 @@ def test_stored_import_validates_and_answers_question_2(source, tmp_path):
     via_atlas = {r["mitigation"] for r in rows if r["mitigation"].startswith(A)}
     assert len(via_atlas) == 35
     m15 = [r for r in rows if r["mitigation"] == A + "AML.M0015"]
-    assert {r["path"] for r in m15} == {"crosswalk: broad match"}
+    assert {r["reachedBy"] for r in m15} == {"crosswalk"}
+    evidence = kg.query("mitigations-for-risk-evidence", risk="2.2").values()
+    assert {r["path"] for r in evidence if r["mitigation"] == A + "AML.M0015"} == {"crosswalk: broad match"}
     assert {r["source"] for r in m15} == {A + "ATLAS"}
 
 
@@ -353,6 +355,10 @@ def test_cli_import_then_query(reference, tmp_path):
     (entry,) = json.loads(out)
     assert (entry["name"], entry["version"], entry["counts"]["technique links"]) == ("atlas", "5.6.0", 246)
     code, out, err = cli("query", "run", "mitigations-for-risk", "--param", "risk=2.2", "--format", "json",
+                         "--workspace", ws)
+    assert code == 0, err
+    assert "AML.M0015" in out and '"reachedBy"' in out
+    code, out, err = cli("query", "run", "mitigations-for-risk", "--long", "--param", "risk=2.2", "--format", "json",
                          "--workspace", ws)
     assert code == 0, err
     assert "AML.M0015" in out and "crosswalk: broad match" in out
