@@ -74,3 +74,13 @@ def browser():
         b = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A desktop-sized page of the shared test server (each test its own context)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()

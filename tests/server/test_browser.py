@@ -18,15 +18,6 @@ def artifacts(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
-    pg = context.new_page()
-    pg.set_default_timeout(20_000)
-    yield pg
-    context.close()
-
-
 def shot(page, artifacts, name):
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
 
