@@ -27,7 +27,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .atomic import write_file
 from .diff import Snapshot
+from .namespaces import curie
+from .sssom import NO_MATCH, NO_TERM_FOUND, Mapping, MappingSet, to_tsv
 
 THRESHOLD = 0.8
 IN_RELEASE = "https://w3id.org/airm#inRelease"
@@ -173,9 +176,6 @@ def compare(old: Snapshot, new: Snapshot, threshold: float = THRESHOLD) -> Relea
 def _crosswalks(old: Snapshot, result: ReleaseDiff) -> None:
     """Curated crosswalk rows of the old side touching a record that moved: for review, and carried over (chained)
     to the new identifier of a renamed record."""
-    from .namespaces import curie
-    from .sssom import Mapping
-
     moved = {r.iri: "removed" for r in result.removed}
     moved.update({a.iri: "changed in meaning" for a, _, _, _ in result.changed})
     renamed = {a.iri: b for a, b, _ in result.renamed}
@@ -196,8 +196,6 @@ def _crosswalks(old: Snapshot, result: ReleaseDiff) -> None:
 
 def migration_set(result: ReleaseDiff):
     """The migration as an SSSOM mapping set: each old identifier to its successor (see the module docstring)."""
-    from .sssom import NO_MATCH, NO_TERM_FOUND, Mapping, MappingSet
-
     def row(a: Record | None, b: Record | None, predicate: str, comment: str, score: float | None = None):
         return Mapping(subject_id=a.iri if a else NO_TERM_FOUND, predicate_id=predicate,
                        object_id=b.iri if b else NO_TERM_FOUND, mapping_justification=LEXICAL,
@@ -223,9 +221,6 @@ def migration_set(result: ReleaseDiff):
 
 def write_migration(old: Snapshot, new: Snapshot, path) -> ReleaseDiff:
     """Compare the two sides' releases and write the migration set to ``path`` (whole, or not at all)."""
-    from .atomic import write_file
-    from .sssom import to_tsv
-
     result = compare(old, new)
     write_file(path, to_tsv(migration_set(result)))
     return result

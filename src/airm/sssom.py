@@ -20,9 +20,12 @@ cannot read as an :class:`~airm.errors.InputFileError` naming the file and line.
 from __future__ import annotations
 
 import csv
+import datetime
+import hashlib
 import io
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from .errors import InputFileError
@@ -230,10 +233,6 @@ def combine(sets: list[MappingSet], *, version: str | None = None, release_date:
 
 def rows_digest(mappings: list[Mapping]) -> str:
     """A short hash of the rows (every field, in order): equal only for the same rows."""
-    import hashlib
-    import json
-    from dataclasses import astuple
-
     text = json.dumps([astuple(m) for m in mappings], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
@@ -274,8 +273,6 @@ def _text(value: str | None) -> str:
 
 
 def _yaml_scalar(value: str) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML scalar, quoted and escaped
 
 
@@ -521,8 +518,6 @@ def _metadata(text: str, path: str, warnings: list[str]) -> dict:
 
 
 def _plain(v):
-    import datetime
-
     if isinstance(v, (datetime.date, datetime.datetime)):
         return v.isoformat()
     if isinstance(v, dict):

@@ -7,8 +7,11 @@ Only airm's own shapes are used (pySHACL blocks SERVICE in a shape's SPARQL but 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -224,8 +227,6 @@ _SEVERAL_BLANK_VALUES = """SELECT ?s ?p ?o WHERE {
 def _blank_signatures(out: dict) -> dict:
     """A hash of each acyclic blank node's content (its statements, blank values by their own hash), computed
     without recursion (an author list of a thousand names is a chain a thousand deep)."""
-    import hashlib
-
     sig: dict = {}
     cyclic: set = set()
     for root in [n for n in out if isinstance(n, ox.BlankNode)]:
@@ -254,8 +255,6 @@ def _blank_signatures(out: dict) -> dict:
 def context_digest() -> str:
     """A hash of everything an import's validation depends on besides the import: airm's version, the shapes,
     the ontology and the curated data. An import records it when it validates."""
-    import hashlib
-
     h = hashlib.sha256(__version__.encode())
     for path in sorted(resources.shape_files()) + sorted(resources.ontology_files()) + sorted(resources.data_files()):
         h.update(resources.relative_name(path).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -284,8 +283,6 @@ def trusted_imports(dataset) -> set[str]:
 
 
 def _as_dataset(target, with_embedded: bool):
-    import os
-
     if hasattr(target, "dataset"):  # KnowledgeGraph
         return target.dataset
     if hasattr(target, "store") and hasattr(target, "sources"):  # LoadedDataset
@@ -301,8 +298,6 @@ def _as_dataset(target, with_embedded: bool):
     dataset = graphmod.load_sources(base)
     g = ox.NamedNode(USER_GRAPH)
     dataset.store.extend(ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o), g) for s, p, o in target)
-    from pathlib import Path
-
     dataset.sources.append(graphmod.Source(path=Path("<graph>"), graph=USER_GRAPH, kind="user", display="<graph>"))
     return dataset
 

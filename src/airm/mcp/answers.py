@@ -7,9 +7,14 @@ value does not resolve to exactly one resource, the answer is the candidates, ne
 
 from __future__ import annotations
 
-from .. import answers, catalog
+import sqlite3
+
+from .. import answers, catalog, textindex
+from ..engines import run_stored
 from ..errors import QueryError
 from ..namespaces import curie
+from ..search import search as full_text
+from ..server.records import exists, record
 from .evidence import link_evidence
 from .resolving import Unresolved, bind, lookup
 from .tools import PROPOSALS_ARG, ROWS_ARG, SEARCH_SCOPES
@@ -83,8 +88,6 @@ def _text_table(rows: list[dict], columns: list[str]) -> list[str]:
 
 def stored(kg, name: str, args: dict, *, timeout: float, limit: int) -> dict:
     """Run stored query ``name`` with the tool's arguments, the way ``airm query run`` does."""
-    from ..engines import run_stored
-
     q = catalog.get(name)
     limit = int(args.get(ROWS_ARG) or limit)
     with_proposals = bool(args.get(PROPOSALS_ARG, False)) and PROPOSALS_ARG not in q.params
@@ -157,20 +160,15 @@ SCOPE_TYPES = {"mitigations": "airm:Mitigation", "resources": None}  # what each
 def search_backend(kg):
     """The search in use: airm's full-text index (stemmed, ranked, with snippets), or, where it cannot be opened
     (an SQLite without FTS5), the stored ``search-*`` queries (case-insensitive substring, label matches first)."""
-    import sqlite3
-
-    from ..textindex import open_index
 
     try:
-        open_index(kg)
+        textindex.open_index(kg)
     except (ImportError, sqlite3.Error):
         return _stored_search
     return _index_search
 
 
 def _index_search(kg, scope: str, keyword: str, *, timeout: float, limit: int) -> dict:
-    from ..search import search as full_text
-
     hits = full_text(kg, keyword, types=SCOPE_TYPES[scope], limit=limit + 1)  # one more tells a cut result
     cut = len(hits) > limit
     rows = [dict(h.to_dict(), curie=curie(h.iri)) for h in hits[:limit]]
@@ -220,8 +218,6 @@ def resolve(kg, args: dict, *, timeout: float, limit: int) -> dict:
 
 
 def describe(kg, args: dict, *, timeout: float, limit: int) -> dict:
-    from ..server.records import exists, record
-
     text, kind = str(args["entity"]).strip(), args.get("kind") or "any"
     try:
         iri = catalog.coerce(kg, catalog.Param(name="entity", type="iri", description="entity"), text).value

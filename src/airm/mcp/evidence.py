@@ -9,6 +9,7 @@ looked up for the pairs it returned.
 
 from __future__ import annotations
 
+from ..labels import label_of
 from ..namespaces import curie
 
 MITIGATION_COLUMNS = ("mitigation", "linkedRecord")
@@ -82,8 +83,6 @@ def _plain_iri(iri: str) -> bool:
 
 
 def _label(kg, links) -> None:
-    from ..labels import label_of
-
     cache: dict[str, str | None] = {}
 
     def label(iri):

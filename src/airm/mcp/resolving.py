@@ -5,6 +5,8 @@ resource or several, the candidates with their labels, schemes and codes, never 
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from .. import answers, catalog
 from ..errors import QueryError
 from ..namespaces import curie
@@ -40,8 +42,6 @@ def bind(kg, q: catalog.StoredQuery, given: dict) -> tuple[dict, dict]:
         if problems:
             raise Unresolved(problems) from None
         raise
-    import pyoxigraph as ox
-
     report = answers.resolved_report(kg, found)
     resolved = {}
     for p in q.params.values():

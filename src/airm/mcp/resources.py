@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import json
 
+from ..catalog_rdf import catalog_quads
+from ..coverage import link_coverage
+from ..errors import UserError
+from ..namespaces import CATALOG_GRAPH
+from ..workspace import list_sources
+
 ONTOLOGY_URI = "airm://ontology"
 CATALOG_URI = "airm://catalog"
 SOURCES_URI = "airm://sources"
@@ -12,8 +18,6 @@ SOURCES_URI = "airm://sources"
 
 def listing(workspace) -> list[dict]:
     """Every resource: uri, name, title, description, mime type."""
-    from ..workspace import list_sources
-
     out = [
         {"uri": ONTOLOGY_URI, "name": "ontology", "title": "The airm ontology",
          "description": "Classes and properties of airm, with their alignments, as Turtle", "mime": "text/turtle"},
@@ -42,9 +46,6 @@ def read_static(uri: str) -> str | None:
     if uri == CATALOG_URI:
         import pyoxigraph as ox
 
-        from ..catalog_rdf import catalog_quads
-        from ..namespaces import CATALOG_GRAPH
-
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in catalog_quads(CATALOG_GRAPH)]
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE,
                             prefixes={"sh": "http://www.w3.org/ns/shacl#", "airm": "https://w3id.org/airm#",
@@ -56,10 +57,6 @@ def read_static(uri: str) -> str | None:
 
 def read_dynamic(graph, workspace, uri: str) -> str:
     """The sources' records with their link coverage (needs the graph: runs in the worker)."""
-    from ..coverage import link_coverage
-    from ..errors import UserError
-    from ..workspace import list_sources
-
     found = list_sources(workspace)
     coverage = link_coverage(graph) if found else []
     for entry in found:
@@ -104,8 +101,6 @@ PROMPTS = {
 
 
 def render_prompt(name: str, arguments: dict) -> str:
-    from ..errors import UserError
-
     spec = PROMPTS.get(name)
     if spec is None:
         raise UserError(f"no prompt named {name!r}", hint="prompts: " + ", ".join(PROMPTS))

@@ -6,11 +6,17 @@ stdout carries nothing but protocol messages.
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import time
 from dataclasses import dataclass
 
+from ..errors import UserError, shown
 from ..version import __version__
+from . import resources
+from .answers import error_answer
+from .tools import all_tools, check_arguments
+from .worker import Supervisor
 
 INSTRUCTIONS = (
     "airm is a knowledge graph of AI-risk mitigations. Each stored-query tool answers one question; parameters take "
@@ -42,9 +48,6 @@ def build(config: McpConfig, supervisor):
     import anyio
     import mcp_types as types
     from mcp.server.lowlevel import Server
-
-    from . import resources
-    from .tools import all_tools, check_arguments
 
     specs = {t.name: t for t in all_tools(row_cap=config.limit, sparql_cap=config.sparql_limit)}
     read_only = types.ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True,
@@ -122,15 +125,11 @@ def _short(value, most: int = 200):
 
 
 def _error(message: str, hint: str | None = None) -> dict:
-    from .answers import error_answer
-
     return error_answer(message, hint)
 
 
 def host_port(text: str) -> tuple[str, int]:
     """``--http [HOST:]PORT`` as (host, port): a bare port listens on loopback only."""
-    from ..errors import UserError, shown
-
     host, _, port = text.rpartition(":")
     host = host.strip("[]") or "127.0.0.1"
     if not port.isdigit() or not 0 <= int(port) <= 65535:
@@ -141,8 +140,6 @@ def host_port(text: str) -> tuple[str, int]:
 def run(config: McpConfig, *, http: tuple[str, int] | None = None) -> None:
     """Start the worker (a broken workspace fails here, before any protocol), then serve until the client leaves."""
     import anyio
-
-    from .worker import Supervisor
 
     supervisor = Supervisor(config.workspace, memory_mb=config.memory_mb)
     supervisor.start()
@@ -168,11 +165,8 @@ async def _serve_stdio(server) -> None:
 
 def _serve_http(server, host: str, port: int, *, triples: int) -> None:
     """Streamable HTTP on HOST:PORT (port 0: a free one; the address is logged on stderr)."""
-    import socket
 
     import uvicorn
-
-    from ..errors import UserError
 
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET

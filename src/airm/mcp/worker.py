@@ -16,6 +16,11 @@ import sys
 import threading
 import time
 
+from .. import kg as kgmod
+from ..errors import AirmError, UserError
+from ..isolation import limit_memory
+from .answers import answer, error_answer
+
 GRACE = 3.0  # seconds past a call's deadline (the engine's own fires first when it can) before the worker is killed
 START_TIMEOUT = 300.0
 
@@ -29,12 +34,7 @@ def main(conn, workspace, memory_mb: int) -> None:
     os.dup2(2, 1)  # stdout carries the protocol in the parent: nothing here may write to it
     sys.stdout = sys.stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the worker ends
-    from ..isolation import limit_memory
-
     limit_memory(memory_mb)
-    from .. import kg as kgmod
-    from ..errors import AirmError
-
     try:
         graph = kgmod.load(workspace=workspace)
     except AirmError as e:
@@ -52,8 +52,6 @@ def main(conn, workspace, memory_mb: int) -> None:
 
 
 def handle(graph, workspace, job: dict) -> dict:
-    from .answers import answer, error_answer
-
     try:
         if job["op"] == "tool":
             return answer(graph, job["tool"], job["args"], timeout=job["timeout"], limit=job["limit"],
@@ -87,8 +85,6 @@ class Supervisor:
 
     def start(self) -> None:
         """Start the worker and wait until it has loaded the graph; a broken workspace raises here."""
-        from ..errors import UserError
-
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(target=main, args=(child, self.workspace, self.memory_mb), name="airm-mcp-worker",
                                  daemon=True)
@@ -109,8 +105,6 @@ class Supervisor:
 
     def call(self, job: dict, timeout: float) -> dict:
         """The worker's answer to ``job``, or an error answer when it overran ``timeout`` or died."""
-        from .answers import error_answer
-
         with self._lock:
             if self._proc is None or not self._proc.is_alive():
                 self._restart()
