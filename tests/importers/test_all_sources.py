@@ -20,8 +20,8 @@ def workspace(five_sources):
 def test_one_command_answers_2_2_across_frameworks(workspace):
     import json
 
-    code, out, err = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=2.2", "--format", "json",
-                             "--workspace", str(workspace))
+    code, out, err = run_cli("query", "run", "mitigations-for-risk", "--long", "-p", "risk=2.2", "--format", "json",
+                             "--workspace", str(workspace))  # the long form: one row per link, with its path
     assert code == 0, err
     rows = json.loads(out)["results"]["bindings"]
     by_framework = {}

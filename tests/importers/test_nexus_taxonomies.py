@@ -155,7 +155,7 @@ def test_credo_answers_mitigations_for_risk_and_reaches_mit(wheel, tmp_path):
     assert code == 0, err
     own = {r["mitigation"]["value"] for r in json.loads(out)["results"]["bindings"]}
     assert f"{NEXUS}credo-ucf/credo-act-control-001" in own
-    code, out, err = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=2.1", "--format", "json",
+    code, out, err = run_cli("query", "run", "mitigations-for-risk", "--long", "-p", "risk=2.1", "--format", "json",
                              "--workspace", str(ws))
     assert code == 0, err
     rows = [r for r in json.loads(out)["results"]["bindings"] if r["mitigation"]["value"].startswith(NEXUS)]
@@ -163,7 +163,8 @@ def test_credo_answers_mitigations_for_risk_and_reaches_mit(wheel, tmp_path):
     # candidates (LLM-proposed rows) only on request, each row saying so
     by_follow = {}
     for follow in ("none", "candidates"):
-        code, out, err = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=6.5", "-p", f"follow={follow}",
+        code, out, err = run_cli("query", "run", "mitigations-for-risk", "--long", "-p", "risk=6.5",
+                                 "-p", f"follow={follow}",
                                  "--format", "json", "--workspace", str(ws))
         assert code == 0, err
         by_follow[follow] = json.loads(out)["results"]["bindings"]
