@@ -112,7 +112,7 @@ def test_a0388_and_gv_1_1_001_are_one_measure_in_lists_and_counts(full):
 def test_category_level_steps_are_marked_and_only_on_request(full):
     plain = full.query("mitigations-for-risk", risk="7.1")
     assert any("category-level crosswalk: --follow category" in n for n in plain.notes)
-    wide = full.query("mitigations-for-risk", risk="7.1", follow="category").values()
+    wide = full.query("mitigations-for-risk-evidence", risk="7.1", follow="category").values()
     steps = [r for r in wide if r["path"].startswith("category level")]
     assert steps and all(r["mappedFrom"].endswith("mit-mitigation-taxonomy/2.2") for r in steps)
     assert all(r["mappingJustification"] == "https://w3id.org/semapv/vocab/ManualMappingCuration" for r in steps)
@@ -150,7 +150,7 @@ def test_the_owasp_crosswalk_places_all_ten_2025_entries():
 
 @pytest.mark.slow
 def test_an_owasp_entry_reaches_atlas_mitigations_through_the_crosswalk(full):
-    rows = full.query("mitigations-for-risk", risk="owasp:llm072025-system-prompt-leakage").values()
+    rows = full.query("mitigations-for-risk-evidence", risk="owasp:llm072025-system-prompt-leakage").values()
     assert rows and all(r["mappedFrom"] == "https://w3id.org/airm/id/atlas/AML.T0056" for r in rows)
     assert all(r["mappingSet"].endswith("owasp-llm-2025-to-atlas-techniques") for r in rows)
     related_only = full.query("mitigations-for-risk", risk="owasp:llm062025-excessive-agency")

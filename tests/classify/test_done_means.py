@@ -34,8 +34,8 @@ def test_risk_7_1_with_proposals_gives_method_and_rationale_and_without_says_wha
     import json
 
     plain = json.loads(out)["results"]["bindings"]
-    code, out, _ = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=7.1", "--with-proposals",
-                           "--workspace", str(ws), "--format", "json")
+    code, out, _ = run_cli("query", "run", "mitigations-for-risk", "--long", "-p", "risk=7.1", "--with-proposals",
+                           "--workspace", str(ws), "--format", "json")  # the long form: each link's rationale
     rows = json.loads(out)["results"]["bindings"]
     proposed = [r for r in rows if r["status"]["value"] == "proposed"]
     assert len(rows) > len(plain) and proposed
