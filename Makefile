@@ -27,7 +27,8 @@ demo: $(VENV)/.installed
 	$(BIN)/airm query run training-methods-for-risk --param risk="value misalignment"
 
 # The whole suite, one test file per process on two processes (the machines it runs on have two cores): module
-# fixtures stay in one process. On a two-core machine the 1,696 tests took 906 s this way.
+# fixtures stay in one process. On a two-core machine the not-slow part (1,821 tests) took 920 s this way; the whole
+# suite with the browser, notebook, Virtuoso and five-source tests takes about twice that (to be profiled).
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
