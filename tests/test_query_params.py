@@ -52,6 +52,33 @@ def test_a_concept_parameter_accepts_iri_curie_code_or_label(kg, spelling):
     assert {r["mitigation"].value for r in rows} == {"https://w3id.org/airm/id/mitigation/shi2024-robustness-to-attack"}
 
 
+def test_a_parameter_is_checked_against_the_text_index_not_a_query_of_the_store(kg):
+    """Which resources a parameter may name (class, scheme, a name or a code) is read from the text index kept with
+    the cache: a union over every label of the class cost 1.5 s per CLI run on the five sources."""
+    from airm import catalog
+
+    class NoQueries:  # the store, except that asking it a SPARQL query fails the test
+        def __init__(self, store):
+            self._store = store
+
+        def __getattr__(self, name):
+            return getattr(self._store, name)
+
+        def query(self, *_args, **_kwargs):
+            pytest.fail("parameter checks queried the store")
+
+    class Graph:  # the knowledge graph, with that store
+        store = NoQueries(kg.store)
+
+        def __getattr__(self, name):
+            return getattr(kg, name)
+
+    param = catalog.get("mitigations-for-risk").params["risk"]
+    assert catalog.resolve_resource(Graph(), param, "mitdom:2.2") == "https://w3id.org/airm/id/mit-risk-domain/2.2"
+    with pytest.raises(catalog.QueryError, match="is not a airm:Risk"):
+        catalog.resolve_resource(Graph(), param, "mtax:2.2")
+
+
 def test_a_concept_parameter_respects_the_declared_class():
     # 2.2 is also a code of the mitigation taxonomy, but the parameter wants a risk: no ambiguity
     code, _, err = run_cli("query", "run", "mitigations-for-risk", "-p", "risk=mtax:2.2")

@@ -375,25 +375,30 @@ def resolve_param(kg, p: Param, text: str):
 
 
 def _named_members(kg, cls_iri: str, scheme_iri: str | None) -> tuple[str, list] | None:
-    """The parameter's candidates (of the class, in the scheme, with a name or a code) as a query on the text index
-    built with the graph's cache (``<digest>.fts.sqlite``); None when there are none. Asking the store instead cost
-    1.5 s per process on the five sources (a union over every label of the class), the index a lookup."""
-    from .resolve import _members
+    """The parameter's candidates (of the class, in the scheme, with a name or a code) as conditions on an entry
+    ``r`` of the text index built with the graph's cache (``<digest>.fts.sqlite``); None when there are none.
+    Asking the store instead cost 1.5 s per process on the five sources (a union over every label of the class)."""
     from .textindex import open_index
 
-    conn = open_index(kg)
-    members = _members(conn, cls_iri, scheme_iri)
-    if members is None:
-        return None
-    sql = f"SELECT id FROM names WHERE kind IN ('label', 'alt', 'code') AND id IN ({members[0]})"
-    return (sql, members[1]) if conn.execute(f"SELECT 1 FROM ({sql}) LIMIT 1", members[1]).fetchone() else None
+    conds = ["EXISTS (SELECT 1 FROM types t WHERE t.type = ? AND t.id = r.id)",
+             "EXISTS (SELECT 1 FROM names n WHERE n.id = r.id AND n.kind IN ('label', 'alt', 'code'))"]
+    args = [cls_iri]
+    if scheme_iri:
+        conds.insert(1, "EXISTS (SELECT 1 FROM schemes s WHERE s.scheme = ? AND s.id = r.id)")
+        args.append(scheme_iri)
+    where = " AND ".join(conds)
+    known = kg.cached("parameter-members", dict)  # (class, scheme) -> whether any: asked once per graph
+    if (cls_iri, scheme_iri) not in known:
+        found = open_index(kg).execute(f"SELECT 1 FROM resources r WHERE {where} LIMIT 1", args).fetchone()
+        known[(cls_iri, scheme_iri)] = found is not None
+    return (where, args) if known[(cls_iri, scheme_iri)] else None
 
 
 def _is_named_member(kg, iri: str, members: tuple[str, list]) -> bool:
     from .textindex import open_index
 
-    sql, args = members
-    found = open_index(kg).execute(f"SELECT 1 FROM resources WHERE iri = ? AND id IN ({sql}) LIMIT 1", [iri, *args])
+    where, args = members
+    found = open_index(kg).execute(f"SELECT 1 FROM resources r WHERE r.iri = ? AND {where}", [iri, *args])
     return found.fetchone() is not None
 
 
