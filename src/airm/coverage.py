@@ -77,21 +77,29 @@ def explain(kg, query, bound: dict, result) -> list[str]:
 
 
 def _left_out_by_follow(kg, query, bound, result) -> list[str]:
-    from .catalog import long_form
-
-    # the long form names each row's path, which tells the weaker steps apart
-    wider = run_stored(kg, long_form(query), {**bound, "follow": ox.Literal("all")}, engine="oxigraph")
+    # the same question with every step followed: a mitigation it adds was reached only by weaker steps, which
+    # reachedBy (one row per mitigation) or the long form's path (one row per link) names; the short form is asked
+    # as it is, not its long form, which spells out each crosswalk step and cost twice as much
+    wider = run_stored(kg, query, {**bound, "follow": ox.Literal("all")}, engine="oxigraph")
     shown = {r["mitigation"].value for r in result.rows if "mitigation" in r}
     extra: dict[str, set] = {}
     for r in wider.rows:
         m = r["mitigation"].value
-        if m not in shown:
-            path = r["path"].value
-            step = ("related" if path.startswith("related")
-                    else "candidates" if path.startswith("candidate") else "category")
+        if m in shown:
+            continue
+        for step in _weaker_steps(r):
             extra.setdefault(step, set()).add(m)
     return [f"left out: {len(ms)} mitigation(s) reached only by " + _WEAKER_STEPS[step]
             for step, ms in sorted(extra.items())]
+
+
+def _weaker_steps(row) -> list[str]:
+    """The weaker steps a row names: each listed in reachedBy, or the one its path starts with."""
+    if "reachedBy" in row:
+        kinds = {"related match": "related", "category level": "category", "candidate mapping": "candidates"}
+        return [kinds[k] for k in row["reachedBy"].value.split("; ") if k in kinds]
+    path = row["path"].value
+    return ["related" if path.startswith("related") else "candidates" if path.startswith("candidate") else "category"]
 
 
 _WEAKER_STEPS = {"related": "related matches: --follow related",
@@ -103,7 +111,7 @@ def _unlinked_scheme(kg, risk: str) -> list[str]:
     q = sparql_prologue("airm", "skos") + """    SELECT ?risk ?scheme (COUNT(DISTINCT ?m) AS ?n) WHERE {
       ?risk skos:inScheme ?scheme .
       OPTIONAL { ?r skos:inScheme ?scheme .
-                 ?a skos:broader*/(skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch)?/skos:broader* ?r .
+                 ?a airm:reaches ?r .  # broader*, one crosswalk step, broader*: materialised at build time
                  ?m airm:addresses ?a }
     } GROUP BY ?risk ?scheme"""
     notes = []
