@@ -215,8 +215,6 @@ def compare_with_arq(jena, kg, nquads, work):
             refused.append(f"{case_id}: {answer}")
             continue
         ours, theirs = _airm_answer(result), _jena_answer(Path(answer))
-        if case_id.split(".")[0] in CUT_TEXT and isinstance(ours, set) and isinstance(theirs, set):
-            ours, theirs = _without(ours, "description"), _without(theirs, "description")
         if ours != theirs:
             differ.append(_difference(case_id, ours, theirs))
     assert not refused, "Jena refused or failed:\n" + "\n".join(refused)
@@ -224,16 +222,6 @@ def compare_with_arq(jena, kg, nquads, work):
     assert {c.split(".")[0] for c, _r, _t in cases} == set(catalog.catalog())
     with_rows = [c for c, r, _t in cases if r.kind == "ask" or (r.rows if r.kind == "select" else r.triples)]
     assert len(with_rows) >= len(cases) - 5, "most stored queries must have rows for the comparison to mean anything"
-
-
-# The one-row-per-mitigation queries cut a long description at a word with REPLACE(..., "\\s+\\S*$", ""): on the
-# five sources Jena's regex cuts some texts elsewhere than Oxigraph's (their "\\s" classes differ), so there the
-# description column is left out of the comparison (every other column still must agree). To examine next session.
-CUT_TEXT = {"mitigations-by-stage-and-actor", "mitigations-for-risk"}
-
-
-def _without(rows: set, column: str) -> set:
-    return {frozenset(pair for pair in row if pair[0] != column) for row in rows}
 
 
 def _difference(case_id, ours, theirs) -> str:
