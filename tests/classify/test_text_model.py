@@ -181,3 +181,74 @@ def test_learning_refuses_the_gold_set(tmp_path):
     assert learn_model.main(["--workspace", str(tmp_path), "--out", str(tmp_path / "m.ttl"), "--labels",
                              str(gold)]) == 2
     assert not (tmp_path / "m.ttl").exists()
+
+
+@pytest.fixture
+def ws(tmp_path):
+    """The fixture workspace of test_classify.py (two NIST-like actions, two MIT-like records, an exact match)."""
+    (tmp_path / "sources").mkdir()
+    shutil.copy(HERE / "fixture.nq.txt", tmp_path / "sources" / "fixture.nq")
+    return tmp_path
+
+
+def _facts(ws):
+    """(schemes, facts, the shipped rules) of a workspace."""
+    import airm
+    from airm.classify import graphs
+    from airm.classify.axes import load_schemes
+    from airm.classify.facts import read_facts
+    from airm.classify.rules import load_rules
+
+    kg = airm.load(workspace=ws)
+    schemes = load_schemes(lambda t: graphs.select(kg.store, t))
+    return schemes, read_facts(lambda t: graphs.select(kg.store, t), schemes), load_rules(schemes)
+
+
+def test_classify_reads_texts_with_the_shipped_model_by_default(ws):
+    from airm.classify import classify
+    from airm.classify.methods import model_readings
+    from airm.classify.model import load_model
+
+    result = classify(workspace=ws)
+    schemes, facts, rules = _facts(ws)
+    model = load_model(schemes)
+    m = facts.mitigations["https://w3id.org/airm/id/mit-mitigation/T0002"]
+    stages = [p for p in result.proposed if p.mitigation == m.iri and p.axis == "lifecycle-stage"]
+    readings = model_readings(facts, m, "lifecycle-stage", model, rules)
+    assert stages and all(p.method == "text-model" and p.version == model.version for p in stages)
+    assert stages[0].value == readings[0].value and stages[0].confidence == round(readings[0].probability, 3)
+    assert f"with probability {readings[0].probability:.2f} because " in stages[0].rationale
+    assert stages[0].rationale.endswith(f"(text model v{model.version}).")
+    assert all(p.confidence >= model.axes["lifecycle-stage"].threshold for p in stages[1:])
+    functions = [p for p in result.proposed if p.mitigation == m.iri and p.axis == "rmf-function"]
+    assert len(functions) == 1  # exactly one function
+
+
+def test_model_reading_ranks_first_beside_stated_values(ws):
+    from airm.classify import classify
+    from airm.classify.methods import model_readings, order_values
+    from airm.classify.model import load_model
+
+    result = classify(workspace=ws)
+    schemes, facts, rules = _facts(ws)
+    model = load_model(schemes)
+    m = facts.mitigations["https://w3id.org/airm/id/nist-ai-600-1/GV-9.9-002"]
+    stated = m.values["rmf-function"]
+    proposed = [p for p in result.proposed if p.mitigation == m.iri and p.axis == "rmf-function"]
+    top = model_readings(facts, m, "rmf-function", model, rules)[0].value
+    order = order_values(rules, facts, m, "rmf-function", stated, proposed, model)
+    assert order[0] == top and set(order) == set(stated) | {p.value for p in proposed}
+    assert all(p.method == "text-model" for p in proposed) and (top in stated) == (not proposed)
+
+
+def test_given_rules_files_the_text_rules_read_alone_unless_a_model_is_named(ws, tmp_path):
+    from airm.classify import classify
+    from airm.classify.rules import rule_files
+
+    result = classify(workspace=ws, rules_files=rule_files())
+    assert {p.method for p in result.proposed} <= {"inherited", "structural", "crosswalk", "text-rules"}
+    model = tmp_path / "m.ttl"
+    model.write_text(SMALL, encoding="utf-8")
+    result = classify(workspace=ws, rules_files=rule_files(), model_file=model)
+    methods = {(p.axis, p.method) for p in result.proposed}
+    assert ("rmf-function", "text-model") in methods and ("risk", "text-model") not in methods

@@ -54,11 +54,39 @@ def _held_features(facts: Facts, prefix: str, m: Mitigation) -> set[str]:
     return out
 
 
-def features(facts: Facts, m: Mitigation) -> set[str]:
-    """Everything the model may weigh for one mitigation: ``text:`` terms of its label and description, and the facts
-    the graph states: its source, the values it holds on any axis (``held:``) and those of its exact matches
-    (``match:``), a NIST identifier's function code, the stages and actors of its NIST AI actor tasks, the subdomains
-    the crosswalks reach from its risks and category, the documents it is extracted from."""
+def rules_features(facts: Facts, m: Mitigation, rules) -> set[str]:
+    """The text rules' reading on each axis: ``rules:AXIS:CODE`` for their best value, ``rules-near:AXIS:CODE`` for
+    the others scoring at least NEAR of it, so the model learns how far to trust the hand-written rules."""
+    from .methods import held
+    from .rules import score
+
+    out = set()
+    for axis in MODEL_AXES:
+        ranked = [s for s in score(rules, axis, f"{m.label}. {m.text}", held(m, facts)) if not s.default]
+        if ranked:
+            out.add(f"rules:{axis}:{_code(facts, axis, ranked[0].value)}")
+            out |= {f"rules-near:{axis}:{_code(facts, axis, s.value)}" for s in ranked[1:]
+                    if s.score >= NEAR * ranked[0].score}
+    return out
+
+
+NEAR = 0.6
+RULES_PREFIXES = ("rules:", "rules-near:")
+
+
+def features(facts: Facts, m: Mitigation, rules=None) -> set[str]:
+    """Everything the model may weigh for one mitigation: ``text:`` terms of its label and description, the text
+    rules' reading (with ``rules``), and the facts the graph states: its source, the values it holds on any axis
+    (``held:``) and those of its exact matches (``match:``), a NIST identifier's function code, the stages and actors
+    of its NIST AI actor tasks, the subdomains the crosswalks reach from its risks and category, the documents it is
+    extracted from. Kept in ``facts.features`` once computed."""
+    key = (m.iri, rules is not None)
+    if key not in facts.features:
+        facts.features[key] = _features(facts, m) | (rules_features(facts, m, rules) if rules else set())
+    return facts.features[key]
+
+
+def _features(facts: Facts, m: Mitigation) -> set[str]:
     out = {f"text:{t}" for t in terms(f"{m.label}. {m.text}")}
     out.add("source:" + next((key for ns, key in SOURCE_KEYS if ns in m.iri), "curated"))
     out |= _held_features(facts, "held", m)
@@ -89,6 +117,11 @@ class TextModel:
     version: str
     axes: dict  # axis -> AxisModel
     where: str = ""
+
+    @property
+    def uses_rules(self) -> bool:
+        """Whether some weight counts the text rules' reading (rules_features): then scoring needs the rules."""
+        return any(f.startswith(RULES_PREFIXES) for am in self.axes.values() for f in am.weights)
 
 
 @dataclass(frozen=True)

@@ -112,17 +112,17 @@ class Reader:
 
     def propose(self, facts, m, axis) -> list:
         if self.uses_model(axis):
-            return methods.text_model(facts, m, axis, self.model)
+            return methods.text_model(facts, m, axis, self.model, self.rules)
         return methods.text_rules(facts, m, axis, self.rules)
 
     def beside(self, facts, m, axis, besides, why: str) -> list:
         if self.uses_model(axis):
-            return methods.model_reading(facts, m, axis, self.model, besides, why)
+            return methods.model_reading(facts, m, axis, self.model, besides, why, self.rules)
         return methods.text_reading(facts, m, axis, self.rules, besides, why)
 
     def scores(self, facts, m, axis) -> dict:
         if self.uses_model(axis):
-            return {r.value: r.probability for r in methods.model_readings(facts, m, axis, self.model)}
+            return {r.value: r.probability for r in methods.model_readings(facts, m, axis, self.model, self.rules)}
         scored = score(self.rules, axis, f"{m.label}. {m.text}", methods.held(m, facts))
         return {s.value: s.score for s in scored if not s.default}
 
