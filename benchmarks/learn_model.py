@@ -29,7 +29,7 @@ GRID_C = (0.5, 2.0)
 # 0.676 against 0.697 for L2, and slower to learn; --l1 adds it to the grid again.
 GRID_L1 = (0.0,)
 GRID_THRESHOLD = tuple(round(0.1 + 0.05 * i, 2) for i in range(9))  # 0.10 to 0.50
-PRUNE = 0.25  # weights smaller than this (after rounding to 3 places) are left out of the file
+PRUNE = 0.1  # weights smaller than this (after rounding to 3 places) are left out of the file
 MIN_ITEMS = 3  # a feature is used when it occurs in at least this many training items
 DUPLICATES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?a ?b WHERE { GRAPH <https://w3id.org/airm/graph/duplicates> { ?a skos:exactMatch|skos:closeMatch ?b } }"""
@@ -183,7 +183,8 @@ def turtle(model, sources: list[str], params: str) -> str:
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix model: <https://w3id.org/airm/id/classify/model/> .
 """]
-    for axis, am in model.axes.items():
+    for axis in [a for a in AXES if a in model.axes]:
+        am = model.axes[axis]
         out.append(f"model:{axis} a airm:TextModel ; airm:classificationAxis \"{axis}\" ; "
                    f"airm:modelVersion \"{model.version}\" ;\n  airm:setThreshold \"{am.threshold}\"^^xsd:decimal .")
         rows = [(BIAS, c, w) for c, w in sorted(am.bias.items())]
