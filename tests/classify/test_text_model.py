@@ -99,6 +99,26 @@ def test_features_are_words_phrases_and_stated_facts():
     assert {"text:red team", "text:evaluate", "source:nist", "held:rmf-function:MS", "id-function:MS"} <= found
 
 
+def test_the_text_rules_reading_is_a_feature(tmp_path, schemes):
+    from airm.classify.facts import Facts, Mitigation
+    from airm.classify.model import features, rules_features
+    from airm.classify.rules import load_rules
+
+    rules_file = tmp_path / "rules.ttl"
+    rules_file.write_text(
+        "@prefix airm: <https://w3id.org/airm#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + "".join(
+            f'<https://example.org/r{n}> a airm:ClassificationRule ; airm:classificationAxis "lifecycle-stage" ;\n'
+            f'  airm:ruleWeight "{w}"^^xsd:decimal ; airm:rulePattern "{p}" ; airm:ruleValue <{ID}lifecycle/{v}> .\n'
+            for n, (p, v, w) in enumerate([("monitor", "operate-and-monitor", 1.0), ("log", "deploy", 0.7),
+                                            ("test", "verify-and-validate", 0.5)])), encoding="utf-8")
+    rules = load_rules(schemes, [rules_file])
+    m = Mitigation("urn:m", "m", "Monitor and log", "")
+    facts = Facts({m.iri: m}, schemes, {}, {}, {})
+    assert rules_features(facts, m, rules) == {"rules:lifecycle-stage:6", "rules-near:lifecycle-stage:5"}
+    assert "rules:lifecycle-stage:6" in features(facts, m, rules) and "text:monitor" in features(facts, m)
+
+
 BAD_CONCEPT = HEAD + _weight("bad", "rmf-function", "rmf/launch-party", "text:party", 1.0)
 
 
