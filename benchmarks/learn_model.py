@@ -250,6 +250,8 @@ def main(argv=None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(turtle(model, [p.name for p in args.labels], params), encoding="utf-8")
     if args.report:
+        for r in report.values():  # the out-of-fold hits per item stay in memory (dev labels, but long)
+            r["chosen"].pop("correct", None)
         args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     for axis, r in report.items():
         b = r["chosen"]
