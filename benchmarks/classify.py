@@ -33,13 +33,14 @@ NONE_SPECIFIC = "none-specific"
 
 
 def predictions(workspace: Path) -> tuple[dict, int, dict, set]:
-    """(mitigation IRI, axis) -> values best first (airm.classify.methods.order_values: the text's reading, then source
-    and curated values, then proposals by confidence); the last item is the set of (mitigation IRI, axis) where a
-    source or a curator states a value."""
+    """(mitigation IRI, axis) -> values best first (airm.classify.methods.order_values: the text's reading, by the
+    shipped text model where there is one, then source and curated values, then proposals by confidence); the last
+    item is the set of (mitigation IRI, axis) where a source or a curator states a value."""
     from airm.classify import graphs, proposals
     from airm.classify.axes import load_schemes
     from airm.classify.facts import read_facts
     from airm.classify.methods import order_values
+    from airm.classify.model import load_model
     from airm.classify.rules import load_rules
     from airm.kg import load
 
@@ -47,6 +48,7 @@ def predictions(workspace: Path) -> tuple[dict, int, dict, set]:
     schemes = load_schemes(lambda t: graphs.select(kg.store, t))
     facts = read_facts(lambda t: graphs.select(kg.store, t), schemes)
     rules = load_rules(schemes)
+    model = load_model(schemes)  # the text model `airm classify` read the texts with (None: the text rules did)
     made: dict = defaultdict(list)
     for p in proposals.read(proposals.files(workspace)[0]):
         if p.status == "proposed" and p.axis in AXES:
@@ -54,7 +56,8 @@ def predictions(workspace: Path) -> tuple[dict, int, dict, set]:
     out: dict = {}
     for m in facts.mitigations.values():
         for axis in AXES:
-            out[(m.iri, axis)] = order_values(rules, facts, m, axis, m.values.get(axis, ()), made[(m.iri, axis)])
+            out[(m.iri, axis)] = order_values(rules, facts, m, axis, m.values.get(axis, ()), made[(m.iri, axis)],
+                                          model)
     stated = {(m.iri, a) for m in facts.mitigations.values() for a in AXES if m.values.get(a)}
     coverage = {a: sum(1 for m in facts.mitigations if out.get((m, a))) for a in AXES}
     return out, len(facts.mitigations), coverage, stated

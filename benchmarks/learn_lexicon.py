@@ -20,24 +20,11 @@ import math
 import re
 import sys
 from collections import Counter, defaultdict
-from itertools import pairwise
 from pathlib import Path
 
+from airm.classify.model import terms  # the words and phrases the text model reads too: one definition
+
 AXES = ("lifecycle-stage", "actor-type", "rmf-function", "risk")
-STOP = frozenset((  # noqa: SIM905 (a word list reads better as one string)
-    "a an and are as at be been by can could do does for from has have if in into is it its may more most of on "
-    "or other "
-    "should such than that the their them then there these they this those through to under use used using was were "
-    "which while who will with within would e g i ie eg etc also any all both each how not no own so").split(" "))
-WORD = re.compile(r"[a-z][a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-def terms(text: str) -> set[str]:
-    """The distinct words (not stop words) and two-word phrases of a text, lower case."""
-    words = WORD.findall(text.lower())
-    out = {w for w in words if w not in STOP and len(w) > 2}
-    out |= {f"{a} {b}" for a, b in pairwise(words) if a not in STOP and b not in STOP}
-    return out
 
 
 def read_labels(paths, holdout_from: int = 0) -> dict:

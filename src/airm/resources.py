@@ -44,19 +44,25 @@ def shape_files() -> list[Path]:
 
 
 CLASSIFIER_RULES = "classify/rules"  # under data/: the rules `airm classify` reads itself
+CLASSIFIER_MODEL = "classify/model"  # under data/: the learned text model `airm classify` reads itself
 
 
 def data_files() -> list[Path]:
-    """The curated data the knowledge graph is built from. The classifier's rules (data/classify/rules/) are not
+    """The curated data the knowledge graph is built from. The classifier's rules and model (data/classify/) are not
     among them: `airm classify` reads them itself, so they neither grow the graph nor reach its queries."""
     root = resource_dir("data")
-    rules = root / CLASSIFIER_RULES
-    return sorted(p for p in root.rglob("*.ttl") if rules not in p.parents)
+    own = (root / CLASSIFIER_RULES, root / CLASSIFIER_MODEL)
+    return sorted(p for p in root.rglob("*.ttl") if not any(d in p.parents for d in own))
 
 
 def classifier_rule_files() -> list[Path]:
     """The shipped rules of `airm classify` (text rules, held-value rules, the learned lexicon)."""
     return sorted((resource_dir("data") / CLASSIFIER_RULES).glob("*.ttl"))
+
+
+def classifier_model_file() -> Path:
+    """The shipped learned text model of `airm classify` (benchmarks/learn_model.py writes it)."""
+    return resource_dir("data") / CLASSIFIER_MODEL / "text-model.ttl"
 
 
 def relative_name(path: Path) -> str:

@@ -42,6 +42,7 @@ class Facts:
     task_stage: dict  # NIST actor task label -> lifecycle stage IRI
     task_actor: dict
     labels: dict = field(default_factory=dict)  # label of every risk a mitigation addresses
+    features: dict = field(default_factory=dict)  # mitigation IRI -> the text model's features, computed once
 
     def by_ident(self) -> dict:
         out = {}

@@ -168,11 +168,14 @@ def text_reading(facts: Facts, m: Mitigation, axis: str, rules, besides, why_bes
                      why)]
 
 
-def order_values(rules, facts: Facts, m: Mitigation, axis: str, stated, proposed) -> list[str]:
+def order_values(rules, facts: Facts, m: Mitigation, axis: str, stated, proposed, model=None) -> list[str]:
     """Every value of one mitigation on one axis, best first, for a top-1 answer: the value the text rules score
     highest when it is among them (the text's reading of what the measure mostly does), then the stated values, the
     one its text speaks for most first (a source's list, such as NIST's actor tasks or ATLAS's stages, has no order of
-    its own), then the other proposals, most confident first. Nothing is dropped: a ranking, not a verdict."""
+    its own), then the other proposals, most confident first. Nothing is dropped: a ranking, not a verdict. With a
+    text ``model`` that has the axis, its probabilities take the place of the rules' scores."""
+    if model is not None and axis in model.axes:
+        return model_order(facts, m, axis, model, stated, proposed, rules)
     ranked = [s for s in score(rules, axis, f"{m.label}. {m.text}", held(m, facts)) if not s.default]
     scores = {s.value: s.score for s in ranked}
     top = ranked[0].value if ranked else None
@@ -181,3 +184,82 @@ def order_values(rules, facts: Facts, m: Mitigation, axis: str, stated, proposed
     values = list(dict.fromkeys(stated_order + rest))
     return ([top] if top in values else []) + [v for v in values if v != top]
 
+
+
+# --- the learned text model (method text-model): where it is loaded, it reads the text instead of the text rules ---
+
+def _feature_words(facts: Facts, feature: str) -> str:
+    """One feature of airm.classify.model in words, for a rationale."""
+    kind, _, rest = feature.partition(":")
+    axis, _, code = rest.partition(":")
+    if kind == "text":
+        return repr(rest)
+    if kind in ("held", "match", "task"):
+        c = facts.schemes.by_code(axis, code)
+        named = f"{AXIS_WORDS.get(axis, axis)} {value_label(facts, axis, c.iri) if c else code}"
+        return {"held": f"it is classified {named}", "match": f"its exact match is classified {named}",
+                "task": f"its NIST AI actor tasks imply {named}"}[kind]
+    if kind in ("rules", "rules-near"):
+        c = facts.schemes.by_code(axis, code)
+        named = f"{AXIS_WORDS.get(axis, axis)} {value_label(facts, axis, c.iri) if c else code}"
+        return f"the text rules read it as {named}" + (" (among others)" if kind == "rules-near" else "")
+    return {"source": f"it comes from {dict(TEXT_MODEL_SOURCES).get(rest, rest)}",
+            "id-function": f"its identifier begins with {rest}", "crosswalk": f"a crosswalk reaches risk {rest}",
+            "document": f"it is extracted from {rest}"}.get(kind, feature)
+
+
+TEXT_MODEL_SOURCES = (("nist", "NIST AI 600-1"), ("atlas", "MITRE ATLAS"), ("mit", "the MIT database"),
+                      ("curated", "airm's curated data"))
+
+
+def _because(facts: Facts, reading) -> str:
+    """The strongest features that voted for a reading, in words: the words of its text first, then facts."""
+    top = reading.because[:4]
+    words = [f.split(":", 1)[1] for f in top if f.startswith("text:")]
+    parts = [f"its text says {', '.join(repr(w) for w in words)}"] if words else []
+    parts += [_feature_words(facts, f) for f in top if not f.startswith("text:")]
+    return "; ".join(parts) or "nothing in it spoke against how common this value is among the labelled items"
+
+
+def model_readings(facts: Facts, m: Mitigation, axis: str, model, rules=None):
+    """The text model's readings, most probable first; ``rules`` (the shipped text rules) when the model weighs
+    their reading."""
+    from .model import features, predict
+
+    if model is None:
+        return []
+    return predict(model, axis, features(facts, m, rules if model.uses_rules else None))
+
+
+def text_model(facts: Facts, m: Mitigation, axis: str, model, rules=None) -> list[Proposal]:
+    """The text model's most probable value and, on a multi-valued axis, the others over its threshold."""
+    from .model import chosen
+
+    out = []
+    for r in chosen(model, axis, model_readings(facts, m, axis, model, rules)):
+        why = (f"Proposed as {value_label(facts, axis, r.value)} with probability {r.probability:.2f} because "
+               f"{_because(facts, r)} (text model v{model.version}).")
+        out.append(Proposal(m.iri, axis, r.value, "text-model", model.version, round(r.probability, 3), why))
+    return out
+
+
+def model_reading(facts: Facts, m: Mitigation, axis: str, model, besides, why_besides: str,
+                  rules=None) -> list[Proposal]:
+    """The text model's most probable value, proposed beside ``besides`` (as text_reading does for the rules)."""
+    readings = model_readings(facts, m, axis, model, rules)
+    if not readings or readings[0].value in besides:
+        return []
+    top = readings[0]
+    why = (f"Its text model reads it as {value_label(facts, axis, top.value)} with probability {top.probability:.2f} "
+           f"because {_because(facts, top)}; {why_besides} (text model v{model.version}).")
+    return [Proposal(m.iri, axis, top.value, "text-model", model.version, round(top.probability, 3), why)]
+
+
+def model_order(facts: Facts, m: Mitigation, axis: str, model, stated, proposed, rules=None) -> list[str]:
+    """order_values with the text model's probabilities in place of the text rules' scores."""
+    probability = {r.value: r.probability for r in model_readings(facts, m, axis, model, rules)}
+    top = max(probability, key=lambda v: (probability[v], v)) if probability else None
+    stated_order = sorted(stated, key=lambda v: (-probability.get(v, 0.0), v))
+    rest = [p.value for p in sorted(proposed, key=lambda p: (-p.confidence, -probability.get(p.value, 0.0), p.value))]
+    values = list(dict.fromkeys(stated_order + rest))
+    return ([top] if top in values else []) + [v for v in values if v != top]

@@ -23,6 +23,7 @@ METHODS = {  # method -> SEMAPV justification while proposed
     "structural": "StructuralMatching",
     "crosswalk": "MappingChaining",
     "text-rules": "LexicalMatching",
+    "text-model": "LexicalMatching",
     "llm": "LLMBasedMatching",
     "manual": "ManualMappingCuration",
 }
