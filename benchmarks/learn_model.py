@@ -6,6 +6,10 @@ that records with the same normalised text or linked as duplicates never straddl
 beside the majority-class baseline of the same folds. scikit-learn is needed here only (the `learn` extra).
 
     python benchmarks/learn_model.py --workspace WS --out data/classify/model/text-model.ttl [--report CV.json]
+    python benchmarks/learn_model.py --workspace WS --out M.ttl --settings-from data/classify/model/text-model.ttl
+
+The second form skips the cross-validation and refits with the choices (C, L1 share, threshold) a model file records:
+the shipped file is reproduced byte for byte in seconds rather than the minutes the choice takes.
 """
 
 from __future__ import annotations
@@ -201,8 +205,24 @@ def turtle(model, sources: list[str], params: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def learn(workspace: Path, label_paths: list[Path], k: int, log=print, grid_l1=GRID_L1, with_rules=True):
-    """(the final TextModel learned on every development item, the cross-validation report)."""
+def recorded_settings(path: Path) -> dict:
+    """axis -> {"C", "l1_ratio", "threshold"} as a model file written by this script records them."""
+    text = path.read_text(encoding="utf-8")
+    settings = {axis: {"C": float(c), "l1_ratio": float(l1)}
+                for axis, c, l1 in re.findall(r"([a-z-]+) C ([0-9.]+) l1_ratio ([0-9.]+)", text.split("@prefix")[0])}
+    for axis, threshold in re.findall(r'model:([a-z-]+) a airm:TextModel ;.*?airm:setThreshold "([0-9.]+)"', text,
+                                      flags=re.S):
+        settings.setdefault(axis, {})["threshold"] = float(threshold)
+    missing = [a for a in AXES if set(settings.get(a, {})) != {"C", "l1_ratio", "threshold"}]
+    if missing:
+        raise SystemExit(f"learn_model: {path} records no C, l1_ratio and threshold for {', '.join(missing)}")
+    return settings
+
+
+def learn(workspace: Path, label_paths: list[Path], k: int, log=print, grid_l1=GRID_L1, with_rules=True,
+          settings=None):
+    """(the final TextModel learned on every development item, the cross-validation report); with ``settings``
+    (axis -> C, l1_ratio, threshold) no choice is made and the report holds those settings only."""
     from airm.classify.model import TextModel, features
 
     facts, pairs, rules = read_graph(workspace)
@@ -214,7 +234,8 @@ def learn(workspace: Path, label_paths: list[Path], k: int, log=print, grid_l1=G
     model, report = TextModel(VERSION, {}), {}
     for axis in AXES:
         items = sorted(i for (i, a), v in labels.items() if a == axis and v)
-        report[axis] = choose(axis, items, feats, labels, folds, k, log, grid_l1)
+        report[axis] = ({"chosen": dict(settings[axis])} if settings
+                        else choose(axis, items, feats, labels, folds, k, log, grid_l1))
         best = report[axis]["chosen"]
         am = fit([feats[i] for i in items], [labels[(i, axis)][0] for i in items], c=best["C"], l1=best["l1_ratio"])
         am.axis, am.threshold = axis, best["threshold"]
@@ -233,6 +254,8 @@ def main(argv=None) -> int:
     ap.add_argument("--l1", action="store_true", help="also try an L1 penalty (solver saga; slower)")
     ap.add_argument("--no-rules-features", action="store_true",
                     help="leave out the features that count the shipped text rules' reading")
+    ap.add_argument("--settings-from", type=Path, metavar="MODEL_FILE",
+                    help="refit with the C, L1 share and thresholds this model file records (no cross-validation)")
     args = ap.parse_args(argv)
     if any("gold" in p.parts for p in args.labels):
         print("learn_model: the gold set is for measuring only, never for learning", file=sys.stderr)
@@ -243,7 +266,8 @@ def main(argv=None) -> int:
         print("learn_model: scikit-learn is needed to learn (pip install 'airm[learn]')", file=sys.stderr)
         return 2
     model, report = learn(args.workspace, args.labels, args.folds, log=lambda s: print(s, file=sys.stderr),
-                          grid_l1=(0.0, 1.0) if args.l1 else GRID_L1, with_rules=not args.no_rules_features)
+                          grid_l1=(0.0, 1.0) if args.l1 else GRID_L1, with_rules=not args.no_rules_features,
+                          settings=recorded_settings(args.settings_from) if args.settings_from else None)
     params = f"{args.folds}-fold grouped cross-validation"
     params += ("" if args.no_rules_features else ", with the shipped text rules' reading") + "; " + "; ".join(
         f"{a} C {r['chosen']['C']} l1_ratio {r['chosen']['l1_ratio']}" for a, r in report.items())
@@ -255,6 +279,9 @@ def main(argv=None) -> int:
         args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     for axis, r in report.items():
         b = r["chosen"]
+        if args.settings_from:
+            print(f"{axis}: refitted with C {b['C']}, l1_ratio {b['l1_ratio']}, threshold {b['threshold']}")
+            continue
         print(f"{axis}: CV top-1 {b['top1']:.3f} (majority {b['majority_top1']:.3f}), set F1 {b['set_f1']:.3f} at "
               f"threshold {b['threshold']}, {b['items']} items; C {b['C']}, l1_ratio {b['l1_ratio']}")
     print(f"-> {args.out}")
