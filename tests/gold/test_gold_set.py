@@ -13,6 +13,9 @@ from . import draw_sample
 
 HERE = Path(__file__).resolve().parent
 GOLD = HERE / "classification-gold.tsv"
+# the same sample labelled again, independently, to measure how far two annotators agree (README: "A second annotation")
+SECOND = HERE / "second-annotator.tsv"
+LABEL_FILES = pytest.mark.parametrize("labels", [GOLD, SECOND], ids=["gold", "second-annotator"])
 SAMPLE = HERE / "sample.tsv"
 COLUMNS = ["mitigation_id", "source", "mitigation_iri", "axis", "value", "value_code", "rank", "justification"]
 SOURCES = {"mit-mitigations", "nist-ai-600-1", "atlas", "curated"}
@@ -99,25 +102,29 @@ def item_problems(rows: list[dict]) -> list[str]:
     return problems
 
 
-def test_columns_are_exactly_the_documented_ones():
-    columns, rows = read_tsv(GOLD)
+@LABEL_FILES
+def test_columns_are_exactly_the_documented_ones(labels):
+    columns, rows = read_tsv(labels)
     assert columns == COLUMNS
     wrong = [n for n, row in enumerate(rows, start=2) if None in row or None in row.values()]
     assert wrong == [], f"lines with the wrong number of fields: {wrong}"
 
 
-def test_every_value_is_a_concept_of_its_axis_scheme_in_the_built_graph(kg):
-    _, rows = read_tsv(GOLD)
+@LABEL_FILES
+def test_every_value_is_a_concept_of_its_axis_scheme_in_the_built_graph(kg, labels):
+    _, rows = read_tsv(labels)
     assert row_problems(rows, usable_concepts(kg)) == []
 
 
-def test_every_mitigation_is_labelled_on_all_four_axes():
-    _, rows = read_tsv(GOLD)
+@LABEL_FILES
+def test_every_mitigation_is_labelled_on_all_four_axes(labels):
+    _, rows = read_tsv(labels)
     assert item_problems(rows) == []
 
 
-def test_enough_mitigations_from_every_source_and_exactly_the_sample():
-    _, rows = read_tsv(GOLD)
+@LABEL_FILES
+def test_enough_mitigations_from_every_source_and_exactly_the_sample(labels):
+    _, rows = read_tsv(labels)
     _, sample = read_tsv(SAMPLE)
     labelled = {(r["mitigation_id"], r["source"], r["mitigation_iri"]) for r in rows}
     assert labelled == {(r["mitigation_id"], r["source"], r["mitigation_iri"]) for r in sample}
