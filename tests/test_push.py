@@ -286,3 +286,15 @@ def test_a_push_in_batches_that_fails_part_way_says_how_far_it_got_and_a_new_pus
 def test_a_negative_batch_is_refused(union_server):
     code, _out, err = run_cli("push", "--endpoint", union_server.query_url, "--batch", "-1")
     assert code == 2 and "--batch" in err and "Traceback" not in err
+
+
+def test_a_single_request_the_store_refuses_suggests_a_batched_push(union_server, monkeypatch):
+    def refuse(method, url, **kw):
+        if url.endswith("/update"):
+            raise ep.EndpointError("HTTP 400 from the update endpoint: SP030 memory exhausted (simulated)")
+        return real(method, url, **kw)
+
+    real = ep._request
+    monkeypatch.setattr(ep, "_request", refuse)
+    code, _out, err = run_cli("push", "--endpoint", union_server.query_url)
+    assert code == 2 and "memory exhausted" in err and "--batch 2000" in err and "Traceback" not in err

@@ -316,16 +316,17 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, mem
 @click.option("--replace/--no-replace", default=True, show_default=True,
               help="replace each graph (re-pushing is idempotent) or add to it")
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="seconds allowed for each request")
-@click.option("--batch", type=int, default=50_000, show_default=True, metavar="TRIPLES",
-              help="a larger build goes in several requests of at most this many triples (0: always one request)")
+@click.option("--batch", type=int, default=0, show_default=True, metavar="TRIPLES",
+              help="send the build in requests of at most this many triples, for stores that refuse large requests "
+                   "(Virtuoso: 2000); not all or nothing then (0: one request)")
 @workspace_option
 def push(endpoint, update, graph, replace, timeout, batch, workspace):
     """Load the build (ontology, data, imports, entailments) into a SPARQL store, all of it or none of it.
 
     One named graph per source, as in the embedded store, all sent in one SPARQL Update request, which a
-    transactional store (Oxigraph) applies whole or not at all. A build of more than --batch triples goes in several
-    requests (Virtuoso refuses very large ones): not all or nothing then, and a push that fails part way says how
-    far it got; pushing again replaces it all. Queries on the store need its default graph to be
+    transactional store (Oxigraph) applies whole or not at all. With --batch the build goes in several requests
+    (Virtuoso refuses large ones): not all or nothing then, and a push that fails part way says how far it got;
+    pushing again replaces it all. Queries on the store need its default graph to be
     the union of the named graphs (Oxigraph: 'oxigraph serve --union-default-graph'), or push with --graph default.
     Blank nodes go out as skolem IRIs, what an earlier push in another layout left is removed, and afterwards the
     store is counted: it holds exactly the build, or the push says what differs.

@@ -6,10 +6,10 @@ VALUES block (``airm.sparql.binding``); this module adds what only a push needs.
 Push: one SPARQL Update request replaces each named graph of the build (ontology, data, imports, entailments),
 blank nodes skolemised, and drops what airm has there that the build does not (``airm.store_layout``): all or nothing
 on a store that runs an update request as one transaction, as Oxigraph does; the store is counted afterwards, and a
-push that raced another is sent again. Pushing again is idempotent. A build larger than ``batch`` triples goes in
-several requests (stores such as Virtuoso refuse one of 175k triples): the drops and the first part, then the rest,
-each at most ``batch`` triples; that gives up all or nothing, and a push that fails part way says how far it got. ``graph=IRI`` puts the union into one graph,
-``graph="default"`` into the store's default graph (which every store queries).
+push that raced another is sent again. Pushing again is idempotent. ``graph=IRI`` puts the union into one graph,
+``graph="default"`` into the store's default graph (which every store queries). With ``batch`` a build larger than
+that many triples goes in several requests (Virtuoso 7.2's SPARQL parser refuses one of ~5,000 triples): the drops
+and the first part, then the rest; that gives up all or nothing, and a push that fails part way says how far it got.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from .sparql.client import (
 from .store_layout import DEFAULT, read_state
 
 DEFAULT_PUSH_TIMEOUT = 120.0
-DEFAULT_BATCH = 50_000  # triples per update request when a build is larger (Virtuoso 7.2 refused 175k in one)
+DEFAULT_BATCH = 0  # triples per update request (0: the whole build in one request, all or nothing)
+TOO_LARGE_HINT = ("if the store refuses a request this large (Virtuoso 7.2: SP030 'memory exhausted' or SR578), "
+                  "push in parts with --batch 2000")
 
 
 # --- URLs ---------------------------------------------------------------------------------------------------------
@@ -178,11 +180,11 @@ def _push_once(plan, endpoint: str, update: str, target: str | None, replace: bo
         except (EndpointTimeout, EndpointError) as e:
             if len(bodies) == 1:
                 if isinstance(e, EndpointTimeout):
-                    raise EndpointTimeout(f"{e}; whether the store applied the push is not known",
+                    raise EndpointTimeout(f"{e.message}; whether the store applied the push is not known",
                                           hint="push again (pushing is idempotent), or raise --timeout") from None
-                raise
+                raise EndpointError(e.message, hint=(e.hint + "; " if e.hint else "") + TOO_LARGE_HINT) from None
             raise type(e)(
-                f"{e}; the push stopped at request {number} of {len(bodies)}, after {sent} of {total} triples "
+                f"{e.message}; the push stopped at request {number} of {len(bodies)}, after {sent} of {total} triples "
                 f"had been sent: the store holds part of the build",
                 hint="push again to replace it all (pushing is idempotent; a smaller --batch if the store refused "
                      "the request's size), or drop airm's graphs on the store to remove the part") from None
