@@ -172,7 +172,11 @@ def _prefiltered(work, checked: list[str], focus) -> list[Problem]:
         # pySHACL's focus list takes IRIs only, and an unbounded SPARQL constraint reads anything: whole graph
         return problems + _run(rdflib_graph(work, checked), shapes, None if focus is None else focus)
     part = slice_store(work, checked, candidates)
-    return problems + _run(rdflib_graph(part, checked), shapes, candidates.nodes)
+    # pySHACL's focus list also skips the sh:node checks of values outside it (pyshacl 0.40.1 filters every shape's
+    # focus nodes by it, nested ones too): the slice is validated with the caller's focus (none: every target), as
+    # the reference path does, and only the candidates' problems are kept, the other nodes' context being partial
+    shown = {_show(to_rdflib_term(n)) for n in candidates.nodes}
+    return problems + [p for p in _run(rdflib_graph(part, checked), shapes, focus) if p.focus in shown]
 
 
 def to_ox_focus(node):
@@ -399,8 +403,8 @@ def _run(data_graph, shapes_graph, focus=None) -> list[Problem]:
         messages = [str(m) for m in results.objects(r, sh("resultMessage"))]
         shape = results.value(r, sh("sourceShape"))
         label = None
-        for p in labels:
-            label = data_graph.value(node, p)
+        for p in labels:  # the least of several labels: the same whatever order the graph was filled in
+            label = min(data_graph.objects(node, p), key=str, default=None)
             if label is not None:
                 break
         problems.append(
