@@ -8,7 +8,7 @@ blank nodes skolemised, and drops what airm has there that the build does not (`
 on a store that runs an update request as one transaction, as Oxigraph does; the store is counted afterwards, and a
 push that raced another is sent again. Pushing again is idempotent. ``graph=IRI`` puts the union into one graph,
 ``graph="default"`` into the store's default graph (which every store queries). With ``batch`` a build larger than
-that many triples goes in several requests (Virtuoso 7.2's SPARQL parser refuses one of ~5,000 triples): the drops
+that many triples goes in several requests (Virtuoso 7.2 refuses one of 50,000 triples): the drops
 and the first part, then the rest; that gives up all or nothing, and a push that fails part way says how far it got.
 """
 
