@@ -257,8 +257,7 @@ class ShapeCompiler:
             yield prefixes + text.replace("$this", "?this"), self.predicates(c, text)
 
     def prefixes(self, constraint):
-        from rdflib.collection import Collection  # noqa: F401  (declarations are plain values)
-
+        """(prefix, namespace) of each sh:declare the constraint's sh:prefixes point to."""
         for source in self.g.objects(constraint, self.sh("prefixes")):
             for decl in self.g.objects(source, self.sh("declare")):
                 yield str(self.g.value(decl, self.sh("prefix"))), str(self.g.value(decl, self.sh("namespace")))
