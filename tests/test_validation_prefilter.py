@@ -85,6 +85,17 @@ def test_a_focused_run_gives_the_same_report(tmp_path):
     assert {p.focus for p in report.problems} == {"<https://example.org/m2>", "<https://example.org/doc>"}
 
 
+def test_the_cli_gives_the_same_lines_and_exit_code_with_either_engine(tmp_path):
+    from helpers import run_cli
+
+    planted = _planted(tmp_path)
+    fast = run_cli("validate", str(planted))
+    reference = run_cli("validate", str(planted), "--engine", "pyshacl")
+    assert fast == reference and fast[0] == 1 and "violation(s)" in fast[1]
+    code, _out, err = run_cli("validate", str(planted), "--engine", "fast")
+    assert code == 2 and "--engine" in err and "Traceback" not in err
+
+
 def test_an_unknown_engine_is_refused():
     with pytest.raises(ValueError, match="unknown validation engine"):
         validation.validate(None, engine="fast")

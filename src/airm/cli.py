@@ -56,7 +56,10 @@ def build(out_dir, workspace, no_validate):
 @click.option("--no-embedded", is_flag=True, help="check PATHS alone, without the embedded data as context")
 @click.option("--severity", type=click.Choice([s.lower() for s in reversed(SEVERITIES)]), default="info",
               show_default=True, help="lowest severity to show")
-def validate(paths, fmt, no_embedded, severity):
+@click.option("--engine", type=click.Choice(["prefilter", "pyshacl"]), default="prefilter", show_default=True,
+              help="prefilter: Oxigraph picks the nodes that might fail, pySHACL checks those; pyshacl: pySHACL over "
+                   "the whole graph (the reference; same report, slower on large graphs)")
+def validate(paths, fmt, no_embedded, severity, engine):
     """Check data against airm's SHACL shapes: the embedded data, or the Turtle/JSON-LD files given.
 
     One line per problem: file:line, severity, node, property, value and what to do. Exit 0 when the data
@@ -64,7 +67,7 @@ def validate(paths, fmt, no_embedded, severity):
     """
     from .validation import validate as run_validation
 
-    report = run_validation(list(paths) or None, with_embedded=not no_embedded or not paths)
+    report = run_validation(list(paths) or None, with_embedded=not no_embedded or not paths, engine=engine)
     report.problems = at_least(report.problems, severity)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     if not report.conforms:
