@@ -74,23 +74,28 @@ def measure_cold_load(path: str) -> dict:
     return {"wall_s": round(time.perf_counter() - t, 2), "quads": len(graph.store), "stages": stages, **_usage()}
 
 
-def measure_validate(path: str) -> dict:
+def measure_validate(path: str, engine: str = "prefilter") -> dict:
     """``airm validate`` of the file, as the CLI runs it (the embedded data as context)."""
     from airm.validation import validate
 
     t = time.perf_counter()
-    report = validate([path])
-    return {"wall_s": round(time.perf_counter() - t, 2), "conforms": report.conforms,
+    report = validate([path], engine=engine)
+    return {"wall_s": round(time.perf_counter() - t, 2), "engine": engine, "conforms": report.conforms,
             "problems": len(report.problems), **_usage()}
 
 
 def measure_queries(path: str, repeats: int, timeout: float) -> dict:
-    """Every catalog case on the cached build (the default, read-only on-disk path the CLI opens)."""
+    """Every catalog case on the cached build (the default, read-only on-disk path the CLI opens), and raw
+    pyoxigraph on an in-memory store of the same quads running the same bound text (benchmarks/raw.py's method)."""
+    import pyoxigraph as ox
+
     import airm
     from airm import answers, catalog
     from airm.errors import QueryTimeout
 
     graph = airm.load(files=[path])
+    raw_store = ox.Store()
+    raw_store.bulk_extend(graph.store.quads_for_pattern(None, None, None, None))
     out = {}
     for name, q in sorted(catalog.catalog().items()):
         for case, params in q.cases():
@@ -103,13 +108,41 @@ def measure_queries(path: str, repeats: int, timeout: float) -> dict:
                     times = None
                     break
                 times.append((time.perf_counter() - t) * 1000)
-            out[f"{name} ({case})"] = ({"median_ms": round(statistics.median(times[1:] or times), 1), "rows": rows}
-                                       if times else {"median_ms": None, "timeout_s": timeout})
+            fig = ({"median_ms": round(statistics.median(times[1:] or times), 1), "rows": rows}
+                   if times else {"median_ms": None, "timeout_s": timeout})
+            if times:  # raw has no timeout: run only where airm finished
+                fig["raw_ms"] = _raw_median(raw_store, graph, q, params, repeats, timeout)
+            out[f"{name} ({case})"] = fig
     return out
 
 
-def measure_virtuoso(path: str, buffers: int) -> dict:
-    """The cached build pushed to a fresh Virtuoso (tests/virtuoso_server.py) and to a fresh Oxigraph server."""
+def _raw_median(store, graph, query, params: dict, repeats: int, budget_s: float) -> float:
+    import pyoxigraph as ox
+
+    from airm import catalog
+    from airm.engines import _prefixes
+    from airm.sparql.binding import bind_values
+
+    bound = catalog.bind_params(graph, query, dict(params))
+    text = bind_values(query.text, bound, verify=False) if bound else query.text
+    prefixes = _prefixes()
+
+    def run():
+        res = store.query(text, use_default_graph_as_union=True, prefixes=prefixes)
+        return 1 if isinstance(res, ox.QueryBoolean) else sum(1 for _ in res)  # every solution read
+
+    run()
+    times: list[float] = []
+    while len(times) < repeats and sum(times) < budget_s:
+        t = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t)
+    return round(statistics.median(times) * 1000, 1)
+
+
+def measure_virtuoso(path: str, buffers: int, batch: int = 2000) -> dict:
+    """The cached build pushed to a fresh Oxigraph server (one request) and to a fresh Virtuoso
+    (tests/virtuoso_server.py; requests of ``batch`` triples, the most its SPARQL parser takes)."""
     sys.path.insert(0, str(ROOT / "tests"))
     from oxigraph_server import OxigraphServer, oxigraph_binary
     from virtuoso_server import VirtuosoServer, virtuoso_binary
@@ -120,24 +153,35 @@ def measure_virtuoso(path: str, buffers: int) -> dict:
     graph = airm.load(files=[path])
     out: dict = {}
     work = Path(tempfile.mkdtemp(prefix="airm-scale-stores-"))
-    engines = [("oxigraph", oxigraph_binary, lambda: OxigraphServer(work / "oxigraph", timeout_s=600)),
-               ("virtuoso", virtuoso_binary, lambda: VirtuosoServer(work / "virtuoso", buffers=buffers,
-                                                                     timeout_s=600))]
-    for name, binary, make in engines:
+    engines = [("oxigraph", oxigraph_binary, 0, lambda: OxigraphServer(work / "oxigraph", timeout_s=600)),
+               ("virtuoso", virtuoso_binary, batch, lambda: VirtuosoServer(work / "virtuoso", buffers=buffers,
+                                                                            timeout_s=600))]
+    for name, binary, size, make in engines:
         if binary() is None:
             out[name] = {"skipped": "not installed"}
             continue
         server = make().start()
         try:
             update = getattr(server, "update_url", None)
-            t = time.perf_counter()
-            report = ep.push(graph, server.query_url, update=update, timeout=3600)
-            out[name] = {"push_s": round(time.perf_counter() - t, 2), "triples": report.triples}
+            t, c = time.perf_counter(), time.process_time()
+            report = ep.push(graph, server.query_url, update=update, timeout=3600, batch=size)
+            out[name] = {"push_s": round(time.perf_counter() - t, 2), "client_cpu_s": round(time.process_time() - c, 2),
+                         "triples": report.triples, "requests": report.requests,
+                         "server_cpu_s": _cpu_seconds(server.proc.pid)}
         except Exception as e:  # a figure, not a test: say what failed and go on
             out[name] = {"error": f"{type(e).__name__}: {e}"[:300]}
         finally:
             server.stop()
     return out
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a running process (Linux /proc), the store's own share of the push."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 WORKERS = {"bulk": measure_bulk_load, "cold": measure_cold_load, "validate": measure_validate,
@@ -157,9 +201,14 @@ def _in_process(kind: str, *args, env: dict, timeout: float) -> dict:
 
 # -- the run ------------------------------------------------------------------------------------------------------
 
+STEPS = ("bulk", "cold", "queries", "validate", "virtuoso")
+
+
 def run(triples: int, *, repeats: int = 5, timeout: float = 30.0, validate: bool = True, virtuoso: bool = True,
-        buffers: int = 170_000, seed: int = 42, say=print) -> dict:
-    """Generate the graph and take every measurement; returns the figures (JSON-ready)."""
+        buffers: int = 170_000, batch: int = 2000, seed: int = 42, steps=STEPS, earlier: dict | None = None,
+        say=print) -> dict:
+    """Generate the graph and take the measurements of ``steps``; returns the figures (JSON-ready). ``earlier``:
+    a previous report on the same (triples, seed), whose figures are kept for the steps not run now."""
     sys.path.insert(0, str(HERE))
     import generate
     from common import machine, versions
@@ -176,13 +225,18 @@ def run(triples: int, *, repeats: int = 5, timeout: float = 30.0, validate: bool
     report = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(),
               "versions": versions("airm-kg", "pyoxigraph", "rdflib", "pyshacl"),
               "triples": info["triples"], "mitigations": info["mitigations"], "seed": seed, "repeats": repeats}
+    if earlier and (earlier.get("triples"), earlier.get("seed")) == (report["triples"], seed):
+        report.update({k: earlier[k] for k in STEPS if k in earlier and k not in steps})
+        report["dates"] = {**earlier.get("dates", {k: earlier.get("date") for k in STEPS if k in earlier})}
     cap = max(600.0, triples / 1000)
-    steps = [("bulk", (path,)), ("cold", (path,)), ("queries", (path, repeats, timeout))]
-    steps += [("validate", (path,))] if validate else []
-    steps += [("virtuoso", (path, buffers))] if virtuoso else []
-    for kind, args in steps:
+    args = {"bulk": (path,), "cold": (path,), "queries": (path, repeats, timeout), "validate": (path,),
+            "virtuoso": (path, buffers, batch)}
+    wanted = [k for k in steps if (k != "validate" or validate) and (k != "virtuoso" or virtuoso)]
+    for kind in wanted:
         say(f"[scale] {kind}")
-        report[kind] = _in_process(kind, *args, env=env, timeout=cap * (6 if kind in ("validate", "virtuoso") else 2))
+        report[kind] = _in_process(kind, *args[kind], env=env,
+                                   timeout=cap * (6 if kind in ("validate", "virtuoso") else 2))
+        report.setdefault("dates", {})[kind] = report["date"]
     report["verdict"] = verdict(report)
     return report
 
@@ -200,6 +254,7 @@ def verdict(r: dict) -> dict:
     if cases:
         out["cases_over_target"] = sum(1 for c in cases if c.get("median_ms") is None or c["median_ms"] >= QUERY_MS)
         out["cases"] = len(cases)
+        out["raw_over_target"] = sum(1 for c in cases if c.get("raw_ms") is not None and c["raw_ms"] >= QUERY_MS)
     return out
 
 
@@ -223,21 +278,32 @@ def render(r: dict) -> str:
     for stage, fig in cold.get("stages", {}).items():
         lines.append(f"| &nbsp; {stage} | {fig['wall_s']} | {fig['cpu_s']} | | |")
     if "validate" in r:
-        lines.append(row("airm validate", r["validate"], f"target {VALIDATE_S:g} s"))
+        engine = r["validate"].get("engine", "pyshacl")
+        lines.append(row(f"airm validate ({engine})", r["validate"], f"target {VALIDATE_S:g} s"))
     for engine, fig in (r.get("virtuoso") or {}).items():
         if isinstance(fig, dict):
-            shown = fig.get("error") or fig.get("skipped") or f"{fig['push_s']} s for {fig['triples']:,} triples"
-            lines.append(f"| push to {engine} | {shown} | | | |")
+            shown = fig.get("error") or fig.get("skipped")
+            if shown:
+                lines.append(f"| push to {engine} | {shown} | | | |")
+                continue
+            lines.append(f"| push to {engine}: {fig['triples']:,} triples in {fig.get('requests', 1):,} request(s) "
+                         f"| {fig['push_s']} | {fig.get('client_cpu_s', '-')} client, {fig.get('server_cpu_s', '-')} "
+                         f"server | | |")
     queries = r.get("queries", {})
     if "error" in queries:
         lines += ["", f"Catalog cases: {queries['error']}"]
     elif queries:
         lines += ["", f"**Catalog cases** (median ms on the cached build; target < {QUERY_MS:g} ms: "
-                      f"{v['cases'] - v['cases_over_target']} of {v['cases']} met)", "",
-                  "| case | ms | rows |", "|---|---:|---:|"]
+                      f"{v['cases'] - v['cases_over_target']} of {v['cases']} met; " + (
+                          f"raw pyoxigraph in memory on the same text is itself over {QUERY_MS:g} ms for "
+                          f"{v['raw_over_target']} of them)" if any("raw_ms" in c for c in queries.values())
+                          else "raw pyoxigraph was not timed in this run)"), "",
+                  "| case | ms | raw ms | ratio | rows |", "|---|---:|---:|---:|---:|"]
         for case, fig in queries.items():
             ms = f"{fig['median_ms']:g}" if fig.get("median_ms") is not None else f"> {fig['timeout_s'] * 1000:g}"
-            lines.append(f"| {case} | {ms} | {fig.get('rows', '-')} |")
+            raw = fig.get("raw_ms")
+            ratio = f"{fig['median_ms'] / raw:.1f}×" if raw and fig.get("median_ms") is not None else ""
+            lines.append(f"| {case} | {ms} | {raw if raw is not None else '-'} | {ratio} | {fig.get('rows', '-')} |")
     return "\n".join(lines) + "\n"
 
 
@@ -255,12 +321,23 @@ def main(argv=None) -> int:
     ap.add_argument("--no-validate", action="store_true", help="skip the validation figure")
     ap.add_argument("--no-virtuoso", action="store_true", help="skip the pushes to Oxigraph's server and Virtuoso")
     ap.add_argument("--buffers", type=int, default=170_000, help="Virtuoso NumberOfBuffers (8 KB pages)")
+    ap.add_argument("--batch", type=int, default=2000, help="triples per update request in the push to Virtuoso")
+    ap.add_argument("--steps", default=",".join(STEPS),
+                    help=f"comma-separated steps to run (of {','.join(STEPS)}); the others' figures are kept from "
+                         "--out when it holds a run of the same size and seed")
     ap.add_argument("--out", type=Path, default=RESULTS / "scale.json")
     ap.add_argument("--readme", type=Path, default=README)
     ap.add_argument("--no-readme", action="store_true")
     a = ap.parse_args(argv)
+    steps = [x.strip() for x in a.steps.split(",") if x.strip()]
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        ap.error(f"--steps: unknown step {unknown[0]!r} (known: {', '.join(STEPS)})")
+    earlier = None
+    if set(steps) != set(STEPS) and a.out.is_file():
+        earlier = json.loads(a.out.read_text(encoding="utf-8"))
     report = run(a.triples, repeats=a.repeats, timeout=a.timeout, validate=not a.no_validate,
-                 virtuoso=not a.no_virtuoso, buffers=a.buffers)
+                 virtuoso=not a.no_virtuoso, buffers=a.buffers, batch=a.batch, steps=steps, earlier=earlier)
     text = render(report)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -204,5 +204,16 @@ def test_scale_run_at_a_small_size_writes_its_figures(tmp_path):
     cases = {f"{name} ({case})" for name, q in catalog.catalog().items() for case, _p in q.cases()}
     assert set(report["queries"]) == cases, report["queries"].get("error")
     assert all(c["median_ms"] is not None and c["rows"] is not None for c in report["queries"].values())
+    assert all(c["raw_ms"] is not None for c in report["queries"].values())  # raw pyoxigraph on the same text
+    assert report["validate"]["engine"] == "prefilter"
     text = readme.read_text(encoding="utf-8")
-    assert "STALE" not in text and text.endswith("after\n") and "airm cold load" in text
+    assert "STALE" not in text and text.endswith("after\n") and "airm cold load" in text and "| raw ms |" in text
+
+    # one step again: the other steps' figures are kept from the earlier run of the same size and seed
+    proc = subprocess.run([sys.executable, str(BENCH / "scale.py"), "--triples", "3000", "--steps", "validate",
+                           "--out", str(out), "--readme", str(readme)],
+                          capture_output=True, text=True, timeout=900, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    again = json.loads(out.read_text(encoding="utf-8"))
+    assert again["queries"] == report["queries"] and again["cold"] == report["cold"]
+    assert again["validate"]["conforms"] is True and set(again["dates"]) >= {"validate", "cold"}

@@ -235,3 +235,66 @@ def test_a_described_document_with_an_author_list_gives_the_embedded_answer(unio
     remote = run_stored(kg, q, bound, endpoint=union_server.query_url)
     assert len(local) > 3
     assert sorted(map(str, remote.triples)) == sorted(map(str, local.triples))
+
+
+# --- a build larger than one request --------------------------------------------------------------------------------
+
+def test_a_build_is_cut_into_requests_of_at_most_batch_triples_each_triple_once(kg):
+    plan = ep.push_plan(kg.store, None)
+    total = sum(len(t) for _g, t in plan)
+    stale = [GRAPH_BASE + "data/gone.ttl"]
+    requests = ep.push_requests(plan, stale, True, 700)
+    assert len(requests) == -(-total // 700) and all(n <= 700 for _b, n in requests)
+    assert sum(n for _b, n in requests) == total
+    assert all(b"DROP SILENT" not in body for body, _n in requests[1:])  # every drop before any insert
+    assert requests[0][0].count(b"DROP SILENT") == len(plan) + 1
+    assert ep.push_requests(plan, stale, True, 0) == [(ep.push_request(plan, stale, True), total)]
+    assert ep.push_requests(plan, stale, True, total) == [(ep.push_request(plan, stale, True), total)]
+
+
+def test_a_push_in_batches_leaves_exactly_the_build_and_says_so(union_server, kg):
+    _update(union_server, f"INSERT DATA {{ GRAPH <{GRAPH_BASE}data/gone.ttl> {{ <urn:s> <urn:p> <urn:o> }} }}")
+    code, out, err = run_cli("push", "--endpoint", union_server.query_url, "--batch", "1000")
+    assert code == 0 and "Traceback" not in err, err
+    assert f"triples, in {-(-len(kg.store) // 1000)} requests to" in out
+    assert store_counts(union_server) == expected_named(kg)  # the stale airm graph is gone
+
+
+def test_a_push_in_batches_that_fails_part_way_says_how_far_it_got_and_a_new_push_repairs_it(
+        union_server, kg, monkeypatch):
+    real, sent = ep._request, []
+
+    def request(method, url, **kw):
+        if url.endswith("/update"):
+            sent.append(1)
+            if len(sent) == 3:
+                raise ep.EndpointError("HTTP 500 from the update endpoint: out of memory (simulated)")
+        return real(method, url, **kw)
+
+    monkeypatch.setattr(ep, "_request", request)
+    code, _out, err = run_cli("push", "--endpoint", union_server.query_url, "--batch", "1000")
+    assert code == 2 and "Traceback" not in err
+    assert "stopped at request 3 of" in err and "after 2000 of" in err and "holds part of the build" in err
+    assert "push again" in err
+    monkeypatch.undo()
+    assert store_counts(union_server) != expected_named(kg)
+    code, _out, err = run_cli("push", "--endpoint", union_server.query_url, "--batch", "1000")
+    assert code == 0, err
+    assert store_counts(union_server) == expected_named(kg)
+
+
+def test_a_negative_batch_is_refused(union_server):
+    code, _out, err = run_cli("push", "--endpoint", union_server.query_url, "--batch", "-1")
+    assert code == 2 and "--batch" in err and "Traceback" not in err
+
+
+def test_a_single_request_the_store_refuses_suggests_a_batched_push(union_server, monkeypatch):
+    def refuse(method, url, **kw):
+        if url.endswith("/update"):
+            raise ep.EndpointError("HTTP 400 from the update endpoint: SP030 memory exhausted (simulated)")
+        return real(method, url, **kw)
+
+    real = ep._request
+    monkeypatch.setattr(ep, "_request", refuse)
+    code, _out, err = run_cli("push", "--endpoint", union_server.query_url)
+    assert code == 2 and "memory exhausted" in err and "--batch 2000" in err and "Traceback" not in err

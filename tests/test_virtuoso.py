@@ -111,3 +111,11 @@ def test_the_cli_pushes_to_virtuoso_and_queries_it(virtuoso, pushed):
     code, local, err = run_cli("query", "run", "sources-of-mitigation", "--format", "csv")
     assert code == 0, err
     assert sorted(remote.splitlines()) == sorted(local.splitlines()) and len(local.splitlines()) > 2
+
+
+def test_a_push_in_batches_reaches_virtuoso_whole(virtuoso, pushed, kg):
+    """What a build too large for one Virtuoso request takes (benchmarks/README.md, "At scale"): ``--batch``."""
+    code, out, err = run_cli("push", "--endpoint", virtuoso.query_url, "--update", virtuoso.update_url,
+                             "--batch", "2000")
+    assert code == 0, err
+    assert f"in {-(-pushed.triples // 2000)} requests to" in out and "checked: the store holds exactly the build" in out

@@ -56,7 +56,10 @@ def build(out_dir, workspace, no_validate):
 @click.option("--no-embedded", is_flag=True, help="check PATHS alone, without the embedded data as context")
 @click.option("--severity", type=click.Choice([s.lower() for s in reversed(SEVERITIES)]), default="info",
               show_default=True, help="lowest severity to show")
-def validate(paths, fmt, no_embedded, severity):
+@click.option("--engine", type=click.Choice(["prefilter", "pyshacl"]), default="prefilter", show_default=True,
+              help="prefilter: Oxigraph picks the nodes that might fail, pySHACL checks those; pyshacl: pySHACL over "
+                   "the whole graph (the reference; same report, slower on large graphs)")
+def validate(paths, fmt, no_embedded, severity, engine):
     """Check data against airm's SHACL shapes: the embedded data, or the Turtle/JSON-LD files given.
 
     One line per problem: file:line, severity, node, property, value and what to do. Exit 0 when the data
@@ -64,7 +67,7 @@ def validate(paths, fmt, no_embedded, severity):
     """
     from .validation import validate as run_validation
 
-    report = run_validation(list(paths) or None, with_embedded=not no_embedded or not paths)
+    report = run_validation(list(paths) or None, with_embedded=not no_embedded or not paths, engine=engine)
     report.problems = at_least(report.problems, severity)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     if not report.conforms:
@@ -316,12 +319,17 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, mem
 @click.option("--replace/--no-replace", default=True, show_default=True,
               help="replace each graph (re-pushing is idempotent) or add to it")
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="seconds allowed for each request")
+@click.option("--batch", type=int, default=0, show_default=True, metavar="TRIPLES",
+              help="send the build in requests of at most this many triples, for stores that refuse large requests "
+                   "(Virtuoso: 2000); not all or nothing then (0: one request)")
 @workspace_option
-def push(endpoint, update, graph, replace, timeout, workspace):
+def push(endpoint, update, graph, replace, timeout, batch, workspace):
     """Load the build (ontology, data, imports, entailments) into a SPARQL store, all of it or none of it.
 
     One named graph per source, as in the embedded store, all sent in one SPARQL Update request, which a
-    transactional store (Oxigraph) applies whole or not at all. Queries on the store need its default graph to be
+    transactional store (Oxigraph) applies whole or not at all. With --batch the build goes in several requests
+    (Virtuoso refuses large ones): not all or nothing then, and a push that fails part way says how far it got;
+    pushing again replaces it all. Queries on the store need its default graph to be
     the union of the named graphs (Oxigraph: 'oxigraph serve --union-default-graph'), or push with --graph default.
     Blank nodes go out as skolem IRIs, what an earlier push in another layout left is removed, and afterwards the
     store is counted: it holds exactly the build, or the push says what differs.
@@ -332,8 +340,12 @@ def push(endpoint, update, graph, replace, timeout, workspace):
         from .errors import UserError
 
         raise UserError("--timeout must be a positive number of seconds")
+    if batch < 0:
+        from .errors import UserError
+
+        raise UserError("--batch must be 0 (one request) or a positive number of triples")
     report = run_push(_load(workspace), endpoint, update=update, graph=graph, replace=replace,
-                      timeout=timeout)
+                      timeout=timeout, batch=batch)
     click.echo(report.to_text())
     for w in report.warnings:
         click.echo(f"warning: {w}", err=True)

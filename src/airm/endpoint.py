@@ -7,7 +7,9 @@ Push: one SPARQL Update request replaces each named graph of the build (ontology
 blank nodes skolemised, and drops what airm has there that the build does not (``airm.store_layout``): all or nothing
 on a store that runs an update request as one transaction, as Oxigraph does; the store is counted afterwards, and a
 push that raced another is sent again. Pushing again is idempotent. ``graph=IRI`` puts the union into one graph,
-``graph="default"`` into the store's default graph (which every store queries).
+``graph="default"`` into the store's default graph (which every store queries). With ``batch`` a build larger than
+that many triples goes in several requests (Virtuoso 7.2 refuses one of 50,000 triples): the drops
+and the first part, then the rest; that gives up all or nothing, and a push that fails part way says how far it got.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from .sparql.client import (
 from .store_layout import DEFAULT, read_state
 
 DEFAULT_PUSH_TIMEOUT = 120.0
+DEFAULT_BATCH = 0  # triples per update request (0: the whole build in one request, all or nothing)
+TOO_LARGE_HINT = ("if the store refuses a request this large (Virtuoso 7.2: SP030 'memory exhausted' or SR578), "
+                  "push in parts with --batch 2000")
 
 
 # --- URLs ---------------------------------------------------------------------------------------------------------
@@ -58,6 +63,7 @@ class PushReport:
     replaced: bool = True
     warnings: list[str] = field(default_factory=list)
     attempts: int = 1
+    requests: int = 1
 
     @property
     def triples(self) -> int:
@@ -66,7 +72,7 @@ class PushReport:
     def to_text(self) -> str:
         verb = "replaced" if self.replaced else "added to"
         lines = [f"{verb} {len(self.graphs)} graph{'s' if len(self.graphs) != 1 else ''}, "
-                 f"{self.triples} triples, in one request to {self.update}"]
+                 f"{self.triples} triples, in {_requests(self.requests)} to {self.update}"]
         lines += [f"  {g}  {n}" for g, n in self.graphs]
         if self.removed:
             lines.append(f"removed {len(self.removed)} airm graph(s) the build no longer has "
@@ -97,7 +103,7 @@ PUSH_ATTEMPTS = 4  # a push whose check finds another push's triples beside its 
 
 
 def push(kg, endpoint: str, *, update: str | None = None, graph: str | None = None, replace: bool = True,
-         timeout: float = DEFAULT_PUSH_TIMEOUT) -> PushReport:
+         timeout: float = DEFAULT_PUSH_TIMEOUT, batch: int = DEFAULT_BATCH) -> PushReport:
     """Load the build held by ``kg`` into a store with one SPARQL Update request, then check the store holds it.
 
     ``endpoint`` is the store's SPARQL query endpoint (used to see what the store holds before and after);
@@ -106,7 +112,9 @@ def push(kg, endpoint: str, *, update: str | None = None, graph: str | None = No
     triples, so a replace is idempotent), and removes what an earlier push left in another layout
     (``airm.store_layout``): airm's named graphs, or a default graph holding an airm build. ``graph`` puts the
     union into that one graph ("default": the default graph). A store that runs an update request as one
-    transaction switches from the old build to the new one at once, and a failed push changes nothing.
+    transaction switches from the old build to the new one at once, and a failed push changes nothing. A build of
+    more than ``batch`` triples (0: no limit) goes in several requests: readers may see it half loaded meanwhile,
+    and a push that fails part way leaves the store half loaded and says so (push again to finish).
 
     After the update, the triples per graph are counted: a store that is not exactly the build (two pushes ran at
     once and the store interleaved them) gets the request again, up to ``PUSH_ATTEMPTS`` times, and then an error.
@@ -118,7 +126,7 @@ def push(kg, endpoint: str, *, update: str | None = None, graph: str | None = No
     target = _check_graph_iri(graph) if graph is not None else None
     plan = push_plan(kg.store, target)
     for attempt in range(1, PUSH_ATTEMPTS + 1):
-        report = _push_once(plan, endpoint, update, target, replace, timeout)
+        report = _push_once(plan, endpoint, update, target, replace, timeout, batch)
         if not replace:
             break
         problems = _not_the_build(read_state(endpoint, timeout=timeout), plan, report)
@@ -156,21 +164,34 @@ def push_plan(store, target: str | None) -> list[tuple[str, list]]:
     return sorted(by_graph.items())
 
 
-def _push_once(plan, endpoint: str, update: str, target: str | None, replace: bool, timeout: float) -> PushReport:
-    """One look at the store, and the one update request that replaces what airm has there with the build."""
+def _push_once(plan, endpoint: str, update: str, target: str | None, replace: bool, timeout: float,
+               batch: int = 0) -> PushReport:
+    """One look at the store, and the update request(s) that replace what airm has there with the build."""
     report = PushReport(update=update, replaced=replace)
     stale: list[str] = []
     if replace:
         stale = _left_by_other_pushes(read_state(endpoint, timeout=timeout), plan, target)
-    body = push_request(plan, stale, replace)
-    try:
-        _request("POST", update, data=body, headers={"Content-Type": "application/sparql-update"}, timeout=timeout,
-                 what="the update endpoint")
-    except EndpointTimeout as e:
-        raise EndpointTimeout(f"{e}; whether the store applied the push is not known",
-                              hint="push again (pushing is idempotent), or raise --timeout") from None
+    bodies = push_requests(plan, stale, replace, batch)
+    total, sent = sum(len(t) for _g, t in plan), 0
+    for number, (body, triples) in enumerate(bodies, 1):
+        try:
+            _request("POST", update, data=body, headers={"Content-Type": "application/sparql-update"},
+                     timeout=timeout, what="the update endpoint")
+        except (EndpointTimeout, EndpointError) as e:
+            if len(bodies) == 1:
+                if isinstance(e, EndpointTimeout):
+                    raise EndpointTimeout(f"{e.message}; whether the store applied the push is not known",
+                                          hint="push again (pushing is idempotent), or raise --timeout") from None
+                raise EndpointError(e.message, hint=(e.hint + "; " if e.hint else "") + TOO_LARGE_HINT) from None
+            raise type(e)(
+                f"{e.message}; the push stopped at request {number} of {len(bodies)}, after {sent} of {total} triples "
+                f"had been sent: the store holds part of the build",
+                hint="push again to replace it all (pushing is idempotent; a smaller --batch if the store refused "
+                     "the request's size), or drop airm's graphs on the store to remove the part") from None
+        sent += triples
     report.graphs = [(name, len(triples)) for name, triples in plan]
     report.removed = stale
+    report.requests = len(bodies)
     return report
 
 
@@ -214,15 +235,40 @@ def push_request(plan: list[tuple[str, list]], stale: list[str], replace: bool) 
     """The one SPARQL Update request of a push: drop the targets (``replace``) and the ``stale`` graphs ("default"
     for the default graph), then insert. Every IRI and term is written by pyoxigraph (N-Triples syntax, escaped),
     never pasted as text, so no value can change the request around it."""
+    drops = [target for target, _t in plan] if replace else []
+    return _update_body(drops + list(stale), plan)
+
+
+def push_requests(plan: list[tuple[str, list]], stale: list[str], replace: bool, batch: int) -> list[tuple[bytes, int]]:
+    """(request, triples it inserts) of a push: ``push_request`` when the build has at most ``batch`` triples (or
+    ``batch`` is 0); otherwise the drops with the first ``batch`` triples, then the rest ``batch`` at a time."""
+    total = sum(len(t) for _g, t in plan)
+    if batch <= 0 or total <= batch:
+        return [(push_request(plan, stale, replace), total)]
+    chunks: list[list[tuple[str, list]]] = [[]]
+    room = batch
+    for target, triples in plan:
+        start = 0
+        while start < len(triples):
+            if room == 0:
+                chunks.append([])
+                room = batch
+            part = triples[start:start + room]
+            chunks[-1].append((target, part))
+            start += len(part)
+            room -= len(part)
+    drops = ([target for target, _t in plan] if replace else []) + list(stale)
+    return [(_update_body(drops if i == 0 else [], chunk), sum(len(t) for _g, t in chunk))
+            for i, chunk in enumerate(chunks)]
+
+
+def _update_body(drops: list[str], plan: list[tuple[str, list]]) -> bytes:
     import pyoxigraph as ox
 
     def where(target: str) -> str:
         return "DEFAULT" if target == "default" else f"GRAPH {ox.NamedNode(target)}"
 
-    head = []
-    if replace:
-        head += [f"DROP SILENT {where(target)}" for target, _t in plan]
-    head += [f"DROP SILENT {where(g)}" for g in stale]
+    head = [f"DROP SILENT {where(g)}" for g in drops]
     parts = [(" ;\n".join(head) + " ;\n").encode("utf-8") if head else b"", b"INSERT DATA {\n"]
     for target, triples in plan:
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
@@ -232,6 +278,10 @@ def push_request(plan: list[tuple[str, list]], stale: list[str], replace: bool) 
             parts += [f"GRAPH {ox.NamedNode(target)} {{\n".encode(), data, b"}\n"]
     parts.append(b"}\n")
     return b"".join(parts)
+
+
+def _requests(n: int) -> str:
+    return "one request" if n == 1 else f"{n} requests"
 
 
 def _default_graph_sees(endpoint: str, kg, timeout: float) -> bool:
