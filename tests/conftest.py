@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REFERENCE, import_all_sources
+from helpers import REFERENCE, import_all_sources, made_once_per_run
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -44,10 +44,10 @@ def reference():
 
 @pytest.fixture(scope="session")
 def five_sources(reference, tmp_path_factory) -> Path:
-    """The five public sources imported once per session (each import of all five takes a minute or more). Read it
-    only: a test that writes into a workspace (classify, review, import) works on
+    """The five public sources imported once per run, shared by the xdist workers (an import of all five takes a
+    minute or more). Read it only: a test that writes into a workspace (classify, review, import) works on
     ``copy_workspace(five_sources, ...)``."""
-    return import_all_sources(reference, tmp_path_factory.mktemp("five-sources"))
+    return made_once_per_run(tmp_path_factory, "five-sources", lambda ws: import_all_sources(reference, ws))
 
 
 def pytest_addoption(parser):
