@@ -30,11 +30,11 @@ demo: $(VENV)/.installed
 # fixtures stay in one process. On a two-core machine the not-slow part (1,821 tests) took 920 s this way; the whole
 # suite with the browser, notebook, Virtuoso and five-source tests takes about twice that (to be profiled).
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # The edit loop: everything but the slow tests (full imports, wheel install, load test, browsers' long runs).
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "not slow" -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -m "not slow" -q -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

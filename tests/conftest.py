@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from file_costs import CostRecorder, longest_files_first, read_costs
 
 from helpers import REFERENCE, import_all_sources, made_once_per_run
 
@@ -53,6 +54,13 @@ def five_sources(reference, tmp_path_factory) -> Path:
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite the golden result files of the query catalog from the current results")
+    parser.addoption("--record-file-costs", action="store_true", default=False,
+                     help="write the seconds each test file took into tests/file_costs.json (the order of make test)")
+
+
+def pytest_configure(config):
+    if config.getoption("--record-file-costs") and not os.environ.get("PYTEST_XDIST_WORKER"):
+        config.pluginmanager.register(CostRecorder(), "file-costs-recorder")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -61,3 +69,5 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "reference" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.reference)
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the workers' order is the order xdist hands files out in
+        longest_files_first(items, read_costs())
