@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 from file_costs import CostRecorder, longest_files_first, read_costs
 
-from helpers import REFERENCE, import_all_sources, made_once_per_run
+from helpers import REFERENCE, import_all_sources, made_once_per_run, run_cli
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,6 +50,18 @@ def five_sources(reference, tmp_path_factory) -> Path:
     minute or more). Read it only: a test that writes into a workspace (classify, review, import) works on
     ``copy_workspace(five_sources, ...)``."""
     return made_once_per_run(tmp_path_factory, "five-sources", lambda ws: import_all_sources(reference, ws))
+
+
+@pytest.fixture(scope="session")
+def five_sources_build(five_sources, tmp_path_factory) -> tuple[Path, dict]:
+    """``airm build --workspace <five sources>`` run once per run (shared like ``five_sources``; a build of ~100k
+    triples takes about 20 s): its output folder, and its exit code, stdout and stderr. Read it only."""
+    def build(folder: Path) -> None:
+        code, out, err = run_cli("build", "--out", str(folder / "out"), "--workspace", str(five_sources))
+        (folder / "said.json").write_text(json.dumps({"code": code, "out": out, "err": err}), encoding="utf-8")
+
+    folder = made_once_per_run(tmp_path_factory, "five-sources-build", build)
+    return folder / "out", json.loads((folder / "said.json").read_text(encoding="utf-8"))
 
 
 def pytest_addoption(parser):
