@@ -3,8 +3,9 @@
 xdist's ``--dist loadfile`` gives each worker one whole file at a time; its own order (most tests first) put the files
 with few but long tests (the load test, the wheel install, the five-source checks) last, where one of them ran alone
 while the other worker had nothing left. Longest first leaves only short files for the end. The seconds per file
-come from a measured run (``file_costs.json`` beside this module, refreshed with ``pytest ... --record-file-costs``);
-a file it does not know counts ``UNKNOWN_PER_TEST`` seconds a test. Only the order changes, never what runs.
+come from a measured run (``file_costs.json`` beside this module, refreshed with ``pytest ... --record-file-costs``).
+A file it does not know (new, or all slow tests when the figures came from a not-slow run) goes first: a short file
+started early costs nothing, a long one started last costs its whole length. Only the order changes, never what runs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 COSTS = Path(__file__).resolve().with_name("file_costs.json")
-UNKNOWN_PER_TEST = 1.0  # about the median seconds a test took in the measured run
+UNKNOWN = float("inf")
 
 
 def file_of(nodeid: str) -> str:
@@ -31,14 +32,9 @@ def read_costs(path: Path = COSTS) -> dict[str, float]:
 
 
 def longest_files_first(items: list, costs: dict[str, float]) -> None:
-    """Reorder ``items`` in place, whole files longest first; a file's tests keep their order, as do equal files."""
-    tests = Counter(file_of(item.nodeid) for item in items)
-
-    def cost(item) -> float:
-        name = file_of(item.nodeid)
-        return costs.get(name, tests[name] * UNKNOWN_PER_TEST)
-
-    items.sort(key=lambda item: -cost(item))
+    """Reorder ``items`` in place, whole files longest first (unknown ones before all); a file's tests keep their
+    order, as do files of equal cost."""
+    items.sort(key=lambda item: -costs.get(file_of(item.nodeid), UNKNOWN))
 
 
 class CostRecorder:
