@@ -20,6 +20,31 @@ def copy_workspace(workspace: Path, target: Path) -> Path:
     return target
 
 
+def made_once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """The folder ``make(folder)`` fills, made once per test run. Under pytest-xdist the workers of one run share it
+    (it lies beside their own temporary folders): the first to take the lock makes it, the others wait and then read
+    it, so an expensive input (the five sources take a minute to import) is not made once per worker. Read it only.
+    Without xdist, or where file locks are missing (no fcntl), it is made once per session."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if not os.environ.get("PYTEST_XDIST_WORKER") or fcntl is None:
+        return make(tmp_path_factory.mktemp(name))
+    import shutil
+
+    shared = tmp_path_factory.getbasetemp().parent  # this run's base, above every worker's own folder
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, and by the OS if the worker dies
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed half-way left
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 def import_all_sources(reference: Path, workspace: Path) -> Path:
     """The five public sources of ../shared/reference imported into ``workspace`` (issue 4's combined graph)."""
     from airm.importers.store import import_source

@@ -54,7 +54,9 @@ def test_sources_lists_all_five_with_provenance(workspace):
 
 
 @pytest.mark.slow
-def test_the_combined_graph_builds_and_validates(workspace, tmp_path):
-    code, out, err = run_cli("build", "--out", str(tmp_path / "out"), "--workspace", str(workspace))
-    assert code == 0, err
-    assert "conforms" in out + err
+def test_the_combined_graph_builds_and_validates(five_sources_build):
+    """``airm build --workspace`` on the five sources (the run's one build of them, which test_export reads too)."""
+    out_dir, said = five_sources_build
+    assert said["code"] == 0, said["err"]
+    assert "conforms" in said["out"] + said["err"]
+    assert {"airm.ttl", "airm.nt", "airm.jsonld", "build-report.json"} <= {p.name for p in out_dir.iterdir()}
