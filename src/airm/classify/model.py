@@ -21,6 +21,7 @@ from ..resources import classifier_model_file
 from ..vocab import Airm, Rdf
 from .axes import AXES, Schemes
 from .facts import Facts, Mitigation
+from .rules import read_turtle_nodes
 
 BIAS = "(bias)"
 MAX_MODEL_BYTES = 10_000_000
@@ -164,18 +165,7 @@ def load_model(schemes: Schemes, path=None) -> TextModel | None:
     path = Path(path) if path is not None else classifier_model_file()
     if path is None or not path.exists():
         return None
-    try:
-        if path.stat().st_size > MAX_MODEL_BYTES:
-            raise InputFileError(path, f"the model file is larger than {MAX_MODEL_BYTES:,} bytes")
-        text = path.read_text(encoding="utf-8")
-        triples = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputFileError(path, f"cannot read the model file: {e}") from None
-    except SyntaxError as e:
-        raise InputFileError(path, f"not valid Turtle: {e}") from None
-    nodes: dict = defaultdict(dict)
-    for t in triples:
-        nodes[t.subject.value][t.predicate.value] = t.object
+    text, nodes = read_turtle_nodes(path, MAX_MODEL_BYTES, "model")
     return _model_of(path, text, nodes, schemes)
 
 

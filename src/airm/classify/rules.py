@@ -47,19 +47,26 @@ def load_rules(schemes: Schemes, paths=None) -> list[Rule]:
     return rules
 
 
-def _rules_of(path: Path, schemes: Schemes) -> list[Rule]:
+def read_turtle_nodes(path: Path, max_bytes: int, kind: str) -> tuple[str, dict]:
+    """A classifier data file's text and its nodes (subject -> predicate -> object), refused with the file named
+    when it is too large, unreadable or not Turtle; ``kind`` names the file in the message ("rules", "model")."""
     try:
-        if path.stat().st_size > MAX_RULES_BYTES:
-            raise InputFileError(path, f"the rules file is larger than {MAX_RULES_BYTES:,} bytes")
+        if path.stat().st_size > max_bytes:
+            raise InputFileError(path, f"the {kind} file is larger than {max_bytes:,} bytes")
         text = path.read_text(encoding="utf-8")
         triples = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
     except (OSError, UnicodeDecodeError) as e:
-        raise InputFileError(path, f"cannot read the rules file: {e}") from None
+        raise InputFileError(path, f"cannot read the {kind} file: {e}") from None
     except SyntaxError as e:
         raise InputFileError(path, f"not valid Turtle: {e}") from None
     nodes: dict = defaultdict(dict)
     for t in triples:
         nodes[t.subject.value][t.predicate.value] = t.object
+    return text, nodes
+
+
+def _rules_of(path: Path, schemes: Schemes) -> list[Rule]:
+    text, nodes = read_turtle_nodes(path, MAX_RULES_BYTES, "rules")
     out = []
     for iri, d in nodes.items():
         if d.get(Rdf.type, ox.Literal("")).value != RULE:
