@@ -136,3 +136,12 @@ def _crosswalk(select, schemes: Schemes) -> dict:
         elif s in risks and o not in risks:
             out[o].append((s, p, mset))
     return out
+
+
+def held(m: Mitigation, facts: Facts | None = None) -> frozenset:
+    """The concepts a mitigation holds on any axis (its MIT category, its NIST function...) and the documents it is
+    extracted from, with the concepts of its exact matches when ``facts`` is given: what held-value rules look at."""
+    out = {v for values in m.values.values() for v in values} | m.documents
+    for other in (facts.mitigations.get(o) for o in m.matches) if facts else ():
+        out |= {v for values in (other.values.values() if other else ()) for v in values}
+    return frozenset(out)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from .axes import AXES
-from .facts import Facts, Mitigation, source_name
+from .facts import Facts, Mitigation, held, source_name
+from .model import chosen, features, predict
 from .proposals import Proposal
 from .rules import VERSION as RULES_VERSION
 from .rules import score
@@ -92,15 +93,6 @@ def _keep(found: dict, p: Proposal) -> None:
     old = found.get(p.value)
     if old is None or p.confidence > old.confidence:
         found[p.value] = p
-
-
-def held(m: Mitigation, facts: Facts | None = None) -> frozenset:
-    """The concepts a mitigation holds on any axis (its MIT category, its NIST function...) and the documents it is
-    extracted from, with the concepts of its exact matches when ``facts`` is given: what held-value rules look at."""
-    out = {v for values in m.values.values() for v in values} | m.documents
-    for other in (facts.mitigations.get(o) for o in m.matches) if facts else ():
-        out |= {v for values in (other.values.values() if other else ()) for v in values}
-    return frozenset(out)
 
 
 AXIS_WORDS = {"lifecycle-stage": "lifecycle stage", "actor-type": "actor type", "rmf-function": "RMF function",
@@ -224,8 +216,6 @@ def _because(facts: Facts, reading) -> str:
 def model_readings(facts: Facts, m: Mitigation, axis: str, model, rules=None):
     """The text model's readings, most probable first; ``rules`` (the shipped text rules) when the model weighs
     their reading."""
-    from .model import features, predict
-
     if model is None:
         return []
     return predict(model, axis, features(facts, m, rules if model.uses_rules else None))
@@ -233,8 +223,6 @@ def model_readings(facts: Facts, m: Mitigation, axis: str, model, rules=None):
 
 def text_model(facts: Facts, m: Mitigation, axis: str, model, rules=None) -> list[Proposal]:
     """The text model's most probable value and, on a multi-valued axis, the others over its threshold."""
-    from .model import chosen
-
     out = []
     for r in chosen(model, axis, model_readings(facts, m, axis, model, rules)):
         why = (f"Proposed as {value_label(facts, axis, r.value)} with probability {r.probability:.2f} because "

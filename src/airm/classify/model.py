@@ -20,8 +20,8 @@ from ..errors import InputFileError
 from ..resources import classifier_model_file
 from ..vocab import Airm, Rdf
 from .axes import AXES, Schemes
-from .facts import Facts, Mitigation
-from .rules import read_turtle_nodes
+from .facts import Facts, Mitigation, held
+from .rules import read_turtle_nodes, score
 
 BIAS = "(bias)"
 MAX_MODEL_BYTES = 10_000_000
@@ -58,9 +58,6 @@ def _held_features(facts: Facts, prefix: str, m: Mitigation) -> set[str]:
 def rules_features(facts: Facts, m: Mitigation, rules) -> set[str]:
     """The text rules' reading on each axis: ``rules:AXIS:CODE`` for their best value, ``rules-near:AXIS:CODE`` for
     the others scoring at least NEAR of it, so the model learns how far to trust the hand-written rules."""
-    from .methods import held
-    from .rules import score
-
     out = set()
     for axis in MODEL_AXES:
         ranked = [s for s in score(rules, axis, f"{m.label}. {m.text}", held(m, facts)) if not s.default]

@@ -11,7 +11,7 @@ from ..kg import load
 from ..workspace import workspace_dir
 from . import graphs, methods, proposals
 from .axes import AXES, load_schemes
-from .facts import read_facts
+from .facts import held, read_facts
 from .model import load_model
 from .rules import load_rules, score
 
@@ -123,7 +123,7 @@ class Reader:
     def scores(self, facts, m, axis) -> dict:
         if self.uses_model(axis):
             return {r.value: r.probability for r in methods.model_readings(facts, m, axis, self.model, self.rules)}
-        scored = score(self.rules, axis, f"{m.label}. {m.text}", methods.held(m, facts))
+        scored = score(self.rules, axis, f"{m.label}. {m.text}", held(m, facts))
         return {s.value: s.score for s in scored if not s.default}
 
 
