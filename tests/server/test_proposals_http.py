@@ -44,7 +44,7 @@ def test_api_leaves_proposals_out_unless_asked(served):
     assert {r["status"] for r in plain} == {"source"}
     fuller = rows(served.get("/queries/mitigations-by-function", function="GV", format="csv", with_proposals="1"))
     t0001 = [r for r in fuller if r["mitigation"] == MIT + "T0001"]
-    assert t0001 and t0001[0]["status"] == "proposed" and t0001[0]["method"] == "text-rules"
+    assert t0001 and t0001[0]["status"] == "proposed" and t0001[0]["method"] == "text-model"
     assert "its exact match is classified RMF function Govern" in t0001[0]["rationale"]
     assert len(fuller) > len(plain)
     off = rows(served.get("/queries/mitigations-by-function", function="GV", format="csv", with_proposals="0"))
@@ -98,6 +98,6 @@ def test_form_chooses_follow_and_proposals(browser, served):
         assert page.get_by_label("include classification proposals").is_checked()
         assert page.get_by_label("follow").input_value() == "category"
         assert table.get_by_text("proposed").count() >= 1
-        assert table.get_by_text("text-rules").count() >= 1  # each included row names the method behind it
+        assert table.get_by_text("text-model").count() >= 1  # each included row names the method behind it
     finally:
         context.close()
