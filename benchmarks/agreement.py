@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workspace", type=Path, help="also score the classifier (its proposals already made there)")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "agreement.json")
     args = ap.parse_args(argv)
-    first, second = classify.gold(classify.GOLD), classify.gold(SECOND)
+    first, second = classify.gold(classify.FIRST), classify.gold(SECOND)
     human = human_agreement(first, second)
     machine = classifier_figures(args.workspace, first, second) if args.workspace else None
     args.out.write_text(json.dumps({"annotators": human, "classifier": machine}, indent=2) + "\n", encoding="utf-8")

@@ -15,7 +15,10 @@ HERE = Path(__file__).resolve().parent
 GOLD = HERE / "classification-gold.tsv"
 # the same sample labelled again, independently, to measure how far two annotators agree (README: "A second annotation")
 SECOND = HERE / "second-annotator.tsv"
-LABEL_FILES = pytest.mark.parametrize("labels", [GOLD, SECOND], ids=["gold", "second-annotator"])
+# the two adjudicated where they differ (README: "Adjudication"): the gold set the targets are scored on from round 4
+ADJUDICATED = HERE / "adjudicated.tsv"
+LABEL_FILES = pytest.mark.parametrize("labels", [GOLD, SECOND, ADJUDICATED],
+                                      ids=["gold", "second-annotator", "adjudicated"])
 SAMPLE = HERE / "sample.tsv"
 COLUMNS = ["mitigation_id", "source", "mitigation_iri", "axis", "value", "value_code", "rank", "justification"]
 SOURCES = {"mit-mitigations", "nist-ai-600-1", "atlas", "curated"}
@@ -105,7 +108,7 @@ def item_problems(rows: list[dict]) -> list[str]:
 @LABEL_FILES
 def test_columns_are_exactly_the_documented_ones(labels):
     columns, rows = read_tsv(labels)
-    assert columns == COLUMNS
+    assert columns == (COLUMNS + ["basis"] if labels == ADJUDICATED else COLUMNS)
     wrong = [n for n, row in enumerate(rows, start=2) if None in row or None in row.values()]
     assert wrong == [], f"lines with the wrong number of fields: {wrong}"
 
@@ -170,3 +173,26 @@ def test_the_sample_is_redrawn_from_the_five_sources_and_every_id_exists(five_so
     known = {(mid, name, iri) for name, items in groups.items() for mid, iri in items}
     _, rows = read_tsv(GOLD)
     assert {(r["mitigation_id"], r["source"], r["mitigation_iri"]) for r in rows} <= known
+
+
+def _codes_by_item_axis(path: Path) -> dict:
+    by = defaultdict(list)
+    for row in read_tsv(path)[1]:
+        by[(row["mitigation_id"], row["axis"])].append((int(row["rank"]), row["value_code"]))
+    return {k: [code for _, code in sorted(v)] for k, v in by.items()}
+
+
+def test_the_adjudicated_set_keeps_what_both_annotators_agree_on_and_says_where_it_chose():
+    """Where the two annotations give the same ranked values the adjudicated set has them (basis `agreed`); where they
+    differ it says whose list it took (`adjudicated-first`, `adjudicated-second`) and then has exactly that list, or
+    `adjudicated-own` with a list neither gave."""
+    first, second, final = (_codes_by_item_axis(p) for p in (GOLD, SECOND, ADJUDICATED))
+    basis = {(r["mitigation_id"], r["axis"]): r["basis"] for r in read_tsv(ADJUDICATED)[1]}
+    assert set(final) == set(first) == set(second)
+    expected = {"agreed": lambda k: first[k] == second[k] == final[k],
+                "adjudicated-first": lambda k: first[k] != second[k] and final[k] == first[k],
+                "adjudicated-second": lambda k: first[k] != second[k] and final[k] == second[k],
+                "adjudicated-own": lambda k: final[k] not in (first[k], second[k])}
+    wrong = [(k, basis.get(k)) for k in final if basis.get(k) not in expected or not expected[basis[k]](k)]
+    assert wrong == []
+    assert {b for b in basis.values()} == set(expected)
