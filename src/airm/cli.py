@@ -186,13 +186,21 @@ def _engine_options(f):
     return workspace_option(f)
 
 
-def _bounded(work, timeout, limit, memory):
-    """Run ``work(ready)`` in a child process under the query's deadline and a memory cap (airm.isolation)."""
+def _bounded(work, timeout, limit, memory, fmt=None):
+    """Run ``work(ready)`` in a child process under the query's deadline and a memory cap (airm.isolation); while it
+    runs, import what a table's rendering needs."""
     from .engines import check_bounds
     from .isolation import DEFAULT_MEMORY_MB, run_in_child
 
     timeout, _ = check_bounds(timeout, limit)  # refused here, before anything starts
-    return run_in_child(work, timeout=timeout, memory_mb=DEFAULT_MEMORY_MB if memory is None else memory)
+    return run_in_child(work, timeout=timeout, memory_mb=DEFAULT_MEMORY_MB if memory is None else memory,
+                        meanwhile=_import_table_renderer if fmt == "table" else None)
+
+
+def _import_table_renderer() -> None:
+    import rich.box  # noqa: F401  (airm.results renders tables with rich; imported while the query runs)
+    import rich.console  # noqa: F401
+    import rich.table  # noqa: F401
 
 
 @query.command("run")
@@ -306,7 +314,7 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, mem
         ready()
         return graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service)
 
-    _emit(_bounded(work, timeout, limit, memory), fmt)
+    _emit(_bounded(work, timeout, limit, memory, fmt), fmt)
 
 
 @cli.command()

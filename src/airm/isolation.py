@@ -21,9 +21,12 @@ MAX_MEMORY_MB = 1 << 30  # a petabyte: more does not fit the address-space limit
 GRACE = 2.0  # seconds past the query's own deadline (which fires first when it can) before the child is killed
 
 
-def run_in_child(work, *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB, label: str = "the query"):
+def run_in_child(work, *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB, label: str = "the query",
+                 meanwhile=None):
     """``work(ready)`` in a forked child, returning its (picklable) value; ``ready()`` starts the deadline (call it
-    once the graph is loaded). Without fork (Windows), ``work`` runs here, bounded by the engine's own deadline."""
+    once the graph is loaded). Without fork (Windows), ``work`` runs here, bounded by the engine's own deadline.
+    ``meanwhile()``, when given, runs here while the child works (the CLI imports its table renderer then: on two
+    cores that time is not added to the command's)."""
     import multiprocessing
 
     if not 0 <= memory_mb <= MAX_MEMORY_MB:  # checked here: in the child it could only end as a crash
@@ -43,6 +46,8 @@ def run_in_child(work, *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB, la
         proc.start()
         child.close()
         try:
+            if meanwhile is not None:
+                meanwhile()
             return _wait(parent, proc, timeout=timeout, memory_mb=memory_mb, label=label)
         finally:
             parent.close()

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from .export import serialize
 from .namespaces import curie
 from .rdf_formats import GRAPH_FORMATS
 from .vocab import XSD, Rdf, Xsd
@@ -296,6 +295,8 @@ class QueryResult:
             if t.lang:
                 return Literal(t.value, lang=t.lang)
             return Literal(t.value, datatype=URIRef(t.datatype) if t.datatype and t.datatype != XSD_STRING else None)
+
+        from .export import serialize  # only a CONSTRUCT's output needs the exporters (start-up of `query run`)
 
         g = Graph()
         for s, p, o in self.triples:

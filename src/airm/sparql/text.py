@@ -27,19 +27,27 @@ _STRING = r"""\"\"\"(?:[^"\\]+|\\[\s\S]?|"(?!""))*(?:\"\"\"|\Z)
             |"(?:[^"\\]+|\\[\s\S]?)*(?:"|\Z)
             |'(?:[^'\\]+|\\[\s\S]?)*(?:'|\Z)"""
 _IRI = r"""<[^<>"{}|^`\\\x00-\x20]*>"""
-_SCANNER = re.compile(
+_SCANNER_PATTERN = (
     rf"""(?P<ws>\s+)
       | (?P<comment>{_COMMENT})
       | (?P<string>{_STRING})
       | (?P<iri>{_IRI})
       | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
       | (?P<name>(?:[{_NAME_CHARS}]|\\[\s\S]?)+)
-      | (?P<punct>\\[\s\S]?|.)""",
-    re.VERBOSE | re.DOTALL,
+      | (?P<punct>\\[\s\S]?|.)"""
 )
 # What code_only blanks, found without tokenizing the rest: no other token holds a '#', a quote or a '<' unless
 # escaped by a backslash, and a backslash takes the next character along in both readings.
-_NOT_CODE = re.compile(rf"\\[\s\S]?|(?P<blank>{_COMMENT}|{_STRING}|{_IRI})", re.VERBOSE | re.DOTALL)
+_NOT_CODE_PATTERN = rf"\\[\s\S]?|(?P<blank>{_COMMENT}|{_STRING}|{_IRI})"
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern:
+    """Compiled on first use: the two patterns' Unicode ranges take about 10 ms to compile, which commands that
+    never read a query (`airm --help`, `airm query list`) should not pay."""
+    return re.compile(pattern, re.VERBOSE | re.DOTALL)
+
+
 FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -66,9 +74,9 @@ class Token(NamedTuple):
 
 def scan(text: str):
     """Every token of ``text``, white space and comments included: together they cover the text exactly."""
-    pos, n = 0, len(text)
+    pos, n, scanner = 0, len(text), _compiled(_SCANNER_PATTERN)
     while pos < n:
-        m = _SCANNER.match(text, pos)
+        m = scanner.match(text, pos)
         kind, end = m.lastgroup, m.end()
         if kind == "name" and text[end - 1] == "." and not text.endswith("\\.", 0, end):
             end = pos + len(m.group().rstrip("."))  # a name never ends with '.': that dot closes a triple
@@ -98,7 +106,7 @@ def code_only(text: str) -> str:
     left is the query's own syntax, where variables, keywords and brackets can be looked for safely. The same
     reading as ``scan``, in one regular-expression pass (a megabyte of brackets must not take seconds)."""
     out, done = [], 0
-    for m in _NOT_CODE.finditer(text):
+    for m in _compiled(_NOT_CODE_PATTERN).finditer(text):
         if m.lastgroup != "blank":
             continue
         span = m.group()
