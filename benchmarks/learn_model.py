@@ -25,7 +25,9 @@ from pathlib import Path
 
 AXES = ("lifecycle-stage", "actor-type", "rmf-function", "risk")
 DEV = Path(__file__).resolve().parent / "classify-dev"
-DEFAULT_LABELS = [DEV / "dev.tsv", DEV / "dev-a.tsv", DEV / "dev-b.tsv"]  # in this order: the first file wins
+# In this order: the first file to label an (item, axis) wins. The stage labels of every item were adjudicated
+# against a second annotation in round 4 (classify-dev/README.md); the other axes are the first annotation's.
+DEFAULT_LABELS = [DEV / "stage-adjudicated.tsv", DEV / "dev.tsv", DEV / "dev-a.tsv", DEV / "dev-b.tsv"]
 NONE_SPECIFIC = "none-specific"
 VERSION = "1"
 GRID_C = (0.5, 2.0)
@@ -40,17 +42,21 @@ SELECT ?a ?b WHERE { GRAPH <https://w3id.org/airm/graph/duplicates> { ?a skos:ex
 
 
 def read_labels(paths) -> dict:
-    """(mitigation IRI, axis) -> values by rank (risk: specific subdomains only), over every file; a mitigation
-    labelled in two files counts once, as the first file read labels it."""
+    """(mitigation IRI, axis) -> values by rank (risk: specific subdomains only), over every file; an (item, axis)
+    labelled in two files counts once, as the first file read labels it (a `none-specific` risk row labels it too)."""
     out: dict = {}
+    done: set = set()
     for path in paths:
         by: dict = defaultdict(list)
+        labelled: set = set()
         with open(path, encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f, delimiter="\t"):
-                if row["axis"] in AXES and row["value"]:
-                    by[(row["mitigation_iri"], row["axis"])].append((int(row["rank"]), row["value"]))
-        seen = {iri for iri, _ in out}
-        out |= {k: [v for _, v in sorted(vs)] for k, vs in by.items() if k[0] not in seen}
+                if row["axis"] in AXES:
+                    labelled.add((row["mitigation_iri"], row["axis"]))
+                    if row["value"]:
+                        by[(row["mitigation_iri"], row["axis"])].append((int(row["rank"]), row["value"]))
+        out |= {k: [v for _, v in sorted(vs)] for k, vs in by.items() if k not in done}
+        done |= labelled
     return out
 
 
