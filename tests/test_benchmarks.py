@@ -217,3 +217,18 @@ def test_scale_run_at_a_small_size_writes_its_figures(tmp_path):
     again = json.loads(out.read_text(encoding="utf-8"))
     assert again["queries"] == report["queries"] and again["cold"] == report["cold"]
     assert again["validate"]["conforms"] is True and set(again["dates"]) >= {"validate", "cold"}
+
+
+def test_startup_benchmark_times_every_command_and_judges_the_targets(tmp_path):
+    """benchmarks/startup.py runs each command as a fresh process (one repeat here) and writes wall and CPU seconds
+    with the targets beside; the rendered table says met or missed for each command that has a target."""
+    out = tmp_path / "startup.json"
+    script = ROOT / "benchmarks" / "startup.py"
+    done = subprocess.run([sys.executable, str(script), "--repeats", "1", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text())
+    assert set(report["commands"]) >= {"airm --help", "airm query list", "airm query run training-methods-for-risk"}
+    assert all(f["wall_s"] > 0 and f["cpu_s"] >= 0 for f in report["commands"].values())
+    assert report["commands"]["airm --help"]["target_wall_s"] == 0.15
+    assert done.stdout.count("| met |") + done.stdout.count("| missed") == 3

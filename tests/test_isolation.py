@@ -132,3 +132,21 @@ def test_an_endpoint_answer_is_read_under_the_memory_cap_too(command):
         endpoint.close()
     assert code == 2, err
     assert "needed more memory than airm allows a query (1 MB, --memory)" in err and "Traceback" not in err
+
+
+def test_the_parents_meanwhile_work_runs_while_the_child_works(forks, tmp_path):
+    """`meanwhile` (the CLI imports its table renderer there) runs in the parent after the fork and before the wait:
+    the child, waiting for a file the parent writes, can only finish once it has run."""
+    import time
+
+    flag = tmp_path / "parent-was-here"
+
+    def work(ready):
+        ready()
+        deadline = time.monotonic() + 5
+        while not flag.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return (flag.exists(), os.getpid())
+
+    saw_flag, child_pid = run_in_child(work, timeout=10, meanwhile=lambda: flag.write_text("yes"))
+    assert saw_flag and child_pid != os.getpid()

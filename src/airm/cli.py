@@ -252,7 +252,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
                      limit=limit)
         return result
 
-    result = _bounded(work, timeout, limit, memory)  # an endpoint's answer (up to 512 MB of JSON) too
+    result = _bounded(work, timeout, limit, memory, fmt)  # an endpoint's answer (up to 512 MB of JSON) too
     from .resolve import resolved_line
 
     for param, found in result.resolved.items():
