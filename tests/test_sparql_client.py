@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from airm.results import RDF_LANGSTRING, XSD_STRING, Term
-from airm.sparql.client import EndpointError, run_query
+from airm.sparql.client import EndpointError, PartialAnswer, run_query
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
@@ -26,6 +26,8 @@ def canned():
             ctype, body = answer["reply"]
             self.send_response(200)
             self.send_header("Content-Type", ctype)
+            for name, value in answer.get("headers", {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -97,6 +99,36 @@ def test_an_answer_that_is_no_sparql_json_names_the_endpoint(canned):
     _reply(canned, b"<html>login</html>", ctype="text/html")
     with pytest.raises(EndpointError, match=r"http://127\.0\.0\.1:\d+/query answered text/html, not SPARQL JSON"):
         run_query(canned["url"], "SELECT ?a WHERE { ?a ?p ?o }")
+
+
+# what Virtuoso 7.2 sent (tests/test_virtuoso.py asks a real one): an "anytime" answer, cut at its time limit, and an
+# answer at its row cap, both with HTTP 200 and well-formed rows
+_ANYTIME = {"X-SQL-State": "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results, query interrupted by "
+            "result timeout.  Activity:  457.6K rnd  27.61M seq", "X-Exec-Milliseconds": "2002"}
+
+
+@pytest.mark.parametrize(("headers", "words"), [
+    (_ANYTIME, "partial results (X-SQL-State S1TAT: RC...: Returning incomplete results"),
+    ({"X-SPARQL-MaxRows": "5"}, "answered 5 rows, its row cap (X-SPARQL-MaxRows)"),
+])
+@pytest.mark.parametrize("query", ["SELECT ?n WHERE { ?s ?p ?n }", "CONSTRUCT WHERE { ?s ?p ?o }"])
+def test_an_answer_the_endpoint_marks_incomplete_is_refused(canned, headers, words, query):
+    rows = [{"n": {"type": "literal", "value": "1", "datatype": XSD_INTEGER}}]
+    if query.startswith("SELECT"):
+        _reply(canned, {"head": {"vars": ["n"]}, "results": {"bindings": rows}})
+    else:
+        _reply(canned, b"<urn:s> <urn:p> <urn:o> .\n", ctype="application/n-triples")
+    canned["headers"] = headers
+    with pytest.raises(PartialAnswer) as e:
+        run_query(canned["url"], query)
+    assert words in str(e.value) and canned["url"] in str(e.value)
+    assert "virtuoso.ini" in e.value.hint
+
+
+def test_a_complete_answer_with_a_success_state_is_read(canned):
+    _reply(canned, {"head": {"vars": ["n"]}, "results": {"bindings": []}})
+    canned["headers"] = {"X-SQL-State": "00000"}
+    assert run_query(canned["url"], "SELECT ?n WHERE { ?s ?p ?n }").rows == []
 
 
 def test_imports_run_downward_from_push_to_the_client():

@@ -13,6 +13,7 @@ from airm import catalog
 from airm import endpoint as ep
 from airm.engines import run_stored
 from airm.skolem import GENID
+from airm.sparql.client import PartialAnswer, run_query
 from helpers import run_cli
 
 # Measured on Debian 12's Virtuoso 7.2 (07.20.3229), 2 December 2026: 35 of the 44 catalog cases give the embedded
@@ -119,3 +120,15 @@ def test_a_push_in_batches_reaches_virtuoso_whole(virtuoso, pushed, kg):
                              "--batch", "2000")
     assert code == 0, err
     assert f"in {-(-pushed.triples // 2000)} requests to" in out and "checked: the store holds exactly the build" in out
+
+
+def test_a_short_answer_is_refused_not_returned(virtuoso, pushed):
+    """Virtuoso answers HTTP 200 with the rows it has when it hits its row cap (X-SPARQL-MaxRows) or, for a client
+    that sends a ``timeout`` parameter, its time limit ("anytime" answers, X-SQL-State S1TAT): the client refuses
+    both rather than return short rows as if they were all."""
+    with pytest.raises(PartialAnswer, match="its row cap"):
+        run_query(virtuoso.query_url + "?maxrows=5", "SELECT ?s WHERE { ?s a ?t }")
+    slow = "SELECT ?a ?b WHERE { ?a a ?t . ?b a ?t . ?c a ?u . ?d a ?u } ORDER BY ?a LIMIT 3"
+    with pytest.raises(PartialAnswer, match="S1TAT"):
+        run_query(virtuoso.query_url + "?timeout=1000", slow, timeout=120)
+    assert len(run_query(virtuoso.query_url, "SELECT ?s WHERE { ?s a ?t } LIMIT 5").rows) == 5

@@ -39,6 +39,11 @@ class EndpointTimeout(QueryTimeout, EndpointError):
     """A SPARQL endpoint or graph store did not answer in time."""
 
 
+class PartialAnswer(EndpointError):
+    """The endpoint said its answer may be incomplete (Virtuoso's "anytime" answers and its row cap): refused rather
+    than returned as if it were every row."""
+
+
 # --- URLs ---------------------------------------------------------------------------------------------------------
 
 def check_url(url: str, *, option: str = "--endpoint") -> str:
@@ -80,6 +85,7 @@ class _Response:
     status: int
     content_type: str
     body: bytes
+    headers: dict
 
 
 def _request(method: str, url: str, *, data: bytes | None, headers: dict, timeout: float, what: str) -> _Response:
@@ -114,6 +120,7 @@ def _request(method: str, url: str, *, data: bytes | None, headers: dict, timeou
                                         hint="narrow the query or add a LIMIT")
             status, ctype = resp.status, resp.headers.get("Content-Type", "")
             declared = resp.headers.get("Content-Length")
+            marks = {k.lower(): v for k, v in resp.headers.items() if k.lower() in _PARTIAL_HEADERS}
         if declared is not None and declared.strip().isdigit() and int(declared) != size \
                 and "chunked" not in resp.headers.get("Transfer-Encoding", "").lower():
             raise http.client.IncompleteRead(b"", int(declared) - size)  # read1() ends quietly at a short EOF
@@ -126,7 +133,7 @@ def _request(method: str, url: str, *, data: bytes | None, headers: dict, timeou
         raise _network_error(e, url, what, timeout) from None
     except (http.client.HTTPException, OSError) as e:
         raise _network_error(e, url, what, timeout) from None
-    return _Response(status, ctype.split(";")[0].strip().lower(), b"".join(chunks))
+    return _Response(status, ctype.split(";")[0].strip().lower(), b"".join(chunks), marks)
 
 
 def _http_error(e: urllib.error.HTTPError, url: str, what: str) -> EndpointError:
@@ -162,6 +169,31 @@ def _network_error(reason, url: str, what: str, timeout: float) -> EndpointError
     return EndpointError(f"cannot reach {what} {url}: {text}")
 
 
+# --- answers that say they are incomplete ---------------------------------------------------------------------------
+
+# Virtuoso's /sparql handler (its sparql_io.sql, 7.2) marks two kinds of short answer with headers on an HTTP 200:
+# X-SQL-State (S1TAT, with X-SQL-Message, X-Exec-Milliseconds, X-Exec-DB-Activity) when the query was interrupted
+# and answers with what it found so far, and X-SPARQL-MaxRows when the answer reached its row cap (ResultSetMaxRows
+# in virtuoso.ini, else 1,048,576; the rows past it are dropped without an error).
+_PARTIAL_HEADERS = ("x-sql-state", "x-sql-message", "x-sparql-maxrows")
+
+
+def _refuse_partial(resp: _Response, url: str) -> None:
+    state = resp.headers.get("x-sql-state", "").strip()
+    if state and state != "00000":
+        message = " ".join(resp.headers.get("x-sql-message", "").split())[:300]
+        raise PartialAnswer(f"the SPARQL endpoint {url} answered with partial results (X-SQL-State {state}"
+                            + (f": {message}" if message else "") + ")",
+                            hint="Virtuoso stopped the query at its time limit and sent what it had: narrow the "
+                                 "query, or raise MaxQueryExecutionTime in its virtuoso.ini")
+    cap = resp.headers.get("x-sparql-maxrows", "").strip()
+    if cap:
+        raise PartialAnswer(f"the SPARQL endpoint {url} answered {cap} rows, its row cap (X-SPARQL-MaxRows): rows "
+                            "past it may be missing",
+                            hint="raise ResultSetMaxRows in the [SPARQL] section of Virtuoso's virtuoso.ini, or "
+                                 "narrow the query")
+
+
 # --- running queries ------------------------------------------------------------------------------------------------
 
 def run_query(url: str, text: str, bound: dict | None = None, *, timeout: float = 30.0, limit: int = 100_000,
@@ -178,6 +210,7 @@ def run_query(url: str, text: str, bound: dict | None = None, *, timeout: float 
     body = urllib.parse.urlencode({"query": text}).encode("ascii")
     resp = _request("POST", url, data=body, timeout=timeout, what="the SPARQL endpoint",
                     headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+    _refuse_partial(resp, url)
     if kind == "construct":
         return _graph_result(resp, url, limit)
     return _table_result(resp, url, limit)
