@@ -140,39 +140,81 @@ def _raw_median(store, graph, query, params: dict, repeats: int, budget_s: float
     return round(statistics.median(times) * 1000, 1)
 
 
-def measure_virtuoso(path: str, buffers: int, batch: int = 2000) -> dict:
-    """The cached build pushed to a fresh Oxigraph server (one request) and to a fresh Virtuoso
-    (tests/virtuoso_server.py; requests of ``batch`` triples, the most its SPARQL parser takes)."""
+OXIGRAPH_BATCH = 500_000  # Oxigraph's server refuses a request body over 128 MiB (the 1M build in one is ~300 MiB)
+
+
+def measure_virtuoso(path: str, buffers: int, batch: int = 2000, case_timeout: float = 20.0) -> dict:
+    """The cached build pushed to a fresh Oxigraph server (requests of 500,000 triples) and to a fresh Virtuoso
+    (tests/virtuoso_server.py; requests of ``batch`` triples, the most its SPARQL parser takes); then Virtuoso,
+    restarted on the same database with ``case_timeout`` as its MaxQueryExecutionTime, answers every catalog case,
+    compared with the embedded engine's rows (benchmarks/engine_parity.py)."""
     sys.path.insert(0, str(ROOT / "tests"))
     from oxigraph_server import OxigraphServer, oxigraph_binary
     from virtuoso_server import VirtuosoServer, virtuoso_binary
 
     import airm
-    from airm import endpoint as ep
 
     graph = airm.load(files=[path])
     out: dict = {}
     work = Path(tempfile.mkdtemp(prefix="airm-scale-stores-"))
-    engines = [("oxigraph", oxigraph_binary, 0, lambda: OxigraphServer(work / "oxigraph", timeout_s=600)),
-               ("virtuoso", virtuoso_binary, batch, lambda: VirtuosoServer(work / "virtuoso", buffers=buffers,
-                                                                            timeout_s=600))]
-    for name, binary, size, make in engines:
-        if binary() is None:
-            out[name] = {"skipped": "not installed"}
-            continue
-        server = make().start()
-        try:
-            update = getattr(server, "update_url", None)
-            t, c = time.perf_counter(), time.process_time()
-            report = ep.push(graph, server.query_url, update=update, timeout=3600, batch=size)
-            out[name] = {"push_s": round(time.perf_counter() - t, 2), "client_cpu_s": round(time.process_time() - c, 2),
-                         "triples": report.triples, "requests": report.requests,
-                         "server_cpu_s": _cpu_seconds(server.proc.pid)}
-        except Exception as e:  # a figure, not a test: say what failed and go on
-            out[name] = {"error": f"{type(e).__name__}: {e}"[:300]}
-        finally:
-            server.stop()
+    if oxigraph_binary() is None:
+        out["oxigraph"] = {"skipped": "not installed"}
+    else:
+        out["oxigraph"] = _push_to(OxigraphServer(work / "oxigraph", timeout_s=600), graph, OXIGRAPH_BATCH)
+    if virtuoso_binary() is None:
+        out["virtuoso"] = {"skipped": "not installed"}
+        return out
+    make = lambda timeout: VirtuosoServer(work / "virtuoso", buffers=buffers, timeout_s=timeout)  # noqa: E731
+    out["virtuoso"] = _push_to(make(3600), graph, batch)
+    if "error" not in out["virtuoso"]:
+        out["virtuoso"]["cases"] = _virtuoso_cases(lambda: make(max(1, int(case_timeout))), graph, case_timeout)
     return out
+
+
+def _push_to(server, graph, batch: int) -> dict:
+    """``airm push`` of the build to a fresh server, timed on both sides; the server is stopped after."""
+    from airm import endpoint as ep
+
+    server.start()
+    try:
+        t, c = time.perf_counter(), time.process_time()
+        report = ep.push(graph, server.query_url, update=getattr(server, "update_url", None), timeout=3600,
+                         batch=batch)
+        return {"push_s": round(time.perf_counter() - t, 2), "client_cpu_s": round(time.process_time() - c, 2),
+                "triples": report.triples, "requests": report.requests, "batch": batch,
+                "server_cpu_s": _cpu_seconds(server.proc.pid)}
+    except Exception as e:  # a figure, not a test: say what failed and go on
+        return {"error": f"{type(e).__name__}: {e}"[:300]}
+    finally:
+        server.stop()
+
+
+def _virtuoso_cases(make, graph, timeout: float) -> dict:
+    """Every catalog case on the pushed store (the server restarted with its query time limit, and again after a
+    case it did not finish) and embedded."""
+    sys.path.insert(0, str(HERE))
+    import engine_parity
+
+    log = os.environ.get("AIRM_SCALE_PROGRESS")  # a file to follow the cases in while the step runs
+
+    def say(message: str) -> None:
+        if log:
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(f"{time.strftime('%H:%M:%S')} {message}\n")
+
+    servers = [make().start()]
+
+    def restart() -> str:
+        servers[-1].stop()
+        servers.append(make().start())
+        return servers[-1].query_url
+
+    try:
+        return engine_parity.compare_catalog(graph, servers[0].query_url, timeout + 5, say=say, restart=restart)
+    except Exception as e:
+        return {"error": f"{type(e).__name__}: {e}"[:300]}
+    finally:
+        servers[-1].stop()
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -206,9 +248,10 @@ STEPS = ("bulk", "cold", "queries", "validate", "virtuoso")
 
 def run(triples: int, *, repeats: int = 5, timeout: float = 30.0, validate: bool = True, virtuoso: bool = True,
         buffers: int = 170_000, batch: int = 2000, seed: int = 42, steps=STEPS, earlier: dict | None = None,
-        say=print) -> dict:
+        case_timeout: float = 20.0, generated: Path | None = None, say=print) -> dict:
     """Generate the graph and take the measurements of ``steps``; returns the figures (JSON-ready). ``earlier``:
-    a previous report on the same (triples, seed), whose figures are kept for the steps not run now."""
+    a previous report on the same (triples, seed), whose figures are kept for the steps not run now; ``generated``:
+    a file generate.py already wrote for these (triples, seed), used instead of writing it again."""
     sys.path.insert(0, str(HERE))
     import generate
     from common import machine, versions
@@ -220,8 +263,11 @@ def run(triples: int, *, repeats: int = 5, timeout: float = 30.0, validate: bool
     here = str(Path(airm.__file__).resolve().parents[1])
     env = dict(os.environ, AIRM_CACHE_DIR=str(tmp / "cache"), PYTHONPATH=os.pathsep.join([here, *sys.path]))
     path = tmp / f"generated-{triples}.nt"
-    say(f"[scale] generating {triples} triples")
-    info = generate.write(path, triples, seed=seed)
+    if generated is not None:
+        path, info = generated, _describe(generated)
+    else:
+        say(f"[scale] generating {triples} triples")
+        info = generate.write(path, triples, seed=seed)
     report = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(),
               "versions": versions("airm-kg", "pyoxigraph", "rdflib", "pyshacl"),
               "triples": info["triples"], "mitigations": info["mitigations"], "seed": seed, "repeats": repeats}
@@ -230,7 +276,7 @@ def run(triples: int, *, repeats: int = 5, timeout: float = 30.0, validate: bool
         report["dates"] = {**earlier.get("dates", {k: earlier.get("date") for k in STEPS if k in earlier})}
     cap = max(600.0, triples / 1000)
     args = {"bulk": (path,), "cold": (path,), "queries": (path, repeats, timeout), "validate": (path,),
-            "virtuoso": (path, buffers, batch)}
+            "virtuoso": (path, buffers, batch, case_timeout)}
     wanted = [k for k in steps if (k != "validate" or validate) and (k != "virtuoso" or virtuoso)]
     for kind in wanted:
         say(f"[scale] {kind}")
@@ -239,6 +285,19 @@ def run(triples: int, *, repeats: int = 5, timeout: float = 30.0, validate: bool
         report.setdefault("dates", {})[kind] = report["date"]
     report["verdict"] = verdict(report)
     return report
+
+
+def _describe(path: Path) -> dict:
+    """generate.write's figures for a file it wrote: its triples and mitigations, counted from the lines."""
+    mitigation = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/airm#Mitigation> ."
+    triples = mitigations = 0
+    with open(path, "rb") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith(b"#"):  # its first line is a comment saying the data are synthetic
+                triples += 1
+                mitigations += line.endswith(mitigation)
+    return {"triples": triples, "mitigations": mitigations}
 
 
 def verdict(r: dict) -> dict:
@@ -289,6 +348,9 @@ def render(r: dict) -> str:
             lines.append(f"| push to {engine}: {fig['triples']:,} triples in {fig.get('requests', 1):,} request(s) "
                          f"| {fig['push_s']} | {fig.get('client_cpu_s', '-')} client, {fig.get('server_cpu_s', '-')} "
                          f"server | | |")
+    cases_block = _render_cases((r.get("virtuoso") or {}).get("virtuoso", {}).get("cases"))
+    if cases_block:
+        lines += ["", *cases_block]
     queries = r.get("queries", {})
     if "error" in queries:
         lines += ["", f"Catalog cases: {queries['error']}"]
@@ -307,6 +369,26 @@ def render(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _render_cases(cases: dict | None) -> list[str]:
+    """The Virtuoso step's comparison: every catalog case's status, rows and milliseconds on both engines."""
+    if not cases:
+        return []
+    if "error" in cases:
+        return [f"Catalog cases on Virtuoso: {cases['error']}"]
+    counts: dict = {}
+    for fig in cases.values():
+        counts[fig["status"]] = counts.get(fig["status"], 0) + 1
+    lines = ["**Catalog cases on Virtuoso** (rows compared with the embedded engine's as a multiset: "
+             + ", ".join(f"{n} {status}" for status, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+             + f" of {len(cases)})", "",
+             "| case | on Virtuoso | rows embedded | rows Virtuoso | ms embedded | ms Virtuoso |",
+             "|---|---|---:|---:|---:|---:|"]
+    for case, fig in cases.items():
+        lines.append(f"| {case} | {fig['status']} | {fig.get('embedded_rows', '-')} | {fig.get('remote_rows', '-')} "
+                     f"| {fig['embedded_ms']:g} | {fig['remote_ms']:g} |")
+    return lines
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--worker"]:
@@ -322,6 +404,10 @@ def main(argv=None) -> int:
     ap.add_argument("--no-virtuoso", action="store_true", help="skip the pushes to Oxigraph's server and Virtuoso")
     ap.add_argument("--buffers", type=int, default=170_000, help="Virtuoso NumberOfBuffers (8 KB pages)")
     ap.add_argument("--batch", type=int, default=2000, help="triples per update request in the push to Virtuoso")
+    ap.add_argument("--case-timeout", type=float, default=20.0,
+                    help="Virtuoso's MaxQueryExecutionTime, and the cap of each case on both engines, seconds")
+    ap.add_argument("--generated", type=Path, default=None,
+                    help="an N-Triples file generate.py already wrote for --triples and --seed 42 (not rewritten)")
     ap.add_argument("--steps", default=",".join(STEPS),
                     help=f"comma-separated steps to run (of {','.join(STEPS)}); the others' figures are kept from "
                          "--out when it holds a run of the same size and seed")
@@ -337,7 +423,8 @@ def main(argv=None) -> int:
     if set(steps) != set(STEPS) and a.out.is_file():
         earlier = json.loads(a.out.read_text(encoding="utf-8"))
     report = run(a.triples, repeats=a.repeats, timeout=a.timeout, validate=not a.no_validate,
-                 virtuoso=not a.no_virtuoso, buffers=a.buffers, batch=a.batch, steps=steps, earlier=earlier)
+                 virtuoso=not a.no_virtuoso, buffers=a.buffers, batch=a.batch, steps=steps, earlier=earlier,
+                 case_timeout=a.case_timeout, generated=a.generated)
     text = render(report)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
