@@ -219,6 +219,37 @@ def test_scale_run_at_a_small_size_writes_its_figures(tmp_path):
     assert again["validate"]["conforms"] is True and set(again["dates"]) >= {"validate", "cold"}
 
 
+@pytest.mark.slow
+def test_scale_virtuoso_step_pushes_and_compares_every_catalog_case(tmp_path):
+    """scale.py's virtuoso step on a small graph: the build pushed to Oxigraph's server and to Virtuoso, then every
+    catalog case given a status on Virtuoso against the embedded rows (which status is Virtuoso's business)."""
+    import os
+
+    from oxigraph_server import oxigraph_binary
+    from virtuoso_server import virtuoso_binary
+
+    if virtuoso_binary() is None or oxigraph_binary() is None:
+        pytest.skip("the virtuoso step needs Virtuoso and Oxigraph's server installed")
+    import airm
+    from airm import catalog
+
+    out = tmp_path / "scale.json"
+    src = str(Path(airm.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, str(BENCH / "scale.py"), "--triples", "3000", "--steps", "virtuoso",
+                           "--case-timeout", "10", "--out", str(out), "--no-readme"],
+                          capture_output=True, text=True, timeout=900, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    pushed = json.loads(out.read_text(encoding="utf-8"))["virtuoso"]
+    assert pushed["oxigraph"]["triples"] == pushed["virtuoso"]["triples"] > 3000, pushed
+    assert pushed["virtuoso"]["requests"] > 1 and pushed["oxigraph"]["requests"] == 1
+    cases = pushed["virtuoso"]["cases"]
+    assert set(cases) == {f"{name} ({case})" for name, q in catalog.catalog().items() for case, _p in q.cases()}
+    statuses = {c["status"] for c in cases.values()}
+    assert statuses <= {"same", "different", "refused", "timeout", "not compared"} and "same" in statuses
+    assert "**Catalog cases on Virtuoso**" in proc.stdout
+
+
 def test_startup_benchmark_times_every_command_and_judges_the_targets(tmp_path):
     """benchmarks/startup.py runs each command as a fresh process (one repeat here) and writes wall and CPU seconds
     with the targets beside; the rendered table says met or missed for each command that has a target."""
