@@ -83,5 +83,6 @@ def test_a_record_lists_a_bounded_number_of_referrers_per_property_and_counts_th
     group = next(g for g in rec["incoming"] if g["predicate"].value == prop)
     assert len(group["subjects"]) == 3 and group["more"] == total - 3
     monkeypatch.setattr(records, "REFERRERS_SHOWN", 10_000)
-    group = next(g for g in records.record(kg, iri, timeout=30, limit=10_000)["incoming"] if g["predicate"].value == prop)
+    rec = records.record(kg, iri, timeout=30, limit=10_000)
+    group = next(g for g in rec["incoming"] if g["predicate"].value == prop)
     assert len(group["subjects"]) == total and group["more"] == 0
