@@ -55,9 +55,11 @@ def catalog_rows(results: Path) -> list[dict]:
         rows.append(_row("every case < 30 ms on the five sources", "-", None, "raw.json", raw))
     else:
         cases = five["queries"]
+        engine_over = sum(1 for c in cases if c["raw"]["median_ms"] >= 30)
         for path, label in (("disk", "CLI, on-disk store"), ("mem", "server, in memory")):
             n, total = _count(cases, lambda c, p=path: c[p]["median_ms"] < 30)
-            rows.append(_row(f"every case < 30 ms on the five sources ({label})", f"{n} of {total} cases",
+            rows.append(_row(f"every case < 30 ms on the five sources ({label})",
+                             f"{n} of {total} cases; raw pyoxigraph alone takes 30 ms or more on {engine_over}",
                              n == total, "raw.json", raw))
         n, total = _count(cases, lambda c: c.get("mem_within_target"))
         rows.append(_row("every case ≤ 1.5× raw pyoxigraph + 1 ms (five sources, in memory)", f"{n} of {total} cases",
@@ -113,8 +115,11 @@ def scale_rows(results: Path) -> list[dict]:
     cases = list((r.get("queries") or {}).values())
     if cases:
         n, total = _count(cases, lambda c: c.get("median_ms") is not None and c["median_ms"] < 200)
-        rows.append(_row("1M every catalog case < 200 ms", f"{n} of {total} cases", n == total,
-                         "scale.json", r, "queries"))
+        engine_over = sum(1 for c in cases if c.get("raw_ms") is not None and c["raw_ms"] >= 200)
+        timed_out = sum(1 for c in cases if c.get("median_ms") is None)
+        rows.append(_row("1M every catalog case < 200 ms",
+                         f"{n} of {total} cases; raw pyoxigraph alone takes 200 ms or more on {engine_over}, "
+                         f"{timed_out} stopped at the run's timeout", n == total, "scale.json", r, "queries"))
     virt = (r.get("virtuoso") or {}).get("cases")
     if virt:
         n, total = _count(list(virt.values()), lambda c: c.get("verdict") == "same")
