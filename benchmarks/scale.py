@@ -227,6 +227,8 @@ def run(triples: int, *, repeats: int = 5, timeout: float = 30.0, validate: bool
               "triples": info["triples"], "mitigations": info["mitigations"], "seed": seed, "repeats": repeats}
     if earlier and (earlier.get("triples"), earlier.get("seed")) == (report["triples"], seed):
         report.update({k: earlier[k] for k in STEPS if k in earlier and k not in steps})
+        if "queries" not in steps and "repeats" in earlier:  # the medians kept are of the earlier run's repeats
+            report["repeats"] = earlier["repeats"]
         report["dates"] = {**earlier.get("dates", {k: earlier.get("date") for k in STEPS if k in earlier})}
     cap = max(600.0, triples / 1000)
     args = {"bulk": (path,), "cold": (path,), "queries": (path, repeats, timeout), "validate": (path,),
