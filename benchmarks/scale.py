@@ -53,7 +53,7 @@ def measure_bulk_load(path: str) -> dict:
 def measure_cold_load(path: str) -> dict:
     """``airm.load(files=[path])`` with an empty cache: parse, de-duplication, inference, cache written."""
     import airm
-    from airm import dedupe, infer
+    from airm import dedupe, infer, reach
     from airm import kg as kgmod
 
     stages: dict = {}
@@ -67,7 +67,8 @@ def measure_cold_load(path: str) -> dict:
         return timed
 
     for module, name, label in ((kgmod, "load_sources", "parse"), (dedupe, "materialise", "dedupe"),
-                                (infer, "materialise", "inference"), (kgmod, "_write_cache", "cache")):
+                                (infer, "materialise", "inference"), (reach, "materialise", "reach"),
+                                (kgmod, "_write_cache", "cache")):
         setattr(module, name, timing(label, getattr(module, name)))
     t = time.perf_counter()
     graph = airm.load(files=[path])
