@@ -197,7 +197,7 @@ def test_scale_run_at_a_small_size_writes_its_figures(tmp_path):
         assert "error" not in report[step], report[step]
         assert report[step]["wall_s"] > 0 and report[step]["peak_mb"] > 0
     assert report["cold"]["quads"] > report["bulk"]["quads"]  # the embedded data, entailments and catalog too
-    assert set(report["cold"]["stages"]) == {"parse", "dedupe", "inference", "cache"}
+    assert set(report["cold"]["stages"]) == {"parse", "dedupe", "inference", "reach", "cache"}
     assert report["validate"]["conforms"] is True
     from airm import catalog
 
