@@ -20,7 +20,6 @@ from .graph import LoadedDataset, Source, embedded_sources, inputs_digest, load_
 from .namespaces import CATALOG_GRAPH, DUPLICATES_GRAPH, ENTAILMENT_GRAPH
 from .resolve import resolve
 from .search import search
-from .validation import validate
 from .version import __version__
 from .workspace import classification_sources, imported_sources, proposals_file
 
@@ -83,6 +82,8 @@ class KnowledgeGraph:
         return rdflib_graph(self.store, graphs)
 
     def validate(self):
+        from .validation import validate  # not needed to open a graph and query it: kept off the CLI's start-up
+
         return validate(self.dataset)
 
     def query(self, name: str, /, *, with_proposals: bool = False, **params):
