@@ -64,6 +64,14 @@ def catalog_rows(results: Path) -> list[dict]:
         n, total = _count(cases, lambda c: c.get("mem_within_target"))
         rows.append(_row("every case ≤ 1.5× raw pyoxigraph + 1 ms (five sources, in memory)", f"{n} of {total} cases",
                          n == total, "raw.json", raw))
+    gen_raw = next((g for g in (raw or {}).get("graphs", []) if g["name"].startswith("generated")), None)
+    if gen_raw is not None:  # raw.py's run of the generated graph: the CLI's path, beside raw pyoxigraph
+        cases = gen_raw["queries"]
+        n, total = _count(cases, lambda c: c["disk"]["median_ms"] < 50)
+        engine_over = sum(1 for c in cases if c["raw"]["median_ms"] >= 50)
+        rows.append(_row("every case < 50 ms at 100k (CLI, on-disk store; raw.py)",
+                         f"{n} of {total} cases; raw pyoxigraph alone takes 50 ms or more on {engine_over}",
+                         n == total, "raw.json", raw))
     latest = _read(results, "latest.json")
     gen = next((g for g in (latest or {}).get("graphs", []) if g["name"].startswith("generated")), None)
     if gen is None:
@@ -71,7 +79,7 @@ def catalog_rows(results: Path) -> list[dict]:
         return rows
     cases = gen["queries"]
     n, total = _count(cases, lambda c: c["airm"]["median_ms"] < 50)
-    rows.append(_row("every case < 50 ms at 100k (on-disk store)", f"{n} of {total} cases", n == total,
+    rows.append(_row("every case < 50 ms at 100k (on-disk store; run.py)", f"{n} of {total} cases", n == total,
                      "latest.json", latest))
     n, total = _count(cases, lambda c: (c.get("ratio") or 0) >= 10)
     rows.append(_row("every case ≥ 10× rdflib at 100k", f"{n} of {total} cases", n == total, "latest.json", latest))
