@@ -42,9 +42,16 @@ test-fast: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 
+# Every figure of issue 17 and the ones before it, then the table of where each target stands (benchmarks/README.md).
+# An hour or more on two cores; each script can be run alone (benchmarks/README.md says how).
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py --scale 1000000
 	$(BIN)/python benchmarks/raw.py
+	$(BIN)/python benchmarks/startup.py --readme benchmarks/README.md
+	$(BIN)/python benchmarks/import_build.py
+	$(BIN)/python benchmarks/load.py --update-readme
+	$(BIN)/python benchmarks/pages.py --import-sources --update-readme
+	$(BIN)/python benchmarks/targets.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

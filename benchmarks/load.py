@@ -278,6 +278,7 @@ def run(*, duration: float, baseline_duration: float, concurrency: int, workers:
         result = {
             "what": "mixed catalog workload: every stored query and test case, round-robin, GET over keep-alive "
                     "connections on loopback; client, airm and baseline in separate processes",
+            "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "machine": machine(),
             "versions": _versions(),
             "graph": {"triples": len(kg), "cases": len(cases)},

@@ -30,7 +30,9 @@ def made_once_per_run(tmp_path_factory, name: str, make) -> Path:
     except ImportError:
         fcntl = None
     if not os.environ.get("PYTEST_XDIST_WORKER") or fcntl is None:
-        return make(tmp_path_factory.mktemp(name))
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)  # the folder, not what make returns: a build's make returns None (-n 0 failed so)
+        return folder
     import shutil
 
     shared = tmp_path_factory.getbasetemp().parent  # this run's base, above every worker's own folder

@@ -493,6 +493,26 @@ def test_the_pyld_adapter_runs_on_the_pinned_pyld():
     assert ctx.get("authors", "@container") == ["@list"] and ctx.json_ld_11()
 
 
+def test_curie_lookup_answers_as_pyld_does():
+    """The compactor looks up only the prefixes of an IRI where PyLD tries every term: the same answer for IRIs
+    under one prefix, two nested prefixes (the shortest CURIE wins, then the least), a term's own IRI, a namespace
+    itself, a blank node, a keyword and an IRI under no prefix (None: PyLD goes on and is asked)."""
+    from airm.export.compactor import Compactor
+
+    ctx = {"ex": "http://example.org/", "exa": "http://example.org/a/", "e": "http://example.org/",
+           "label": {"@id": "http://example.org/label"}, "id": "@id", "notprefix": {"@id": "http://example.org/b/"},
+           "ex:c": {"@id": "http://example.org/c"}}
+    c = Compactor.for_context(ctx)
+    iris = ["http://example.org/x", "http://example.org/a/y", "http://example.org/label", "http://example.org/",
+            "http://example.org/a/", "http://example.org/b/z", "http://example.org/c", "http://other.org/x",
+            "_:b0", "@id"]
+    for iri in iris:
+        fast = c.curie(iri)
+        assert fast is None or fast == c.pyld.compact_iri(iri, vocab=False, base=""), iri
+        assert c.compact_id(iri) == c.pyld.compact_iri(iri, vocab=False, base=""), iri
+    assert c.curie("http://example.org/a/y") == "e:a/y" and c.curie("http://other.org/x") is None  # shortest
+
+
 def test_own_writers_and_compaction_on_the_built_graph(built):
     assert compactor() is not None, "the published context left the fast compaction walk"
     _check_own_writers(built)

@@ -74,6 +74,36 @@ def test_planted_violations_give_the_same_report(tmp_path):
         assert expected in shown, expected
 
 
+@pytest.mark.parametrize("small_shape", [0, 10**9], ids=["joins per component", "one query per shape"])
+def test_either_form_of_the_candidate_queries_gives_the_same_report(tmp_path, monkeypatch, small_shape):
+    from airm import shacl_prefilter
+
+    monkeypatch.setattr(shacl_prefilter, "SMALL_SHAPE", small_shape)
+    report = _compare([_generated(tmp_path, 3000), _planted(tmp_path)])
+    assert not report.conforms and "bench-mitigation/A00001" in report.to_text()
+
+
+def test_an_ill_typed_value_is_reported_on_every_statement_that_holds_it(tmp_path):
+    # literals are checked once per distinct value: each statement holding a bad one is still reported
+    path = tmp_path / "dates.ttl"
+    path.write_text(PLANTED + """
+ex:map2 a airm:ConceptMapping ; sssom:subject_id ex:c1 ; sssom:predicate_id skos:exactMatch ;
+  sssom:object_id ex:c2 ; prov:wasDerivedFrom ex:doc ; sssom:mapping_date "2024-13-01"^^xsd:date .
+""", encoding="utf-8")
+    report = _compare([path])
+    bad = [p for p in report.problems if "is not a valid xsd:date value" in p.message]
+    assert {p.focus for p in bad} == {"<https://example.org/map>", "<https://example.org/map2>"}
+
+
+def test_validating_files_leaves_no_trace_in_a_dataset_passed_in():
+    from airm import graph as graphmod
+
+    dataset = graphmod.load_sources(graphmod.embedded_sources())
+    before = {str(q) for q in dataset.store}
+    validation.validate(dataset)
+    assert {str(q) for q in dataset.store} == before
+
+
 def test_planted_violations_inside_a_generated_graph_give_the_same_report(tmp_path):
     report = _compare([_generated(tmp_path, 3000), _planted(tmp_path)])
     assert "bench-mitigation/A00001" in report.to_text()

@@ -103,9 +103,23 @@ def _anywhere(pattern: str, graph_var: str) -> str:
     return f"{{ {{ {pattern} }} UNION {{ GRAPH {graph_var} {{ {pattern} }} }} }}"
 
 
-def _updates(rule: tuple, delta: str | None, limit: int, into: str) -> list[str]:
+# A check against everything: MINUS (Oxigraph reads the head predicate's triples once and drops the candidates it
+# holds) or FILTER NOT EXISTS (one look-up per candidate, about a millisecond each at a million triples, since the
+# in-memory store walks a term's list of quads). MINUS wins when a rule meets many candidates; with a variable
+# predicate it would read the whole store. Measured at 1M: 5.7 s CPU of NOT EXISTS for the domain rule on a 147k delta
+# against 0.56 s of MINUS; the same MINUS costs 0.5 s on a 5k delta where NOT EXISTS takes 0.003 s.
+MINUS_MIN_DELTA = 20_000
+
+
+def _absent(predicate: str, delta_size: int | None) -> str:
+    """How a rule leaves out what is already known: MINUS for a fixed predicate and a large (or no) delta."""
+    fixed = not predicate.startswith("?")
+    return "MINUS" if fixed and (delta_size is None or delta_size >= MINUS_MIN_DELTA) else "FILTER NOT EXISTS"
+
+
+def _updates(rule: tuple, delta: str | None, limit: int, into: str, delta_size: int | None = None) -> list[str]:
     """The rule as INSERT operations adding to graph ``into`` only triples found in no graph: one per atom read from
-    the graph ``delta`` (the last round's new triples), or one reading everything (``delta`` None)."""
+    the graph ``delta`` (the last round's ``delta_size`` new triples), or one reading everything (``delta`` None)."""
     head, atoms, schema, condition = rule
     s, p, o = head.split(" ")
     p = f"<{RDF_TYPE}>" if p == "a" else p
@@ -119,7 +133,7 @@ def _updates(rule: tuple, delta: str | None, limit: int, into: str) -> list[str]
         exists = _anywhere(f"{s} {p} {o}", "?gn")
         out.append(f"INSERT {{ GRAPH <{into}> {{ {s} {p} {o} }} }} "
                    f"WHERE {{ SELECT DISTINCT {selected} WHERE {{ {schema} {body} FILTER({filters}) "
-                   f"FILTER NOT EXISTS {exists} }} LIMIT {limit} }}")
+                   f"{_absent(p, delta_size if delta else None)} {exists} }} LIMIT {limit} }}")
     return out
 
 
@@ -187,7 +201,7 @@ def _fixpoint(store, target, domain_range: bool) -> int:
     changed the schema (then the round reads everything again)."""
     asserted = len(store)
     cap = max(MIN_ENTAILMENT_CAP, ENTAILMENT_FACTOR * asserted)  # bounded growth: a hostile hierarchy cannot explode
-    added, delta, rules = 0, None, []
+    added, delta, rules, delta_size = 0, None, [], None
     for round_number in range(MAX_ROUNDS):
         into = target.value if round_number == 0 else f"{ROUND_GRAPH}{round_number}"
         if delta is None:
@@ -195,7 +209,7 @@ def _fixpoint(store, target, domain_range: bool) -> int:
             rules = _rules_for(store, domain_range)
         new = 0
         for rule in rules:
-            for update in _updates(rule, delta, cap - added - new + 1, into):
+            for update in _updates(rule, delta, cap - added - new + 1, into, delta_size):
                 store.update(update)
                 new = _count(store, into)
                 if added + new > cap:
@@ -206,6 +220,7 @@ def _fixpoint(store, target, domain_range: bool) -> int:
         if not new:
             return added
         delta = None if _changes_schema(store, into) else into
+        delta_size = new
         for old in _round_graphs(store):
             if old.value != into:
                 store.remove_graph(old)

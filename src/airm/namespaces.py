@@ -34,8 +34,10 @@ def _by_length() -> list[tuple[str, str]]:
     return sorted(((ns, p) for p, ns in prefixes().items()), key=lambda x: -len(x[0]))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def curie(iri: str) -> str:
-    """The shortest readable form of an IRI: a CURIE when a declared namespace fits, else <iri>."""
+    """The shortest readable form of an IRI: a CURIE when a declared namespace fits, else <iri>. Kept per IRI: a
+    page names the same few thousand IRIs many times, and each miss walks every declared namespace."""
     for ns, p in _by_length():
         if iri.startswith(ns):
             local = iri[len(ns):]

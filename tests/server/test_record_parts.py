@@ -68,3 +68,21 @@ def test_markdown_is_rendered_without_anything_that_runs():
 def test_plain_text_sources_are_not_read_as_markdown():
     assert str(prose("a *b* <i>c</i>", "data/mitigations/x.ttl")) == "<p>a *b* &lt;i&gt;c&lt;/i&gt;</p>"
     assert str(prose("a *b*", "import atlas")) == "<p>a <em>b</em></p>\n"
+
+
+def test_a_record_lists_a_bounded_number_of_referrers_per_property_and_counts_the_rest(kg, monkeypatch):
+    """A risk has hundreds of referrers; a page lists REFERRERS_SHOWN per property and says how many it left out."""
+    from airm.server import records
+
+    counts = kg.sparql("SELECT ?o ?p (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?o) && isIRI(?s)) } "
+                       "GROUP BY ?o ?p ORDER BY DESC(?n) LIMIT 1").rows[0]
+    iri, prop, total = counts["o"].value, counts["p"].value, int(counts["n"].value)
+    assert total > 3
+    monkeypatch.setattr(records, "REFERRERS_SHOWN", 3)
+    rec = records.record(kg, iri, timeout=30, limit=1000)
+    group = next(g for g in rec["incoming"] if g["predicate"].value == prop)
+    assert len(group["subjects"]) == 3 and group["more"] == total - 3
+    monkeypatch.setattr(records, "REFERRERS_SHOWN", 10_000)
+    rec = records.record(kg, iri, timeout=30, limit=10_000)
+    group = next(g for g in rec["incoming"] if g["predicate"].value == prop)
+    assert len(group["subjects"]) == total and group["more"] == 0

@@ -33,7 +33,9 @@ class CanonicalGraph:
         return len(self.ground) + len(self.blank)
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, CanonicalGraph) and self.ground == other.ground and self.blank == other.blank
+        # the same set object (a read-back that found every expected ground triple shares it): no 80k-triple compare
+        return (isinstance(other, CanonicalGraph) and (self.ground is other.ground or self.ground == other.ground)
+                and self.blank == other.blank)
 
     __hash__ = None
 

@@ -40,6 +40,8 @@ class Compactor:
         self._vocab: dict = {}
         self._literal_forms: dict = {}
         self._term_info: dict = {}
+        self._prefixes = _curie_prefixes(pyld.mappings)
+        self._prefix_lengths = sorted({len(i) for i in self._prefixes})
 
     @classmethod
     def for_context(cls, ctx: dict):
@@ -55,8 +57,30 @@ class Compactor:
     def compact_id(self, iri: str) -> str:
         r = self._ids.get(iri)
         if r is None:
-            r = self._ids[iri] = self.pyld.compact_iri(iri, vocab=False, base="")
+            r = self.curie(iri)
+            if r is None:
+                r = self.pyld.compact_iri(iri, vocab=False, base="")
+            self._ids[iri] = r
         return r
+
+    def curie(self, iri: str) -> str | None:
+        """The compact IRI PyLD's ``_compact_iri`` (vocab false, no value) returns for ``iri``, or None where it
+        would go on (no usable prefix, or a keyword). PyLD tries every term of the context as a prefix of every
+        IRI (about 240 here: most of the JSON-LD write); this looks up only the prefixes of ``iri`` by length, and
+        applies PyLD's own test and choice (shortest, then least) to them."""
+        if iri.startswith("@"):
+            return None
+        mappings, candidate = self.pyld.mappings, None
+        for n in self._prefix_lengths:
+            if n >= len(iri):
+                break
+            for term in self._prefixes.get(iri[:n], ()):
+                curie = term + ":" + iri[n:]
+                usable = (mappings[term]["_prefix"] and curie not in mappings
+                          or mappings.get(curie, {}).get("@id") == iri)
+                if usable and (candidate is None or (len(curie), curie) < (len(candidate), candidate)):
+                    candidate = curie
+        return candidate
 
     def compact_vocab(self, iri: str) -> str:
         r = self._vocab.get(iri)
@@ -166,6 +190,15 @@ class Compactor:
         if not nodes:
             return {"@context": ctx}
         return {"@context": ctx, "@graph": nodes}
+
+
+def _curie_prefixes(mappings: dict) -> dict[str, list[str]]:
+    """IRI -> the terms that map to it and may serve as a CURIE prefix (no colon in the term), as PyLD picks them."""
+    out: dict[str, list[str]] = {}
+    for term, definition in mappings.items():
+        if ":" not in term and definition is not None and definition["@id"]:
+            out.setdefault(definition["@id"], []).append(term)
+    return out
 
 
 _COMPACTORS: dict = {}

@@ -393,12 +393,12 @@ class _Builder:
 
     # evidence --------------------------------------------------------------------------------------------------
 
-    def _evidence_target(self, r: Row, base: str, by_ev: dict[str, list[Row]]) -> list[Row]:
+    def _evidence_target(self, r: Row, base: str, by_ev: dict[str, list[Row]], families: dict[str, list[Row]]
+                         ) -> list[Row]:
         """The risk entries an evidence row can belong to: those of its Ev_ID and its lettered siblings (21.02.01 and
         21.02.01.a) whose name is the row's "Risk subcategory" (or "Risk category" when that is blank); with no name
         match, the entry of the bare Ev_ID when there is exactly one (noted for review)."""
-        family = [c for ev, group in by_ev.items()
-                  if ev == base or (ev.startswith(base + ".") and ev[len(base) + 1:].isalpha()) for c in group]
+        family = families.get(base, [])
         if r.sub_key:
             named = [c for c in family if c.level == SUBCATEGORY and c.sub_key == r.sub_key]
         else:
@@ -417,10 +417,11 @@ class _Builder:
 
     def _name_evidence(self, rows: list[Row], by_ev: dict[str, list[Row]]) -> None:
         seen: dict[str, Row] = {}
+        families = _families(by_ev)
         for r in rows:
             m = _EV_ID.match(r.ev)
             base = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
-            cands = self._evidence_target(r, base, by_ev) if m.group(4) else []
+            cands = self._evidence_target(r, base, by_ev, families) if m.group(4) else []
             if not m.group(4):
                 self.note(r, "Ev_ID", r.ev, "an additional-evidence Ev_ID needs a letter suffix (01.02.03.a) naming "
                                             "its risk; not imported")
@@ -464,3 +465,15 @@ class _Builder:
             t.add(node, V.description, en(text))
         t.add(node, V.source, self._paper_of(r))
         t.add(node, V.locator, self._page(r, page_column))
+
+
+def _families(by_ev: dict[str, list[Row]]) -> dict[str, list[Row]]:
+    """Ev_ID -> the entries of that Ev_ID and of its lettered siblings (21.02.01: 21.02.01, 21.02.01.a, ...), in the
+    order of ``by_ev``: built once, where scanning every Ev_ID for each evidence row took 0.3-0.6 s on the MIT file."""
+    out: dict[str, list[Row]] = {}
+    for ev, group in by_ev.items():
+        out.setdefault(ev, []).extend(group)
+        head, dot, tail = ev.rpartition(".")
+        if dot and tail.isalpha():
+            out.setdefault(head, []).extend(group)
+    return out

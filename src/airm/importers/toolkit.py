@@ -175,6 +175,8 @@ def cell(value) -> str:
     """A spreadsheet or CSV cell as text, the same for both: None -> "", 3.0 -> "3", dates as the CSV writes them.
     Text is kept as the source spells it (spaces, line breaks, no-break spaces): callers that compare cells use
     ``one_line``; the store trims leading and trailing whitespace of every value alike."""
+    if type(value) is str:  # most cells (every CSV cell): straight to the number check, the regex compiled once
+        return _whole_number(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -189,9 +191,15 @@ def cell(value) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, _dt.date):
         return value.isoformat()
-    text = str(value)
-    # the CSV export writes spreadsheet numbers as "3.0": read them back as the workbook holds them
-    if re.fullmatch(r"-?\d+\.0+", text.strip()):
+    return _whole_number(str(value))
+
+
+_WHOLE = re.compile(r"-?\d+\.0+")
+
+
+def _whole_number(text: str) -> str:
+    """The CSV export writes spreadsheet numbers as "3.0": read them back as the workbook holds them."""
+    if "." in text and _WHOLE.fullmatch(text.strip()):
         return text.strip().split(".", 1)[0]
     return text
 

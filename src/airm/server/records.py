@@ -51,6 +51,11 @@ SECTIONS = (
     (SKOS + "ConceptScheme", "The taxonomy, with counts per node", "taxonomy-tree", "scheme"),
 )
 
+# Resources a page lists per property that links to the page's resource; the rest are counted ("and N more") and
+# are in the record's RDF export. A risk has hundreds (every risk and measure reaching it, every MIT entry filed under
+# it): listing and labelling them all was half of its page's time, and the page's own mitigation list pages them.
+REFERRERS_SHOWN = 50
+
 # The properties a page lists first, as key facts, in this order (all statements follow in a table, with sources).
 KEY_FACTS = (
     AIRM + "extractedFrom", AIRM + "recordedIn", AIRM + "mitigationCategory", AIRM + "lifecycleStage",
@@ -110,7 +115,7 @@ def record(kg, iri: str, *, timeout: float, limit: int) -> dict:
     statements = [{"predicate": group["predicate"],
                    "values": sorted(group["values"].values(), key=lambda e: (e["term"].type, e["term"].value))}
                   for _, group in sorted(out["groups"].items(), key=lambda kv: curie(kv[0]))]
-    referrers, incoming, truncated_incoming = _incoming(kg.store, node, kg.sources, limit)
+    referrers, incoming, truncated_incoming = _incoming(kg.store, node, kg.sources, min(limit, REFERRERS_SHOWN))
     sections = _sections(kg, iri, set(out["types"]), timeout=timeout, limit=limit)
     by_predicate = {st["predicate"].value: st for st in statements}
     iris = {iri} | set(out["types"]) | set(out["groups"]) | set(incoming)
