@@ -5,9 +5,9 @@ from rdflib import RDF, BNode, Literal, URIRef
 ID = "https://w3id.org/airm/id/"
 SKIP_NS = ("http://www.w3.org/2002/07/owl#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
            "http://www.w3.org/2000/01/rdf-schema#")
-# airm:reaches is written beside the entailments by airm.reach (a lookup the queries use, not an OWL RL rule);
-# tests/test_query_path.py checks it against the property path it replaces
-REACHES = URIRef("https://w3id.org/airm#reaches")
+# airm:reaches and airm:fallsUnder are written beside the entailments by airm.reach (lookups the queries use, not
+# OWL RL rules); tests/test_query_path.py checks them against the property paths they replace
+DERIVED = {URIRef("https://w3id.org/airm#reaches"), URIRef("https://w3id.org/airm#fallsUnder")}
 
 
 def _instance_triples(graph):
@@ -15,7 +15,7 @@ def _instance_triples(graph):
     for s, p, o in graph:
         if not (isinstance(s, URIRef) and str(s).startswith(ID)) or isinstance(o, (Literal, BNode)):
             continue
-        if str(p).startswith("http://www.w3.org/2002/07/owl#") or p == REACHES:
+        if str(p).startswith("http://www.w3.org/2002/07/owl#") or p in DERIVED:
             continue
         if p == RDF.type and str(o).startswith(SKIP_NS):
             continue

@@ -13,7 +13,7 @@ import airm
 from airm import catalog
 from airm import kg as kgmod
 from airm.errors import QueryError
-from airm.reach import REACHES
+from airm.reach import FALLS_UNDER, REACHES
 from airm.sparql import binding
 
 PATH = "skos:broader*/(skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch)?/skos:broader*"
@@ -35,8 +35,24 @@ def test_reaches_is_the_path_the_gap_questions_followed(kg):
 
 
 def test_reaches_lives_with_the_entailments(kg):
-    graphs = {q.graph_name.value for q in kg.store.quads_for_pattern(None, ox.NamedNode(REACHES), None, None)}
-    assert graphs == {kgmod.ENTAILMENT_GRAPH}
+    for prop in (REACHES, FALLS_UNDER):
+        graphs = {q.graph_name.value for q in kg.store.quads_for_pattern(None, ox.NamedNode(prop), None, None)}
+        assert graphs == {kgmod.ENTAILMENT_GRAPH}, prop
+
+
+CLASSIFIED_BY = ("airm:mitigationCategory airm:lifecycleStage airm:actorType airm:riskManagementFunction "
+                 "airm:addresses airm:riskCategory airm:causalEntity airm:causalIntent airm:causalTiming")
+
+
+def test_falls_under_is_broader_star_from_every_concept_and_classifying_value(kg):
+    """airm:fallsUnder holds exactly skos:broader* from every node the stored queries walk the hierarchy from."""
+    starts = ("{ ?a a skos:Concept } UNION { ?a skos:inScheme ?s } UNION { ?a skos:broader ?u } UNION "
+              f"{{ ?d skos:broader ?a }} UNION {{ VALUES ?p {{ {CLASSIFIED_BY} }} ?i ?p ?a }}")
+    by_path = _pairs(kg.store, f"SELECT DISTINCT ?a ?r WHERE {{ {{ SELECT DISTINCT ?a WHERE {{ {starts} }} }} "
+                               "?a skos:broader* ?r }")
+    stored = _pairs(kg.store, "SELECT ?a ?r WHERE { ?a airm:fallsUnder ?r }")
+    assert by_path and stored == by_path
+    assert any(a != r for a, r in stored), "the embedded data has concepts below others"
 
 
 def test_the_parsed_catalog_is_kept_and_follows_edits(tmp_path, monkeypatch):

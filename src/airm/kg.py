@@ -23,7 +23,7 @@ from .search import search
 from .version import __version__
 from .workspace import classification_sources, imported_sources, proposals_file
 
-CACHE_FORMAT = "4"  # 4: airm:reaches materialised (airm.reach)
+CACHE_FORMAT = "5"  # 4: airm:reaches materialised (airm.reach); 5: airm:fallsUnder too
 # in_memory=None bulk-loads the cached N-Quads dump into memory up to this size, else opens the on-disk store
 # (benchmarks/README.md, "Where the time goes": memory answers 3-9x faster, opening costs about 1 s per 10 MB of dump)
 IN_MEMORY_MAX_BYTES = 256 * 1024 * 1024

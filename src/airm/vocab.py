@@ -167,6 +167,7 @@ class Airm(metaclass=_Closed):
     curationMethod = 'https://w3id.org/airm#curationMethod'
     designedToAddress = 'https://w3id.org/airm#designedToAddress'
     extractedFrom = 'https://w3id.org/airm#extractedFrom'
+    fallsUnder = 'https://w3id.org/airm#fallsUnder'
     hasComponentTechnique = 'https://w3id.org/airm#hasComponentTechnique'
     hasEvidence = 'https://w3id.org/airm#hasEvidence'
     hasProcedureStep = 'https://w3id.org/airm#hasProcedureStep'
