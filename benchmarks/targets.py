@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -46,6 +47,15 @@ def _count(cases: list, ok) -> tuple[int, int]:
     return sum(1 for c in cases if ok(c)), len(cases)
 
 
+def _engine_over(cases: list, engine: str, bound: float) -> str:
+    """How many cases raw pyoxigraph alone takes ``bound`` ms or more on, on the same store kind as the airm path
+    (raw.py's "raw_disk" for the on-disk path; runs before it had that figure fall back to the in-memory one)."""
+    key = engine if all(engine in c for c in cases) else "raw"
+    where = "on the same on-disk store" if key == "raw_disk" else "in memory"
+    over = sum(1 for c in cases if key in c and c[key]["median_ms"] >= bound)
+    return f"raw pyoxigraph alone takes {bound:g} ms or more on {over} ({where})"
+
+
 def catalog_rows(results: Path) -> list[dict]:
     """The per-case targets: five sources (raw.py: the CLI's on-disk path and the server's in-memory one, each against
     raw pyoxigraph) and the generated 100k graph (run.py: against rdflib)."""
@@ -55,23 +65,20 @@ def catalog_rows(results: Path) -> list[dict]:
         rows.append(_row("every case < 30 ms on the five sources", "-", None, "raw.json", raw))
     else:
         cases = five["queries"]
-        engine_over = sum(1 for c in cases if c["raw"]["median_ms"] >= 30)
-        for path, label in (("disk", "CLI, on-disk store"), ("mem", "server, in memory")):
-            n, total = _count(cases, lambda c, p=path: c[p]["median_ms"] < 30)
+        for path, label, engine in (("disk", "CLI, on-disk store", "raw_disk"), ("mem", "server, in memory", "raw")):
+            n, total = _count(cases, lambda c, p=path: c.get(p, {}).get("median_ms", math.inf) < 30)
             rows.append(_row(f"every case < 30 ms on the five sources ({label})",
-                             f"{n} of {total} cases; raw pyoxigraph alone takes 30 ms or more on {engine_over}",
-                             n == total, "raw.json", raw))
+                             f"{n} of {total} cases; {_engine_over(cases, engine, 30)}", n == total, "raw.json", raw))
         n, total = _count(cases, lambda c: c.get("mem_within_target"))
         rows.append(_row("every case ≤ 1.5× raw pyoxigraph + 1 ms (five sources, in memory)", f"{n} of {total} cases",
                          n == total, "raw.json", raw))
     gen_raw = next((g for g in (raw or {}).get("graphs", []) if g["name"].startswith("generated")), None)
     if gen_raw is not None:  # raw.py's run of the generated graph: the CLI's path, beside raw pyoxigraph
         cases = gen_raw["queries"]
-        n, total = _count(cases, lambda c: c["disk"]["median_ms"] < 50)
-        engine_over = sum(1 for c in cases if c["raw"]["median_ms"] >= 50)
-        rows.append(_row("every case < 50 ms at 100k (CLI, on-disk store; raw.py)",
-                         f"{n} of {total} cases; raw pyoxigraph alone takes 50 ms or more on {engine_over}",
-                         n == total, "raw.json", raw))
+        for path, label, engine in (("disk", "CLI, on-disk store", "raw_disk"), ("mem", "server, in memory", "raw")):
+            n, total = _count(cases, lambda c, p=path: c.get(p, {}).get("median_ms", math.inf) < 50)
+            rows.append(_row(f"every case < 50 ms at 100k ({label}; raw.py)",
+                             f"{n} of {total} cases; {_engine_over(cases, engine, 50)}", n == total, "raw.json", raw))
     latest = _read(results, "latest.json")
     gen = next((g for g in (latest or {}).get("graphs", []) if g["name"].startswith("generated")), None)
     if gen is None:
@@ -82,8 +89,22 @@ def catalog_rows(results: Path) -> list[dict]:
     rows.append(_row("every case < 50 ms at 100k (on-disk store; run.py)", f"{n} of {total} cases", n == total,
                      "latest.json", latest))
     n, total = _count(cases, lambda c: (c.get("ratio") or 0) >= 10)
-    rows.append(_row("every case ≥ 10× rdflib at 100k", f"{n} of {total} cases", n == total, "latest.json", latest))
+    rows.append(_row("every case ≥ 10× rdflib at 100k (CLI, on-disk store)", f"{n} of {total} cases", n == total,
+                     "latest.json", latest))
+    if all("airm_in_memory" in c for c in cases):
+        cap_ms = float(latest.get("settings", {}).get("timeout_s", 60.0)) * 1000
+        n, total = _count(cases, lambda c: _ten_times_in_memory(c, cap_ms))
+        rows.append(_row("every case ≥ 10× rdflib at 100k (server, in memory)", f"{n} of {total} cases",
+                         n == total, "latest.json", latest))
     return rows
+
+
+def _ten_times_in_memory(case: dict, cap_ms: float) -> bool:
+    """rdflib's median over airm's in memory at least 10; where rdflib did not finish within run.py's timeout, that
+    timeout stands for its median (a lower bound, as run.py's own ratio counts it)."""
+    rdflib = case.get("rdflib", {})
+    rdflib_ms = cap_ms if rdflib.get("timeout") else rdflib.get("median_ms")
+    return rdflib_ms is not None and rdflib_ms / max(case["airm_in_memory"]["median_ms"], 0.001) >= 10
 
 
 def startup_rows(results: Path) -> list[dict]:
