@@ -161,3 +161,25 @@ def test_a_label_column_right_after_an_iri_column_names_it():
     assert [v for v in result.variables if v not in before] == []  # every IRI column there already has its label
     header = result.to_table(width=300).splitlines()
     assert "mitigationCategory" not in " ".join(header[:3]) and "categoryLabel" in " ".join(header)
+
+
+def test_query_run_leaves_the_engines_to_the_query_process():
+    """A stored query's parent process imports neither the engines nor pyoxigraph before it forks the query's
+    process (airm.bounds checks --timeout and --limit on its own): the child does that work while the parent imports
+    the renderer, so on two cores neither waits for the other."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport airm.isolation as iso\nfrom airm.cli import main\n"
+            "def spy(work, **kw):\n"
+            "    print(sorted(m for m in ('airm.engines', 'airm.catalog', 'pyoxigraph') if m in sys.modules))\n"
+            "    raise SystemExit(0)\n"
+            "iso.run_in_child = spy\n"
+            "main(['query', 'run', 'training-methods-for-risk', '--timeout', '5'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    from airm.bounds import check_bounds
+    from airm.errors import QueryError
+
+    with pytest.raises(QueryError, match="timeout must be a positive number"):
+        check_bounds(float("nan"), None)

@@ -188,19 +188,23 @@ def _engine_options(f):
 
 def _bounded(work, timeout, limit, memory, fmt=None):
     """Run ``work(ready)`` in a child process under the query's deadline and a memory cap (airm.isolation); while it
-    runs, import what a table's rendering needs."""
-    from .engines import check_bounds
+    runs, import what reading and printing its answer need."""
+    from .bounds import check_bounds
     from .isolation import DEFAULT_MEMORY_MB, run_in_child
 
     timeout, _ = check_bounds(timeout, limit)  # refused here, before anything starts
     return run_in_child(work, timeout=timeout, memory_mb=DEFAULT_MEMORY_MB if memory is None else memory,
-                        meanwhile=_import_table_renderer if fmt == "table" else None)
+                        meanwhile=lambda: _import_renderer(table=fmt == "table"))
 
 
-def _import_table_renderer() -> None:
-    import rich.box  # noqa: F401  (airm.results renders tables with rich; imported while the query runs)
-    import rich.console  # noqa: F401
-    import rich.table  # noqa: F401
+def _import_renderer(*, table: bool) -> None:
+    """What reading the child's answer and printing it need, imported while the query runs."""
+    from . import resolve, results  # noqa: F401  (the answer unpickles into airm.results' classes)
+
+    if table:
+        import rich.box  # noqa: F401  (airm.results renders tables with rich)
+        import rich.console  # noqa: F401
+        import rich.table  # noqa: F401
 
 
 @query.command("run")
@@ -224,24 +228,27 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
     Parameters take an IRI, a CURIE, a code (7.1) or a label, case-insensitive, e.g.
     airm query run training-methods-for-risk --param risk="value misalignment"
     """
-    from .answers import annotate, resolved_report
-    from .catalog import bind_params, get, long_form
-    from .engines import run_stored
-    from .labels import add_label_columns
-
-    q = long_form(get(name)) if long_rows else get(name)
-    given = _with_follow(q, _parse_params(params), follow)
-    # labels and codes are resolved on the local build; an endpoint run needs it only for that
-    needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
-
-    if needs_local:
-        _say_workspace(workspace)
+    given = _parse_params(params)
 
     def work(ready):
+        # Everything from the catalog lookup on runs in the query's process: the parent imports the table renderer
+        # meanwhile, so on two cores neither waits for the other (an unknown name or parameter is refused from here
+        # with the same message and exit code).
+        from .answers import annotate, resolved_report
+        from .catalog import bind_params, get, long_form
+        from .engines import run_stored
+        from .labels import add_label_columns
+
+        q = long_form(get(name)) if long_rows else get(name)
+        bound_given = _with_follow(q, given, follow)
+        # labels and codes are resolved on the local build; an endpoint run needs it only for that
+        needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
+        if needs_local:
+            _say_workspace(workspace)
         graph = _load(workspace, said=True) if needs_local else None
         ready()
         resolved: dict = {}
-        bound = bind_params(graph, q, given, resolved=resolved if graph is not None else None)
+        bound = bind_params(graph, q, bound_given, resolved=resolved if graph is not None else None)
         result = run_stored(graph, q, bound, engine=engine, timeout=timeout, limit=limit, endpoint=endpoint,
                             with_proposals=with_proposals)
         result.resolved = resolved_report(graph, resolved)
@@ -507,7 +514,7 @@ def mcp_command(http, timeout, limit, sparql_limit, memory, workspace):
     ontology, the query catalog, the imported sources. Stdio by default (stdout carries only the protocol; one
     JSON log line per call goes to stderr). Needs the optional SDK: pip install "airm[mcp]".
     """
-    from .engines import check_bounds
+    from .bounds import check_bounds
     from .mcp import require_sdk
 
     require_sdk()

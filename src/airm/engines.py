@@ -6,13 +6,13 @@ RDF terms (Oxigraph substitutions, rdflib initBindings), never pasted into text.
 from __future__ import annotations
 
 import functools
-import math
 import re
 import threading
 import traceback
 
 import pyoxigraph as ox
 
+from .bounds import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_TIMEOUT, check_bounds  # noqa: F401  (callers' names)
 from .convert import rdflib_graph, to_rdflib_term
 from .errors import QueryError, QuerySyntaxError, QueryTimeout, shown
 from .namespaces import prefixes, sparql_prologue
@@ -24,8 +24,6 @@ from .sparql.text import VARIABLE_NAME
 from .sparql_errors import pointed
 
 ENGINES = ("oxigraph", "rdflib", "endpoint")
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_LIMIT = 100_000
 
 
 def run_stored(kg, query, bound: dict, *, engine: str | None = None, timeout: float | None = None,
@@ -68,22 +66,6 @@ def check_bindings(text: str, bindings: dict) -> None:
                              f"not {type(value).__name__}",
                              hint="e.g. bindings={'x': pyoxigraph.NamedNode('https://...')} "
                                   "or pyoxigraph.Literal('text')")
-
-
-MAX_TIMEOUT = 86_400.0  # a day: a deadline must be a number a clock can wait for (1e300 s overflows it)
-
-
-def check_bounds(timeout, limit) -> tuple[float, int]:
-    """The deadline and row cap a query runs under: defaults for None; NaN, infinite, huge or non-positive values
-    are the user's mistake, refused rather than clamped (a NaN deadline never fires)."""
-    timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
-    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
-        raise QueryError(f"the timeout must be a positive number of seconds up to {MAX_TIMEOUT:,.0f}, "
-                         f"not {timeout:g}", hint="e.g. --timeout 30")
-    limit = DEFAULT_LIMIT if limit is None else int(limit)
-    if limit < 1:
-        raise QueryError(f"the row limit must be at least 1, not {limit}", hint="e.g. --limit 1000")
-    return timeout, limit
 
 
 def _pick_engine(engine: str | None, endpoint: str | None) -> str:

@@ -13,7 +13,7 @@ import socket
 import sys
 
 from .. import kg as kgmod
-from ..engines import check_bounds
+from ..bounds import check_bounds
 from ..errors import UserError
 from .app import ServerConfig, create_app
 from .http import HEADER_TIMEOUT, MAX_HEADER_BYTES, BoundedH11Protocol
