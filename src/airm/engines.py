@@ -8,12 +8,11 @@ from __future__ import annotations
 import functools
 import re
 import threading
-import traceback
+import traceback  # at import: the except path below may run out of memory, where an import could fail
 
 import pyoxigraph as ox
 
 from .bounds import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_TIMEOUT, check_bounds  # noqa: F401  (callers' names)
-from .convert import rdflib_graph, to_rdflib_term
 from .errors import QueryError, QuerySyntaxError, QueryTimeout, shown
 from .namespaces import prefixes, sparql_prologue
 from .query_checks import check_query, check_size
@@ -194,6 +193,8 @@ def reference_graph(kg, with_proposals: bool = False):
 
 
 def _stoppable_rdflib_graph(store):
+    from .convert import rdflib_graph  # the reference engine's imports, paid only when it runs
+
     graph = rdflib_graph(store)
     _make_stoppable(graph.store)
     return graph
@@ -247,6 +248,8 @@ def _run_rdflib(kg, text, bound, limit, stop: threading.Event, with_proposals: b
         prepared = prepare_query(text, initNs=_prefixes(), base=base)
     except Exception as e:
         raise QuerySyntaxError(f"SPARQL syntax error (rdflib) at {pointed(text, str(e))}") from None
+    from .convert import to_rdflib_term
+
     init = {k: to_rdflib_term(v) for k, v in bound.items()}
     _QUERY_STOP.event = stop
     try:
