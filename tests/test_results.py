@@ -122,18 +122,22 @@ def test_cli_table_honours_columns_and_wide(monkeypatch):
     assert "mitigation:shi2024-alignment-training" in out
 
 
-def test_help_and_query_list_load_neither_rdflib_nor_rich():
-    """Start-up stays quick: the table writer's rich and the reference engine load only when a query runs."""
+def _modules_loaded_by(code: str) -> str:
+    """What ``code`` prints when run by a fresh interpreter (a start-up test needs a process of its own)."""
     import subprocess
     import sys
 
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_help_and_query_list_load_neither_rdflib_nor_rich():
+    """Start-up stays quick: the table writer's rich and the reference engine load only when a query runs."""
     code = ("import contextlib, io, sys\nfrom airm.cli import main\n"
             "for argv in (['--help'], ['query', 'list'], ['query', 'run', '--help']):\n"
             "    with contextlib.redirect_stdout(io.StringIO()):\n"
             "        main(argv)\n"
             "print(sorted(m for m in ('rdflib', 'rich') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    assert _modules_loaded_by(code) == "[]"
 
 
 def test_a_table_of_identical_rows_stays_a_table():
@@ -167,17 +171,13 @@ def test_query_run_leaves_the_engines_to_the_query_process():
     """A stored query's parent process imports neither the engines nor pyoxigraph before it forks the query's
     process (airm.bounds checks --timeout and --limit on its own): the child does that work while the parent imports
     the renderer, so on two cores neither waits for the other."""
-    import subprocess
-    import sys
-
     code = ("import sys\nimport airm.isolation as iso\nfrom airm.cli import main\n"
             "def spy(work, **kw):\n"
             "    print(sorted(m for m in ('airm.engines', 'airm.catalog', 'pyoxigraph') if m in sys.modules))\n"
             "    raise SystemExit(0)\n"
             "iso.run_in_child = spy\n"
             "main(['query', 'run', 'training-methods-for-risk', '--timeout', '5'])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    assert _modules_loaded_by(code) == "[]"
     from airm.bounds import check_bounds
     from airm.errors import QueryError
 
