@@ -186,15 +186,16 @@ def _engine_options(f):
     return workspace_option(f)
 
 
-def _bounded(work, timeout, limit, memory, fmt=None):
+def _bounded(work, timeout, limit, memory, fmt=None, say=None):
     """Run ``work(ready)`` in a child process under the query's deadline and a memory cap (airm.isolation); while it
-    runs, import what reading and printing its answer need."""
+    runs, ``say()`` (a line that must come first and stay even if the query is stopped) and import what reading and
+    printing its answer need."""
     from .bounds import check_bounds
     from .isolation import DEFAULT_MEMORY_MB, run_in_child
 
     timeout, _ = check_bounds(timeout, limit)  # refused here, before anything starts
     return run_in_child(work, timeout=timeout, memory_mb=DEFAULT_MEMORY_MB if memory is None else memory,
-                        meanwhile=lambda: _import_renderer(table=fmt == "table"))
+                        meanwhile=lambda: (say and say(), _import_renderer(table=fmt == "table")))
 
 
 def _import_renderer(*, table: bool) -> None:
@@ -243,7 +244,7 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
         bound_given = _with_follow(q, given, follow)
         # labels and codes are resolved on the local build; an endpoint run needs it only for that
         needs_local = endpoint is None or any(p.type == "resource" for p in q.params.values())
-        if needs_local:
+        if needs_local and endpoint is not None:  # without an endpoint the parent says it (below)
             _say_workspace(workspace)
         graph = _load(workspace, said=True) if needs_local else None
         ready()
@@ -259,7 +260,10 @@ def query_run(name, params, fmt, timeout, limit, engine, endpoint, memory, works
                      limit=limit)
         return result
 
-    result = _bounded(work, timeout, limit, memory, fmt)  # an endpoint's answer (up to 512 MB of JSON) too
+    # an endpoint's answer (up to 512 MB of JSON) is read in the child too; the workspace line is said by the parent
+    # while the child works, so that it comes first and stays when the query is stopped
+    result = _bounded(work, timeout, limit, memory, fmt,
+                      say=(lambda: _say_workspace(workspace)) if endpoint is None else None)
     from .resolve import resolved_line
 
     for param, found in result.resolved.items():

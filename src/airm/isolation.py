@@ -25,14 +25,16 @@ def run_in_child(work, *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB, la
                  meanwhile=None):
     """``work(ready)`` in a forked child, returning its (picklable) value; ``ready()`` starts the deadline (call it
     once the graph is loaded). Without fork (Windows), ``work`` runs here, bounded by the engine's own deadline.
-    ``meanwhile()``, when given, runs here while the child works (the CLI imports its table renderer then: on two
-    cores that time is not added to the command's)."""
+    ``meanwhile()``, when given, runs here while the child works (the CLI says which workspace and imports its table
+    renderer then: on two cores that time is not added to the command's); without a child, before ``work``."""
     import multiprocessing
 
     if not 0 <= memory_mb <= MAX_MEMORY_MB:  # checked here: in the child it could only end as a crash
         raise QueryError(f"--memory must be between 0 (no cap) and {MAX_MEMORY_MB:,} MB, not {memory_mb:,}",
                          hint=f"e.g. --memory {DEFAULT_MEMORY_MB}")
     if not hasattr(os, "fork") or not _single_threaded():
+        if meanwhile is not None:  # here there is no "while": before, so that what it says still comes first
+            meanwhile()
         return work(lambda: None)
     import tempfile
 
