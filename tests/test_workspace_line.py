@@ -35,10 +35,12 @@ def test_the_line_is_one_line_and_stdout_is_untouched():
     assert code == 0 and out.lstrip().startswith("{") and sum(t.startswith("workspace:") for t in err.splitlines()) == 1
 
 
-def test_a_stopped_query_still_says_which_workspace_it_ran_on():
+@pytest.mark.parametrize("command", [("query", "run", "mitigations-for-risk-evidence"),
+                                     ("sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")], ids=["query-run", "sparql"])
+def test_a_stopped_query_still_says_which_workspace_it_ran_on(command):
     """The workspace line comes from the command's own process while the query runs in its child: a query stopped at
     its deadline keeps it, above the error."""
-    code, out, err = run_cli("query", "run", "mitigations-for-risk-evidence", "--timeout", "0.001")
+    code, out, err = run_cli(*command, "--timeout", "0.001")
     assert code != 0 and out == ""
     lines = err.splitlines()
     assert lines[0].startswith("workspace: ") and "did not finish within" in err

@@ -194,8 +194,14 @@ def _bounded(work, timeout, limit, memory, fmt=None, say=None):
     from .isolation import DEFAULT_MEMORY_MB, run_in_child
 
     timeout, _ = check_bounds(timeout, limit)  # refused here, before anything starts
+
+    def meanwhile():
+        if say is not None:
+            say()
+        _import_renderer(table=fmt == "table")
+
     return run_in_child(work, timeout=timeout, memory_mb=DEFAULT_MEMORY_MB if memory is None else memory,
-                        meanwhile=lambda: (say and say(), _import_renderer(table=fmt == "table")))
+                        meanwhile=meanwhile)
 
 
 def _import_renderer(*, table: bool) -> None:
@@ -311,9 +317,6 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, mem
     if query_text.startswith("@"):
         query_text = read_query_file(query_text[1:])
 
-    if endpoint is None:
-        _say_workspace(workspace)
-
     def work(ready):
         if endpoint is not None:  # the endpoint's answer is read here, under the memory cap
             from .engines import run_sparql
@@ -325,7 +328,8 @@ def sparql(query_text, fmt, allow_service, timeout, limit, engine, endpoint, mem
         ready()
         return graph.sparql(query_text, timeout=timeout, limit=limit, engine=engine, allow_service=allow_service)
 
-    _emit(_bounded(work, timeout, limit, memory, fmt), fmt)
+    say = (lambda: _say_workspace(workspace)) if endpoint is None else None  # as in query run: first, and kept
+    _emit(_bounded(work, timeout, limit, memory, fmt, say=say), fmt)
 
 
 @cli.command()

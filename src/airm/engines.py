@@ -12,7 +12,7 @@ import traceback  # at import: the except path below may run out of memory, wher
 
 import pyoxigraph as ox
 
-from .bounds import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_TIMEOUT, check_bounds  # noqa: F401  (callers' names)
+from .bounds import check_bounds
 from .errors import QueryError, QuerySyntaxError, QueryTimeout, shown
 from .namespaces import prefixes, sparql_prologue
 from .query_checks import check_query, check_size
